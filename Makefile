@@ -1,0 +1,59 @@
+# One command per chore. `make run` and `make test` are the two the README promises.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+# `make run` is the local site: dev settings (SQLite in var/), DEBUG off so the real
+# error pages show, gunicorn as in production.
+RUN_ENV := DJANGO_SETTINGS_MODULE=healthsite.settings.dev DJANGO_DEBUG=0
+
+.PHONY: install run serve setup test test-postgres lint format messages migrations-check clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+# Everything `run` needs before the server starts; safe to repeat, keeps existing data.
+setup: install
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install -y gettext)"; exit 1; }
+	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	$(RUN_ENV) $(PY) manage.py compilemessages -v0
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(RUN_ENV) $(PY) manage.py load_content
+
+run: setup serve
+
+serve:
+	$(RUN_ENV) $(VENV)/bin/gunicorn healthsite.wsgi -c healthsite/gunicorn.conf.py --bind $(HOST):$(PORT)
+
+test: install
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install -y gettext)"; exit 1; }
+	$(PY) manage.py compilemessages -v0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The same suite against a throwaway PostgreSQL cluster on loopback (needs root or postgres).
+test-postgres: install
+	scripts/with-postgres $(MAKE) test
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install
+	$(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var

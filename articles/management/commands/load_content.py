@@ -1,0 +1,45 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.content import ContentError, load_content, read_content
+
+
+class Command(BaseCommand):
+    help = (
+        "Import topics, body regions and site notices from the content folder "
+        "(content/ by default). Nothing is written unless every file is valid."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", default=None, help="content folder or topic file")
+        parser.add_argument(
+            "--check", action="store_true", help="only check the files; write nothing"
+        )
+
+    def handle(self, *args, path=None, check=False, **options):
+        path = Path(path) if path else Path(settings.CONTENT_DIR)
+        try:
+            if check:
+                bundle = read_content(path)
+                self.stdout.write(
+                    f"OK: {len(bundle.regions)} regions, {len(bundle.notices)} notices, "
+                    f"{len(bundle.topics)} topics, no problems."
+                )
+                return
+            report = load_content(path)
+        except ContentError as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"{len(error.problems)} problem(s) in the content files; nothing was written."
+            ) from None
+        for label in report.created:
+            self.stdout.write(f"created   {label}")
+        for label in report.updated:
+            self.stdout.write(f"updated   {label}")
+        self.stdout.write(
+            f"{len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged."
+        )

@@ -1,0 +1,53 @@
+"""Production: everything from the environment; refuse to start when it is incomplete."""
+
+import os
+import sys
+
+from .base import *
+
+
+def _required(name: str, hint: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        # A plain message, not a traceback: this is an operator's mistake, not a bug.
+        sys.exit(f"healthsite: the environment variable {name} is required in production. {hint}")
+    return value
+
+
+SECRET_KEY = _required(
+    "DJANGO_SECRET_KEY",
+    "Set it to a long random string, e.g. the output of "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`.",
+)
+ALLOWED_HOSTS = _required(
+    "DJANGO_ALLOWED_HOSTS", "Set it to the site's host names, comma-separated."
+).split(",")
+CSRF_TRUSTED_ORIGINS = [
+    origin for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if origin
+]
+DEBUG = False
+
+# Behind a load balancer that terminates TLS and sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
+# Load-balancer probes speak plain HTTP to the instance.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"
+
+# Several gunicorn hosts share one cache when DJANGO_REDIS_URL names a Redis server.
+if os.environ.get("DJANGO_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DJANGO_REDIS_URL"],
+        }
+    }
+
+LOGGING["root"]["level"] = os.environ.get("DJANGO_LOG_LEVEL", "INFO")

@@ -1,0 +1,140 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from articles.content import ContentError, load_content
+from articles.models import Article, BodyRegion, ReliefMeasure, SiteNotice, WarningSign
+
+from .content_files import topic_toml, write_content
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Article, BodyRegion, ReliefMeasure, SiteNotice, WarningSign)
+    }
+
+
+def test_load_creates_topic_with_its_parts_in_every_given_language(tmp_path):
+    report = load_content(write_content(tmp_path))
+
+    article = Article.objects.get(slug="leg-cramps")
+    assert article.title_en == "Leg cramps"
+    assert article.title_ru == "Судороги в ногах"
+    assert article.title_es in ("", None)
+    assert [r.slug for r in article.regions.all()] == ["legs"]
+    assert [s.name for s in article.sources.all()] == ["seed.txt"]
+    assert [w.urgency for w in article.warning_signs.all()] == ["urgent", "emergency"]
+    assert article.relief_measures.get().how_to_en == "Pull your toes towards you."
+    assert BodyRegion.objects.get(slug="legs").notice_en == "A swollen calf can be a clot."
+    assert SiteNotice.objects.get(key="disclaimer").text_ru == "Не заменяет врача."
+    assert "topic leg-cramps" in report.created
+
+
+def test_running_twice_changes_nothing(tmp_path):
+    root = write_content(tmp_path)
+    load_content(root)
+    before = {a.slug: (a.updated_at, a.content_hash) for a in Article.objects.all()}
+    ids = list(WarningSign.objects.values_list("pk", flat=True))
+
+    report = load_content(root)
+
+    assert report.created == [] and report.updated == []
+    assert {a.slug: (a.updated_at, a.content_hash) for a in Article.objects.all()} == before
+    assert list(WarningSign.objects.values_list("pk", flat=True)) == ids
+
+
+def test_editing_one_file_updates_that_topic_only(tmp_path):
+    root = write_content(
+        tmp_path,
+        {"leg-cramps": topic_toml(), "back": topic_toml(slug="back-pain", title="Back pain")},
+    )
+    load_content(root)
+    back_before = Article.objects.get(slug="back-pain").updated_at
+
+    (root / "topics" / "leg-cramps.toml").write_text(topic_toml(title="Leg and calf cramps"))
+    report = load_content(root)
+
+    assert report.updated == ["topic leg-cramps"]
+    assert "topic back-pain" in report.unchanged
+    assert Article.objects.get(slug="leg-cramps").title_en == "Leg and calf cramps"
+    assert Article.objects.get(slug="back-pain").updated_at == back_before
+
+
+def test_admin_edits_survive_a_rerun_when_the_file_did_not_change(tmp_path):
+    root = write_content(tmp_path)
+    load_content(root)
+    Article.objects.filter(slug="leg-cramps").update(title_es="Calambres en las piernas")
+
+    load_content(root)
+
+    assert Article.objects.get(slug="leg-cramps").title_es == "Calambres en las piernas"
+
+
+def test_command_prints_created_updated_and_unchanged(tmp_path, capsys):
+    root = write_content(tmp_path)
+    call_command("load_content", str(root))
+    call_command("load_content", str(root))
+    out = capsys.readouterr().out
+    assert "created   topic leg-cramps" in out
+    assert "0 created, 0 updated, 12 unchanged." not in out  # counts are the real ones
+    assert "0 created, 0 updated, 4 unchanged." in out
+
+
+BAD_FILES = {
+    "bad syntax": (topic_toml().replace('audience = "all"', 'audience = "all'), "line 4"),
+    "unknown region": (topic_toml().replace('["legs"]', '["legs", "elbow"]'), "regions[1]"),
+    "unknown kind": (topic_toml().replace('"self_care"', '"surgery"'), "relief[0].kind"),
+    "unknown urgency": (topic_toml().replace('"urgent"', '"whenever"'), "warning_signs[0].urgency"),
+    "missing English title": (topic_toml().replace('en = "Leg cramps"\n', ""), "title.en"),
+    "field that is not text": (
+        topic_toml().replace('title.en = "Stretch the calf"', "title.en = 5"),
+        "relief[0].title.en",
+    ),
+    "unknown language": (topic_toml(extra='\n[causes]\nfr = "Froid"\n'), "causes.fr"),
+    "unknown field": (topic_toml(extra='\nsumary = "typo"\n'), "sumary"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_malformed_file_is_reported_with_file_and_place_and_nothing_is_written(tmp_path, case):
+    text, place = BAD_FILES[case]
+    root = write_content(tmp_path, {"good": topic_toml(slug="good-topic"), "bad": text})
+    before = row_counts()
+
+    with pytest.raises(ContentError) as raised:
+        load_content(root)
+
+    messages = [str(problem) for problem in raised.value.problems]
+    assert any("bad.toml" in message and place in message for message in messages), messages
+    # Not even the valid file or the regions were written.
+    assert row_counts() == before
+
+
+def test_duplicate_slug_names_both_files_and_writes_nothing(tmp_path):
+    root = write_content(tmp_path, {"one": topic_toml(), "two": topic_toml()})
+    with pytest.raises(ContentError) as raised:
+        load_content(root)
+    message = str(raised.value)
+    assert "two.toml" in message and "one.toml" in message and "duplicate" in message
+    assert Article.objects.count() == 0
+
+
+def test_a_bad_file_leaves_previously_loaded_content_as_it_was(tmp_path):
+    root = write_content(tmp_path)
+    load_content(root)
+    (root / "topics" / "leg-cramps.toml").write_text(
+        topic_toml(title="Changed").replace('"urgent"', '"soon"')
+    )
+    with pytest.raises(ContentError):
+        load_content(root)
+    assert Article.objects.get(slug="leg-cramps").title_en == "Leg cramps"
+
+
+def test_command_exits_non_zero_and_lists_problems(tmp_path, capsys):
+    root = write_content(tmp_path, {"bad": topic_toml().replace('"self_care"', '"surgery"')})
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("load_content", str(root))
+    assert "bad.toml: relief[0].kind: 'surgery' is not one of" in capsys.readouterr().err
