@@ -20,6 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from reviews.workflow import record_edits
+
 from .models import (
     Article,
     BodyRegion,
@@ -384,6 +386,10 @@ def load_content(path: Path | None = None) -> LoadReport:
             _write_notice(key, entry, report)
         for slug, entry in bundle.topics.items():
             _write_topic(slug, entry, report)
+        # Text changed by the loader goes back to draft in the languages it touched;
+        # whatever was approved stays live until a reviewer approves the new text.
+        for obj in report.written:
+            record_edits(obj, by=None)
     return report
 
 

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "articles",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# An approved version is due for medical review again after this many days.
+REVIEW_INTERVAL_DAYS = 365
+
+# `seed_demo` creates users with known passwords; never allowed in production.
+DEMO_DATA_ALLOWED = False
 
 # Where `load_content` reads from when no path is given.
 CONTENT_DIR = BASE_DIR / "content"

@@ -15,3 +15,5 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"] + [
 
 # The SQLite file and collected static files live here.
 VAR_DIR.mkdir(exist_ok=True)
+
+DEMO_DATA_ALLOWED = True

@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.models import Article, BodyRegion, SiteNotice
+from reviews import roles, snapshots, workflow
+from reviews.models import LanguageVersion, PublishedVersion, StaffProfile
+
+ALL_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+TRANSLATED = [code for code in ALL_LANGUAGES if code != settings.LANGUAGE_CODE]
+
+# Local demonstration only: these passwords are in the README; production refuses them.
+DEMO_USERS = {
+    "editor": {"group": roles.EDITORS, "credit": "Demo editor"},
+    "translator": {"group": roles.TRANSLATORS, "translates": TRANSLATED},
+    "reviewer": {
+        "group": roles.REVIEWERS,
+        "reviews": ALL_LANGUAGES,
+        "credit": "Demo reviewer (demonstration content, not a clinical review)",
+    },
+    "reviewer2": {
+        "group": roles.REVIEWERS,
+        "reviews": ALL_LANGUAGES,
+        "credit": "Second demo reviewer (demonstration content, not a clinical review)",
+    },
+    "siteadmin": {"group": roles.SITE_ADMINS},
+}
+
+
+def demo_password(username: str) -> str:
+    return f"{username}-demo"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create one demo user per role (password: <username>-demo) and approve the loaded "
+        "content as the demo reviewer. Local use only; refused in production."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError("seed_demo creates users with known passwords: not allowed here.")
+        users = {name: self._user(name, spec) for name, spec in DEMO_USERS.items()}
+        approved = 0
+        objects = [
+            *SiteNotice.objects.all(),
+            *BodyRegion.objects.all(),
+            *Article.objects.all(),
+        ]
+        for obj in objects:
+            workflow.record_edits(obj, by=None)
+            for language in ALL_LANGUAGES:  # English first: translations are checked against it
+                approved += self._approve_loaded(obj, language, users)
+        self.stdout.write(
+            f"Demo users: {', '.join(users)} (password: <username>-demo). "
+            f"Approved {approved} language versions as the demo reviewer."
+        )
+
+    def _user(self, username: str, spec: dict):
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": True}
+        )
+        if created:
+            user.set_password(demo_password(username))
+            user.save()
+        user.groups.add(Group.objects.get(name=spec["group"]))
+        profile, _created = StaffProfile.objects.get_or_create(user=user)
+        profile.translation_languages = spec.get("translates", [])
+        profile.review_languages = spec.get("reviews", [])
+        profile.public_credit = spec.get("credit", "")
+        profile.save()
+        return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
+
+    def _approve_loaded(self, obj, language: str, users) -> int:
+        """Approve text the loader wrote; anything a person edited waits for a real review."""
+        version = workflow.version_for(obj, language)
+        if version.last_edited_by_id is not None:
+            return 0
+        if snapshots.missing_texts(obj, language):
+            return 0  # not translated: stays missing on purpose
+        if (
+            PublishedVersion.objects.live(language)
+            .filter(kind=version.kind, key=version.key, fingerprint=version.edited_fingerprint)
+            .exists()
+        ):
+            return 0
+        if version.status != LanguageVersion.Status.SUBMITTED:
+            author = users["editor"] if language == settings.LANGUAGE_CODE else users["translator"]
+            version = workflow.submit(version, by=author, comment="Demo content")
+        workflow.approve(version, reviewer=users["reviewer"], comment="Demo approval")
+        return 1

@@ -1,0 +1,240 @@
+"""The review promise's records: who may work on which language, the state of each
+language version, the frozen published snapshots the public reads, and the audit log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def language_choices():
+    return list(settings.LANGUAGES)
+
+
+class ContentKind(models.TextChoices):
+    """What can be reviewed: a topic, a body region, or a site notice (by its slug/key)."""
+
+    TOPIC = "topic", _("Topic")
+    REGION = "region", _("Body region")
+    NOTICE = "notice", _("Site notice")
+
+
+class StaffProfile(models.Model):
+    """Per-person facts the groups cannot hold: languages and the public credit."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    translation_languages = models.JSONField(
+        _("translates into"),
+        default=list,
+        blank=True,
+        help_text=_("Languages this person may edit as a translator."),
+    )
+    review_languages = models.JSONField(
+        _("qualified to review"),
+        default=list,
+        blank=True,
+        help_text=_("Languages this person may approve as a medical reviewer."),
+    )
+    public_credit = models.CharField(
+        _("public credit"),
+        max_length=200,
+        blank=True,
+        help_text=_('Shown on approved pages, e.g. "Dr A. Name, neurologist".'),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return self.public_credit or self.user.get_username()
+
+
+class LanguageVersion(models.Model):
+    """The review state of one language of one topic, region or notice."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ContentKind)
+    key = models.SlugField(_("slug"))
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    # Four eyes: who last changed this language's text, and what the text was then.
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
+    last_edited_at = models.DateTimeField(_("last edited"), null=True, blank=True)
+    edited_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    comment = models.TextField(_("last review comment"), blank=True)
+
+    class Meta:
+        ordering = ["kind", "key", "language"]
+        verbose_name = _("language version")
+        verbose_name_plural = _("language versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "language"], name="one_state_per_language_version"
+            )
+        ]
+        permissions = [
+            ("submit_english", _("Can submit English versions for review")),
+            ("submit_translation", _("Can submit translations for review")),
+            ("approve_version", _("Can approve or request changes (medical review)")),
+            ("withdraw_content", _("Can withdraw content from the public site")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key} [{self.language}]"
+
+
+class PublishedVersionQuerySet(models.QuerySet):
+    def live(self, language: str | None = None, kind: str | None = None):
+        """What the public may see: the current approved snapshot, never withdrawn."""
+        versions = self.filter(is_current=True)
+        if language is not None:
+            versions = versions.filter(language=language)
+        if kind is not None:
+            versions = versions.filter(kind=kind)
+        return versions
+
+    def topics(self, language: str | None = None):
+        return self.live(language, ContentKind.TOPIC)
+
+    def overdue(self, today=None):
+        return self.live().filter(next_review_due__lt=today or timezone.localdate())
+
+
+class PublishedVersion(models.Model):
+    """A frozen, approved language version: sanitized HTML exactly as approved."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ContentKind)
+    key = models.SlugField(_("slug"))
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
+    payload = models.JSONField(_("published content"))
+    source = models.JSONField(_("source text as approved"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    english_version = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name=_("checked against English version"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    reviewer_credit = models.CharField(_("reviewer credit"), max_length=200)
+    approved_at = models.DateTimeField(_("approved"))
+    next_review_due = models.DateField(_("next review due"))
+    is_current = models.BooleanField(_("current"), default=True)
+    outdated = models.BooleanField(
+        _("outdated"),
+        default=False,
+        help_text=_("The English version changed after this translation was approved."),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Searchable plain text of the payload, lower-cased at approval.
+    search_text = models.TextField(editable=False, blank=True)
+    regions = models.ManyToManyField(
+        "articles.BodyRegion", blank=True, related_name="published_topics"
+    )
+
+    objects = PublishedVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "key", "language", "-approved_at"]
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        constraints = [
+            # Two concurrent approvals can never both become the live version.
+            models.UniqueConstraint(
+                fields=["kind", "key", "language"],
+                condition=models.Q(is_current=True),
+                name="one_live_version_per_language",
+            )
+        ]
+        indexes = [models.Index(fields=["language", "kind", "is_current"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} [{self.language}] {self.approved_at:%Y-%m-%d}"
+
+    @property
+    def title(self) -> str:
+        return self.payload.get("title") or self.payload.get("name") or self.key
+
+    @property
+    def review_overdue(self) -> bool:
+        return self.next_review_due < timezone.localdate()
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One workflow action. Append-only: never changed, never deleted."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted")
+        APPROVE = "approve", _("Approved")
+        REQUEST_CHANGES = "request_changes", _("Changes requested")
+        WITHDRAW = "withdraw", _("Withdrawn")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    kind = models.CharField(_("kind"), max_length=10, choices=ContentKind)
+    key = models.SlugField(_("slug"))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+    fingerprint = models.CharField(_("text fingerprint"), max_length=64, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.kind} {self.key} [{self.language}]"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

@@ -1,0 +1,109 @@
+"""Small builders for test data: content rows, staff users per role, and publishing."""
+
+from itertools import count
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from articles.models import Article, BodyRegion, ReliefMeasure, SiteNotice, WarningSign
+from reviews import roles, workflow
+from reviews.models import StaffProfile
+
+LANGUAGES = ["en", "ru", "es", "ar"]
+_numbers = count(1)
+
+
+def texts(field: str, base: str, languages=LANGUAGES) -> dict:
+    """{'title_en': 'Base [en]', 'title_ru': 'Base [ru]', ...}"""
+    return {f"{field}_{code}": f"{base} [{code}]" for code in languages}
+
+
+def make_region(slug: str = "legs", languages=LANGUAGES, **extra) -> BodyRegion:
+    region, _created = BodyRegion.objects.get_or_create(
+        slug=slug,
+        defaults={
+            **texts("name", slug.capitalize(), languages),
+            **texts("notice", f"{slug} notice", languages),
+            **extra,
+        },
+    )
+    return region
+
+
+def make_notices(languages=LANGUAGES) -> list[SiteNotice]:
+    return [
+        SiteNotice.objects.get_or_create(key=key, defaults=texts("text", f"{key} text", languages))[
+            0
+        ]
+        for key in SiteNotice.Key.values
+    ]
+
+
+def make_topic(
+    slug: str | None = None,
+    *,
+    regions=("legs",),
+    languages=LANGUAGES,
+    title: str | None = None,
+    measures: int = 1,
+) -> Article:
+    """A complete topic in `languages`: one emergency sign, `measures` medicine measures."""
+    slug = slug or f"topic-{next(_numbers)}"
+    title = title or slug.replace("-", " ").capitalize()
+    article = Article.objects.create(
+        slug=slug,
+        **texts("title", title, languages),
+        **texts("summary", f"Summary of {title}", languages),
+        **texts("what_it_is", f"What {title} is", languages),
+    )
+    article.regions.set([make_region(region) for region in regions])
+    WarningSign.objects.create(
+        article=article, urgency="emergency", **texts("text", "Call now", languages)
+    )
+    for number in range(measures):
+        ReliefMeasure.objects.create(
+            article=article,
+            kind="medicine",
+            order=number,
+            **texts("title", f"Measure {number}", languages),
+        )
+    workflow.record_edits(article, by=None)
+    return article
+
+
+def make_user(role: str | None = None, *, languages=(), username: str | None = None, credit=""):
+    """A staff user in `role` (a group name from reviews.roles) with its languages."""
+    username = username or f"{(role or 'user').split()[0].lower()}-{next(_numbers)}"
+    user = get_user_model().objects.create_user(
+        username=username, password="pw", is_staff=role is not None
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    StaffProfile.objects.create(
+        user=user,
+        translation_languages=list(languages) if role == roles.TRANSLATORS else [],
+        review_languages=list(languages) if role == roles.REVIEWERS else [],
+        public_credit=credit or f"Dr {username}",
+    )
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def publish(obj, languages=LANGUAGES, *, reviewer=None, author=None):
+    """Submit and approve `obj` in each language (English first), as real users would."""
+    reviewer = reviewer or make_user(roles.REVIEWERS, languages=LANGUAGES)
+    published = {}
+    for language in languages:
+        version = workflow.version_for(obj, language)
+        submitter = author or make_user(
+            roles.EDITORS if language == "en" else roles.TRANSLATORS, languages=[language]
+        )
+        version = workflow.submit(version, by=submitter)
+        published[language] = workflow.approve(version, reviewer=reviewer)
+    return published
+
+
+def publish_site_notices(languages=LANGUAGES, reviewer=None):
+    reviewer = reviewer or make_user(roles.REVIEWERS, languages=LANGUAGES)
+    for notice in make_notices(languages):
+        publish(notice, languages, reviewer=reviewer)
+    return reviewer
