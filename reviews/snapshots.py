@@ -125,10 +125,27 @@ def missing_texts(obj: Model, language: str) -> list[str]:
     return missing
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+def _separate_lists(text: str) -> str:
+    """Editors write a list straight under a sentence; Markdown wants a blank line first."""
+    lines = text.splitlines()
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        if _LIST_ITEM.match(line) and previous.strip() and not _LIST_ITEM.match(previous):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
 def markdown_html(text: str) -> str:
     if not text:
         return ""
-    rendered = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    rendered = markdown.markdown(
+        _separate_lists(text), extensions=["sane_lists"], output_format="html"
+    )
     return nh3.clean(rendered, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="nofollow")
 
 

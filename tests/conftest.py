@@ -3,4 +3,5 @@ from django.conf import settings
 
 def pytest_report_header(config):
     database = settings.DATABASES["default"]
-    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})"
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
+    return f"database: {engine} ({database.get('HOST') or database['NAME']})"
