@@ -1,6 +1,13 @@
+from django.conf import settings
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+from modeltranslation.translator import translator
+
+from reviews import roles, snapshots, workflow
+from reviews.models import LanguageVersion
 
 from .models import (
     Article,
@@ -13,30 +20,91 @@ from .models import (
 )
 
 
-class WarningSignInline(TranslationStackedInline):
+class LanguageScopedMixin:
+    """Each person edits only the languages their role allows; the rest is read-only.
+
+    Read-only fields are not taken from the POST data, so this holds on the server, not
+    only in the form. Structure (slug, regions, kinds, order...) belongs to the English
+    source and follows the English right.
+    """
+
+    structural_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        allowed = roles.editable_languages(request.user)
+        for field in translator.get_options_for_model(self.model).all_fields:
+            for code, _name in settings.LANGUAGES:
+                if code not in allowed:
+                    readonly.append(f"{field}_{code}")
+        if roles.SOURCE_LANGUAGE not in allowed:
+            model_fields = {field.name for field in self.model._meta.get_fields()}
+            readonly.extend(name for name in self.structural_fields if name in model_fields)
+        return readonly
+
+
+class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
+    """Admin for content that goes through medical review: records who edited what."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "review_status"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the inlines too, so the fingerprint covers the whole saved text.
+        workflow.record_edits(form.instance, by=request.user)
+
+    @admin.display(description=_("review status"))
+    def review_status(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        versions = {
+            version.language: version
+            for version in LanguageVersion.objects.filter(
+                kind=snapshots.kind_of(obj), key=snapshots.key_of(obj)
+            )
+        }
+        rows = []
+        for code, name in settings.LANGUAGES:
+            version = versions.get(code)
+            if version is None:
+                rows.append((name, "#", _("not started")))
+            else:
+                url = reverse("admin:reviews_languageversion_review", args=[version.pk])
+                rows.append((name, url, version.get_status_display()))
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", '<li>{}: <a href="{}">{}</a></li>', rows),
+        )
+
+
+class ScopedInline(LanguageScopedMixin, TranslationStackedInline):
+    extra = 0
+    structural_fields = ("kind", "urgency", "order")
+
+
+class WarningSignInline(ScopedInline):
     model = WarningSign
-    extra = 0
 
 
-class ReliefMeasureInline(TranslationStackedInline):
+class ReliefMeasureInline(ScopedInline):
     model = ReliefMeasure
-    extra = 0
 
 
-class PreventionTipInline(TranslationStackedInline):
+class PreventionTipInline(ScopedInline):
     model = PreventionTip
     fk_name = "article"
-    extra = 0
     exclude = ["region"]
 
 
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
+class ArticleAdmin(ReviewedContentAdmin):
     list_display = ["title", "slug", "audience", "region_list", "updated_at"]
     list_filter = ["audience", "regions"]
     search_fields = ["slug", "title_en", "summary_en"]
     filter_horizontal = ["regions", "sources"]
     inlines = [WarningSignInline, ReliefMeasureInline, PreventionTipInline]
+    structural_fields = ("slug", "regions", "audience", "sources")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("regions")
@@ -47,14 +115,15 @@ class ArticleAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(BodyRegion)
-class BodyRegionAdmin(TabbedTranslationAdmin):
+class BodyRegionAdmin(ReviewedContentAdmin):
     list_display = ["name", "slug", "order"]
-    list_editable = ["order"]
+    structural_fields = ("slug", "order")
 
 
 @admin.register(SiteNotice)
-class SiteNoticeAdmin(TabbedTranslationAdmin):
+class SiteNoticeAdmin(ReviewedContentAdmin):
     list_display = ["key"]
+    structural_fields = ("key",)
 
 
 @admin.register(Source)

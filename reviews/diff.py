@@ -1,0 +1,76 @@
+"""Field-by-field differences between the live text and the text under review."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+def flatten(text: Any, path: str = "") -> dict[str, str]:
+    """{"relief[0].title": "Stretch", ...} for every text or structural value."""
+    if isinstance(text, dict):
+        flat: dict[str, str] = {}
+        for name, value in text.items():
+            flat.update(flatten(value, f"{path}.{name}" if path else name))
+        return flat
+    if isinstance(text, list):
+        if all(isinstance(item, str) for item in text):
+            return {path: ", ".join(text)}
+        flat = {}
+        for index, item in enumerate(text):
+            flat.update(flatten(item, f"{path}[{index}]"))
+        return flat
+    return {path: "" if text is None else str(text)}
+
+
+def word_diff(old: str, new: str) -> SafeString:
+    """HTML of `new` with removed words in <del> and added words in <ins>, all escaped."""
+    old_words, new_words = old.split(" "), new.split(" ")
+    parts: list[str] = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for operation, a1, a2, b1, b2 in matcher.get_opcodes():
+        if operation == "equal":
+            parts.append(escape(" ".join(new_words[b1:b2])))
+            continue
+        if operation in ("delete", "replace"):
+            parts.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
+        if operation in ("insert", "replace"):
+            parts.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
+    return mark_safe(" ".join(parts))  # noqa: S308 - every piece is escaped above
+
+
+@dataclass
+class FieldChange:
+    path: str
+    live: str
+    submitted: str
+    english: str
+
+    @property
+    def changed(self) -> bool:
+        return self.live != self.submitted
+
+    @property
+    def diff_html(self) -> SafeString:
+        return word_diff(self.live, self.submitted)
+
+
+def compare(live: dict | None, submitted: dict, english: dict | None = None) -> list[FieldChange]:
+    """Every field of `submitted`, with its live value (empty when nothing is live yet)."""
+    live_flat = flatten(live or {})
+    submitted_flat = flatten(submitted)
+    english_flat = flatten(english or {})
+    paths = list(submitted_flat) + [path for path in live_flat if path not in submitted_flat]
+    return [
+        FieldChange(
+            path=path,
+            live=live_flat.get(path, ""),
+            submitted=submitted_flat.get(path, ""),
+            english=english_flat.get(path, ""),
+        )
+        for path in paths
+    ]

@@ -1,0 +1,266 @@
+"""The review workflow through the Django admin, and the permission matrix of the roles."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from articles.models import Article
+from reviews import roles, workflow
+from reviews.models import AuditEntry, LanguageVersion, PublishedVersion
+
+from .admin_forms import change_form_data
+from .factories import make_topic, make_user, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def review_url(article, language):
+    version = workflow.version_for(article, language)
+    return reverse("admin:reviews_languageversion_review", args=[version.pk])
+
+
+def live_title(article, language):
+    return PublishedVersion.objects.live(language).get(key=article.slug).payload["title"]
+
+
+def admin_edit(client, user, article, **changes):
+    """Edit a topic through its admin change form as `user`; returns the response."""
+    client.force_login(user)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = client.get(url)
+    if page.status_code != 200 or "adminform" not in page.context:
+        return page
+    data = change_form_data(page)
+    data.update(changes)
+    return client.post(url, data)
+
+
+def test_reviewer_reads_queue_and_diff_then_approves_russian(client):
+    article = make_topic(title="Cramps")
+    reviewer = make_user(roles.REVIEWERS, languages=["en", "ru"])
+    publish(article, ["en", "ru"], reviewer=reviewer)
+    translator = make_user(roles.TRANSLATORS, languages=["ru"])
+    Article.objects.filter(pk=article.pk).update(title_ru="Судороги мышц")
+    workflow.record_edits(Article.objects.get(pk=article.pk), by=translator)
+    workflow.submit(workflow.version_for(article, "ru"), by=translator)
+
+    client.force_login(reviewer)
+    queue = client.get(reverse("admin:reviews_languageversion_queue"))
+    assert queue.status_code == 200
+    assert f"{article.slug} [ru]" in queue.content.decode()
+
+    page = client.get(review_url(article, "ru"))
+    html = page.content.decode()
+    assert "<del>Cramps [ru]</del>" in html and "<ins>Судороги мышц</ins>" in html
+    assert "Cramps [en]" in html  # the English source beside it
+
+    response = client.post(review_url(article, "ru"), {"action": "approve", "comment": "ok"})
+    assert response.status_code == 302
+    assert live_title(article, "ru") == "Судороги мышц"
+
+
+def test_editor_edit_changes_nothing_public_until_a_second_reviewer_approves(client):
+    article = make_topic(title="Cramps")
+    publish(article, ["en"])
+    editor = make_user(roles.EDITORS)
+
+    response = admin_edit(client, editor, article, title_en="Muscle cramps")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Article.objects.get(pk=article.pk).title_en == "Muscle cramps"
+    assert live_title(article, "en") == "Cramps [en]"
+    assert workflow.version_for(article, "en").last_edited_by == editor
+
+    client.post(review_url(article, "en"), {"action": "submit"})
+    assert live_title(article, "en") == "Cramps [en]"
+
+    second = make_user(roles.REVIEWERS, languages=["en"])
+    client.force_login(second)
+    client.post(review_url(article, "en"), {"action": "approve"})
+    assert live_title(article, "en") == "Muscle cramps"
+
+
+def test_admin_explains_why_a_reviewer_cannot_approve_their_own_edit(client):
+    article = make_topic()
+    reviewer = make_user(roles.REVIEWERS, languages=["en"])
+    Article.objects.filter(pk=article.pk).update(title_en="Reviewer's words")
+    workflow.record_edits(Article.objects.get(pk=article.pk), by=reviewer)
+    workflow.submit(workflow.version_for(article, "en"), by=make_user(roles.EDITORS))
+
+    client.force_login(reviewer)
+    response = client.post(review_url(article, "en"), {"action": "approve"}, follow=True)
+    assert "You made the last edit to this version" in response.content.decode()
+    assert not PublishedVersion.objects.live().exists()
+
+
+# The permission matrix: each role x each action, enforced on the server.
+
+ROLES = ["editor", "translator", "reviewer", "siteadmin"]
+
+
+@pytest.fixture
+def people():
+    return {
+        "editor": make_user(roles.EDITORS),
+        "translator": make_user(roles.TRANSLATORS, languages=["ru"]),
+        "reviewer": make_user(roles.REVIEWERS, languages=["en", "ru"]),
+        "siteadmin": make_user(roles.SITE_ADMINS),
+    }
+
+
+def attempt(action, user, article):
+    try:
+        if action == "submit en":
+            workflow.submit(workflow.version_for(article, "en"), by=user)
+        elif action == "submit ru":
+            workflow.submit(workflow.version_for(article, "ru"), by=user)
+        elif action in ("approve", "request changes"):
+            version = workflow.submit(
+                workflow.version_for(article, "ru"),
+                by=make_user(roles.TRANSLATORS, languages=["ru"]),
+            )
+            if action == "approve":
+                workflow.approve(version, reviewer=user)
+            else:
+                workflow.request_changes(version, reviewer=user, comment="fix")
+        elif action == "withdraw":
+            workflow.withdraw("topic", article.slug, by=user, reason="unsafe")
+        return True
+    except workflow.WorkflowError:
+        return False
+
+
+MATRIX = {
+    #                   editor translator reviewer siteadmin
+    "submit en": (True, False, False, True),
+    "submit ru": (False, True, False, True),
+    "approve": (False, False, True, False),
+    "request changes": (False, False, True, False),
+    "withdraw": (False, False, True, True),
+}
+
+
+@pytest.mark.parametrize("action", MATRIX)
+@pytest.mark.parametrize("role", ROLES)
+def test_workflow_permission_matrix(people, action, role):
+    article = make_topic()
+    publish(article, ["en"])
+    Article.objects.filter(pk=article.pk).update(title_en="New", title_ru="Новое")
+    workflow.record_edits(Article.objects.get(pk=article.pk), by=None)
+    assert attempt(action, people[role], article) is MATRIX[action][ROLES.index(role)]
+
+
+EDIT_MATRIX = {
+    #        editor translator reviewer siteadmin
+    "en": (True, False, False, True),
+    "ru": (False, True, False, True),
+    "es": (False, False, False, True),
+}
+
+
+@pytest.mark.parametrize("language", EDIT_MATRIX)
+@pytest.mark.parametrize("role", ROLES)
+def test_edit_permission_matrix_holds_even_for_forged_posts(client, people, role, language):
+    article = make_topic()
+    field = f"title_{language}"
+    before = getattr(article, field)
+    # Post every language, as a forged request would: only allowed ones may change.
+    admin_edit(client, people[role], article, **{field: "Changed"})
+    after = getattr(Article.objects.get(pk=article.pk), field)
+    assert (after == "Changed") is EDIT_MATRIX[language][ROLES.index(role)], (before, after)
+
+
+def test_translator_cannot_change_structure(client, people):
+    article = make_topic(regions=("legs",))
+    admin_edit(client, people["translator"], article, slug="renamed", audience="children")
+    article.refresh_from_db()
+    assert (article.slug, article.audience) == (article.slug, "all")
+    assert Article.objects.filter(slug="renamed").count() == 0
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_reads_the_audit_log_and_nobody_changes_it(client, people, role):
+    article = make_topic()
+    workflow.submit(workflow.version_for(article, "en"), by=people["editor"])
+    entry = AuditEntry.objects.get()
+    client.force_login(people[role])
+
+    assert client.get(reverse("admin:reviews_auditentry_changelist")).status_code == 200
+    change_url = reverse("admin:reviews_auditentry_change", args=[entry.pk])
+    assert client.post(change_url, {"comment": "rewritten"}).status_code == 403
+    delete_url = reverse("admin:reviews_auditentry_delete", args=[entry.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.get().comment == ""
+
+
+def test_not_even_a_superuser_can_change_or_delete_the_audit_log(client):
+    article = make_topic()
+    workflow.submit(workflow.version_for(article, "en"), by=make_user(roles.EDITORS))
+    entry = AuditEntry.objects.get()
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    assert (
+        client.post(
+            reverse("admin:reviews_auditentry_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert AuditEntry.objects.count() == 1
+
+
+def test_outdated_translations_are_filtered_and_counted_in_the_queue(client):
+    article = make_topic()
+    reviewer = make_user(roles.REVIEWERS, languages=["en", "ru", "es", "ar"])
+    publish(article, reviewer=reviewer)
+    Article.objects.filter(pk=article.pk).update(summary_en="Changed English")
+    workflow.record_edits(Article.objects.get(pk=article.pk), by=None)
+    publish(article, ["en"], reviewer=reviewer)
+
+    client.force_login(reviewer)
+    outdated = client.get(reverse("admin:reviews_languageversion_changelist") + "?outdated=yes")
+    assert {v.language for v in outdated.context["cl"].result_list} == {"ru", "es", "ar"}
+    queue = client.get(reverse("admin:reviews_languageversion_queue"))
+    assert {row["code"]: row["outdated"] for row in queue.context["rows"]} == {
+        "en": 0,
+        "ru": 1,
+        "es": 1,
+        "ar": 1,
+    }
+
+
+# Demo data
+
+
+def test_seed_demo_approves_loaded_content_as_a_plainly_labelled_demo_reviewer():
+    call_command("load_content")
+    call_command("seed_demo")
+    live = PublishedVersion.objects.live()
+    assert live.filter(kind="topic", language="en").count() == Article.objects.count()
+    assert {v.reviewer_credit for v in live} == {
+        "Demo reviewer (demonstration content, not a clinical review)"
+    }
+    before = live.count()
+    call_command("seed_demo")
+    assert PublishedVersion.objects.live().count() == before
+    assert PublishedVersion.objects.count() == before
+    for username in ("editor", "translator", "reviewer", "reviewer2", "siteadmin"):
+        assert get_user_model().objects.get(username=username).check_password(f"{username}-demo")
+
+
+def test_seed_demo_leaves_human_edits_for_a_real_review():
+    call_command("load_content")
+    call_command("seed_demo")
+    article = Article.objects.get(slug="leg-cramps")
+    editor = get_user_model().objects.get(username="editor")
+    Article.objects.filter(pk=article.pk).update(title_en="Edited by a person")
+    workflow.record_edits(Article.objects.get(pk=article.pk), by=editor)
+    call_command("seed_demo")
+    assert live_title(article, "en") != "Edited by a person"
+    assert workflow.version_for(article, "en").status == LanguageVersion.Status.DRAFT
+
+
+def test_seed_demo_is_refused_where_demo_data_is_not_allowed(settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="not allowed"):
+        call_command("seed_demo")
+    assert not get_user_model().objects.filter(username="reviewer").exists()
