@@ -25,6 +25,7 @@ setup: install
 	$(RUN_ENV) $(PY) manage.py compilemessages -v0
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(RUN_ENV) $(PY) manage.py load_content
+	$(RUN_ENV) $(PY) manage.py seed_demo
 
 run: setup serve
 

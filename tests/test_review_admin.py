@@ -264,3 +264,41 @@ def test_seed_demo_is_refused_where_demo_data_is_not_allowed(settings):
     with pytest.raises(CommandError, match="not allowed"):
         call_command("seed_demo")
     assert not get_user_model().objects.filter(username="reviewer").exists()
+
+
+def test_editor_creates_a_topic_with_its_parts_on_one_admin_page(client):
+    from articles.models import BodyRegion
+
+    editor = make_user(roles.EDITORS)
+    region = BodyRegion.objects.create(slug="legs", name_en="Legs")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_add")
+    data = change_form_data(client.get(url))
+    data.update(
+        {
+            "slug": "night-cramps",
+            "title_en": "Night cramps",
+            "summary_en": "Cramps that wake you up.",
+            "audience": "all",
+            "regions": [str(region.pk)],
+        }
+    )
+    for prefix, fields in {
+        "warning_signs": {"urgency": "urgent", "text_en": "Cramps every night"},
+        "relief_measures": {"kind": "exercise", "title_en": "Stretch the calf"},
+        "prevention_tips": {"title_en": "Drink water"},
+    }.items():
+        data[f"{prefix}-TOTAL_FORMS"] = "1"
+        for name, value in fields.items():
+            data[f"{prefix}-0-{name}"] = value
+        data[f"{prefix}-0-order"] = "0"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    article = Article.objects.get(slug="night-cramps")
+    assert article.warning_signs.get().text_en == "Cramps every night"
+    assert article.relief_measures.get().kind == "exercise"
+    assert article.prevention_tips.get().title_en == "Drink water"
+    assert workflow.version_for(article, "en").last_edited_by == editor
+    assert client.get(reverse("admin:index")).status_code == 200
