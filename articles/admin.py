@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
@@ -18,6 +19,27 @@ from .models import (
     Source,
     WarningSign,
 )
+
+
+class EnglishBesideForm(forms.ModelForm):
+    """Shows the English source, read-only, under each field in another language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        source = settings.LANGUAGE_CODE
+        translated = translator.get_options_for_model(self._meta.model).all_fields
+        for name, field in self.fields.items():
+            base, _sep, language = name.rpartition("_")
+            if base not in translated or language == source:
+                continue
+            english = getattr(self.instance, f"{base}_{source}", "") or ""
+            if english:
+                field.help_text = format_html(
+                    '<span class="english-source" lang="{}" dir="ltr">{}: {}</span>',
+                    source,
+                    _("English source"),
+                    english,
+                )
 
 
 class LanguageScopedMixin:
@@ -45,6 +67,8 @@ class LanguageScopedMixin:
 
 class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
     """Admin for content that goes through medical review: records who edited what."""
+
+    form = EnglishBesideForm
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "review_status"]
@@ -79,6 +103,7 @@ class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
 
 
 class ScopedInline(LanguageScopedMixin, TranslationStackedInline):
+    form = EnglishBesideForm
     extra = 0
     structural_fields = ("kind", "urgency", "order")
 

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    # Interface strings for translators (django-rosetta behind our language checks).
+    path("admin/strings/", include("reviews.interface_strings")),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import roles, snapshots, workflow
+from .coverage import coverage
 from .diff import compare
 from .models import AuditEntry, LanguageVersion, PublishedVersion, StaffProfile
 
@@ -115,6 +116,11 @@ class LanguageVersionAdmin(admin.ModelAdmin):
                 name="{}_{}_queue".format(*info),
             ),
             path(
+                "coverage/",
+                self.admin_site.admin_view(self.coverage_view),
+                name="{}_{}_coverage".format(*info),
+            ),
+            path(
                 "<int:pk>/review/",
                 self.admin_site.admin_view(self.review_view),
                 name="{}_{}_review".format(*info),
@@ -172,6 +178,18 @@ class LanguageVersionAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/reviews/queue.html", context)
 
+    def coverage_view(self, request):
+        """The translation dashboard: per language, strings and topics."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Translation coverage"),
+            "rows": coverage(),
+        }
+        return TemplateResponse(request, "admin/reviews/coverage.html", context)
+
     def review_view(self, request, pk):
         """One language version: its text against the live version, and the actions."""
         if not self.has_view_permission(request):
@@ -201,6 +219,8 @@ class LanguageVersionAdmin(admin.ModelAdmin):
             "version": version,
             "live": live,
             "changes": compare(live.source if live else None, current, english),
+            "is_translation": english is not None,
+            "source_language": snapshots.SOURCE_LANGUAGE,
             "missing": snapshots.missing_texts(obj, version.language),
             "edit_url": reverse(
                 f"admin:articles_{type(obj)._meta.model_name}_change", args=[obj.pk]

@@ -103,6 +103,7 @@ class LanguageVersion(models.Model):
             ("submit_translation", _("Can submit translations for review")),
             ("approve_version", _("Can approve or request changes (medical review)")),
             ("withdraw_content", _("Can withdraw content from the public site")),
+            ("edit_interface_strings", _("Can edit interface strings of assigned languages")),
         ]
 
     def __str__(self) -> str:

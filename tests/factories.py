@@ -2,6 +2,7 @@
 
 from itertools import count
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -9,7 +10,7 @@ from articles.models import Article, BodyRegion, ReliefMeasure, SiteNotice, Warn
 from reviews import roles, workflow
 from reviews.models import StaffProfile
 
-LANGUAGES = ["en", "ru", "es", "ar"]
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 _numbers = count(1)
 
 

@@ -22,11 +22,16 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "articles",
     "reviews",
+    "rosetta",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything translates: picks up interface strings saved in the browser.
+    "reviews.interface_strings.ReloadChangedCatalogues",
+    # ETag and 304 answers for public pages, so a CDN or browser can revalidate cheaply.
+    "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions: the language comes from the URL, so cached public pages must not
     # vary on the session cookie.
     "django.middleware.locale.LocaleMiddleware",
@@ -99,6 +104,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Interface strings in the browser (django-rosetta): translators only, their languages.
+ROSETTA_ACCESS_CONTROL_FUNCTION = "reviews.interface_strings.can_edit_strings"
+ROSETTA_LANGUAGES = [(code, name) for code, name in LANGUAGES if code != LANGUAGE_CODE]
+# Session storage works across several gunicorn workers; the cache may be per process.
+ROSETTA_STORAGE_CLASS = "rosetta.storage.SessionRosettaStorage"
+ROSETTA_ENABLE_TRANSLATION_SUGGESTIONS = False
+ROSETTA_SHOW_AT_ADMIN_PANEL = False
+ROSETTA_EXCLUDED_APPLICATIONS = ()
+# How often each worker looks for catalogues changed on disk.
+CATALOGUE_CHECK_SECONDS = 1.0
 
 # An approved version is due for medical review again after this many days.
 REVIEW_INTERVAL_DAYS = 365
