@@ -6,4 +6,7 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("regions/<slug:slug>/", views.region, name="region"),
+    path("topics/<slug:slug>/", views.topic, name="topic"),
+    path("search/", views.search, name="search"),
 ]

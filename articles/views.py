@@ -1,7 +1,339 @@
+"""The public site. Every view reads live published snapshots through `articles.published`
+(never the editable content rows) and runs a fixed number of queries."""
+
+from __future__ import annotations
+
+import json
+import logging
+import unicodedata
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
 
-from .models import BodyRegion
+from reviews.models import PublishedVersion
+
+from . import published
+
+logger = logging.getLogger(__name__)
+
+# Public pages are the same for every visitor of a URL (the language is in the URL), so a
+# CDN may keep them briefly; ConditionalGetMiddleware adds the ETag.
+public_page = cache_control(public=True, max_age=300)
+
+URGENCIES = ("emergency", "urgent", "routine")
+# Relief measures by kind, in the order a reader should meet them; exercises have their
+# own section after these.
+RELIEF_KINDS = ("self_care", "professional", "medicine", "traditional")
+EXERCISE = "exercise"
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 8
 
 
-def home(request):
-    return render(request, "articles/home.html", {"regions": BodyRegion.objects.all()})
+# -- shared page parts ------------------------------------------------------------------
+
+
+def _reverse_in(language: str, view_name: str, kwargs: dict | None = None) -> str:
+    with translation.override(language):
+        return reverse(view_name, kwargs=kwargs)
+
+
+def _language_links(
+    request: HttpRequest,
+    view_name: str = "articles:home",
+    kwargs: dict | None = None,
+    *,
+    published_in: list[str] | None = None,
+    query: str = "",
+) -> dict:
+    """The language switcher (every language) and hreflang alternates (published ones)."""
+    current = translation.get_language()
+    switcher, alternates = [], []
+    for code in published.language_codes():
+        url = _reverse_in(code, view_name, kwargs) + query
+        info = translation.get_language_info(code)
+        switcher.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "direction": "rtl" if info["bidi"] else "ltr",
+                "url": url,
+                "current": code == current,
+            }
+        )
+        if published_in is None or code in published_in:
+            alternates.append({"hreflang": code, "url": request.build_absolute_uri(url)})
+    if alternates and (published_in is None or settings.LANGUAGE_CODE in published_in):
+        default = _reverse_in(settings.LANGUAGE_CODE, view_name, kwargs) + query
+        alternates.append({"hreflang": "x-default", "url": request.build_absolute_uri(default)})
+    return {"language_links": switcher, "alternates": alternates}
+
+
+def _json_ld(data: dict) -> SafeString:
+    """JSON for a <script> element: <, > and & escaped so the text cannot close the tag."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+    escaped = text.translate({ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"})
+    return mark_safe(escaped)  # noqa: S308 - JSON with every HTML-significant character escaped
+
+
+def _language_name(code: str) -> str:
+    return translation.gettext(translation.get_language_info(code)["name"])
+
+
+# -- pages ------------------------------------------------------------------------------
+
+
+@require_safe
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    language = translation.get_language()
+    regions = [
+        {
+            "slug": shown.key,
+            "url": reverse("articles:region", kwargs={"slug": shown.key}),
+            "name": shown.payload.get("name") or shown.key,
+            "shown": shown,
+        }
+        for shown in published.live_regions(language)
+    ]
+    context = {
+        "notices": published.site_notices(language),
+        "regions": regions,
+        "map_regions": {region["slug"]: region for region in regions},
+        "canonical": request.build_absolute_uri(reverse("articles:home")),
+        **_language_links(request),
+    }
+    return render(request, "articles/home.html", context)
+
+
+@require_safe
+@public_page
+def region(request: HttpRequest, slug: str) -> HttpResponse:
+    language = translation.get_language()
+    page = published.live_region(slug, language)
+    if page is None:
+        raise Http404("No such region")
+    topics = [
+        {"shown": shown, "url": reverse("articles:topic", kwargs={"slug": shown.key})}
+        for shown in published.region_topics(slug, language)
+    ]
+    context = {
+        "notices": published.site_notices(language),
+        "region": page.shown,
+        "topics": topics,
+        "language_name": _language_name(language),
+        "canonical": request.build_absolute_uri(
+            _reverse_in(page.shown.language, "articles:region", {"slug": slug})
+        ),
+        **_language_links(request, "articles:region", {"slug": slug}, published_in=page.languages),
+    }
+    return render(request, "articles/region.html", context)
+
+
+def _warning_groups(payload: dict) -> list[dict]:
+    signs = payload.get("warning_signs", [])
+    groups = [
+        {
+            "urgency": urgency,
+            "signs": [sign["html"] for sign in signs if sign["urgency"] == urgency],
+        }
+        for urgency in URGENCIES
+    ]
+    return [group for group in groups if group["signs"]]
+
+
+def _relief_groups(payload: dict) -> list[dict]:
+    measures = payload.get("relief", [])
+    groups = [
+        {"kind": kind, "measures": [measure for measure in measures if measure["kind"] == kind]}
+        for kind in RELIEF_KINDS
+    ]
+    return [group for group in groups if group["measures"]]
+
+
+def _topic_json_ld(request: HttpRequest, shown: published.Shown, url: str) -> SafeString:
+    version, payload = shown.version, shown.payload
+    title = payload.get("title", "")
+    return _json_ld(
+        {
+            "@context": "https://schema.org",
+            "@type": "MedicalWebPage",
+            "name": title,
+            "description": payload.get("summary", ""),
+            "url": request.build_absolute_uri(url),
+            "inLanguage": shown.language,
+            "lastReviewed": version.approved_at.date().isoformat(),
+            "reviewedBy": {"@type": "Person", "name": version.reviewer_credit},
+            "about": {"@type": "MedicalCondition", "name": title},
+        }
+    )
+
+
+@require_safe
+@public_page
+def topic(request: HttpRequest, slug: str) -> HttpResponse:
+    language = translation.get_language()
+    page = published.live_topic(slug, language)
+    if page is None:
+        raise Http404("No such topic")
+    shown = page.shown
+    payload = shown.payload
+    notices = published.site_notices(language, also=shown.language)
+    regions = published.regions_by_slug(payload.get("regions", []), language)
+    topic_regions = [
+        {"shown": regions[key], "url": reverse("articles:region", kwargs={"slug": key})}
+        for key in payload.get("regions", [])
+        if key in regions
+    ]
+    content_url = _reverse_in(shown.language, "articles:topic", {"slug": slug})
+    context = {
+        "notices": notices,
+        "topic": shown,
+        "payload": payload,
+        # The emergency number inside the content, in the content's own language.
+        "content_emergency": notices.for_language(shown.language).get("emergency"),
+        "topic_regions": topic_regions,
+        "warning_groups": _warning_groups(payload),
+        "relief_groups": _relief_groups(payload),
+        "exercises": [m for m in payload.get("relief", []) if m["kind"] == EXERCISE],
+        "language_name": _language_name(language),
+        "english_url": _reverse_in(published.SOURCE_LANGUAGE, "articles:topic", {"slug": slug}),
+        "canonical": request.build_absolute_uri(content_url),
+        "json_ld": _topic_json_ld(request, shown, content_url),
+        **_language_links(request, "articles:topic", {"slug": slug}, published_in=page.languages),
+    }
+    return render(request, "articles/topic.html", context)
+
+
+def search_words(query: str) -> list[str]:
+    """Case-folded words of a query: control characters dropped, punctuation trimmed from
+    both ends of each word, duplicates dropped, at most MAX_QUERY_WORDS."""
+    words: list[str] = []
+    cleaned = "".join(ch for ch in query if unicodedata.category(ch) not in ("Cc", "Cs", "Co"))
+    for token in cleaned.split():
+        start, end = 0, len(token)
+        while start < end and unicodedata.category(token[start])[0] in "PSZ":
+            start += 1
+        while end > start and unicodedata.category(token[end - 1])[0] in "PSZ":
+            end -= 1
+        word = token[start:end].casefold()
+        if word and word not in words:
+            words.append(word)
+    return words[:MAX_QUERY_WORDS]
+
+
+@require_safe
+@public_page
+def search(request: HttpRequest) -> HttpResponse:
+    language = translation.get_language()
+    query = request.GET.get("q", "")
+    if not isinstance(query, str):  # pragma: no cover - QueryDict always gives str
+        query = ""
+    query = query.strip()
+    too_long = len(query) > MAX_QUERY_LENGTH
+    words = [] if too_long else search_words(query)
+    results = published.search_topics(words, language) if words else None
+    if too_long:
+        state = "too_long"
+    elif not query:
+        state = "empty"
+    elif not words:
+        state = "no_words"
+    elif not (results.translated or results.english):
+        state = "nothing_found"
+    else:
+        state = "found"
+    shown_query = query[:MAX_QUERY_LENGTH]
+    context = {
+        "notices": published.site_notices(language),
+        "query": shown_query,
+        "state": state,
+        "results": results,
+        "result_count": len(results.translated) + len(results.english) if results else 0,
+        "max_length": MAX_QUERY_LENGTH,
+        "language_name": _language_name(language),
+        **_language_links(
+            request,
+            "articles:search",
+            query="?" + urlencode({"q": shown_query}) if shown_query else "",
+        ),
+    }
+    # Result pages are not worth indexing; only the links to topics are.
+    context["alternates"] = []
+    return render(request, "articles/search.html", context)
+
+
+# -- error pages ------------------------------------------------------------------------
+
+
+def _error_context(request: HttpRequest) -> dict:
+    """Notices and language links for an error page; plain UI-string fallbacks when the
+    database cannot be read (the templates show them when `notices` is None)."""
+    try:
+        notices = published.site_notices(translation.get_language())
+    except DatabaseError:
+        logger.exception("Site notices unavailable for an error page")
+        notices = None
+    return {"notices": notices, **_language_links(request), "alternates": []}
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", _error_context(request), status=404)
+
+
+# Last resort when even the 500 template cannot render: no database, no template engine.
+FALLBACK_500 = """<!doctype html>
+<html lang="en" dir="ltr"><head><meta charset="utf-8"><title>Server error</title></head>
+<body><main><h1>Sorry, something went wrong</h1>
+<p>Please try again in a few minutes.</p></main>
+<p><strong>In an emergency, call your local emergency number now.</strong></p>
+<p>This site gives general health information. It is not a diagnosis and not a substitute
+for a doctor.</p></body></html>"""
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    try:
+        context = _error_context(request)
+    except Exception:  # an error page must not fail
+        logger.exception("Error page context failed")
+        context = {"notices": None}
+    try:
+        return HttpResponseServerError(render_to_string("500.html", context, request=request))
+    except Exception:
+        logger.exception("The 500 template failed to render")
+        return HttpResponseServerError(FALLBACK_500)
+
+
+# -- machine-readable -------------------------------------------------------------------
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    lines += [
+        f"Disallow: {_reverse_in(code, 'articles:search')}" for code in published.language_codes()
+    ]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        PublishedVersion.objects.exists()
+    except DatabaseError:
+        logger.exception("Health check: database unavailable")
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

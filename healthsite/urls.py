@@ -1,13 +1,30 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+
+from articles import views as public_views
+from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
     # Interface strings for translators (django-rosetta behind our language checks).
     path("admin/strings/", include("reviews.interface_strings")),
     path("admin/", admin.site.urls),
+    # Outside the language prefix: machines ask for these by fixed paths.
+    path("healthz/", public_views.healthz, name="healthz"),
+    path("robots.txt", public_views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        cache_control(public=True, max_age=3600)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
 )
+
+handler404 = "articles.views.page_not_found"
+handler500 = "articles.views.server_error"

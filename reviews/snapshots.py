@@ -150,8 +150,12 @@ def markdown_html(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    """A one-line text (titles, summaries): no markup at all, escaped at render time."""
-    return nh3.clean(text, tags=set()).strip()
+    """A one-line text (titles, summaries): markup stripped, stored as real characters.
+
+    nh3 returns HTML, with &, < and > as entities; templates escape on output, so the
+    entities are turned back into characters here to avoid "&amp;amp;" on the page.
+    """
+    return html.unescape(nh3.clean(text, tags=set())).strip()
 
 
 def render(obj: Model, language: str, text: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -19,3 +19,9 @@ def test_search_text_is_casefolded_words_without_markup():
         "sections": [{"key": "causes", "html": "<p>Cold &amp; Heat</p>"}],
     }
     assert search_text(payload) == "судороги ног cold & heat"
+
+
+def test_one_line_texts_are_stored_as_real_characters_without_markup():
+    from reviews.snapshots import plain
+
+    assert plain("Cramps <b>&</b> spasms < 5") == "Cramps & spasms < 5"

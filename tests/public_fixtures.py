@@ -1,0 +1,98 @@
+"""Fixtures and helpers for the public-site tests. Import what you use explicitly:
+
+from tests.public_fixtures import reviewer, site, publish_topic  # noqa: F401
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import PreventionTip, ReliefMeasure, Source, WarningSign
+from reviews import roles
+from tests.factories import (
+    LANGUAGES,
+    make_region,
+    make_topic,
+    make_user,
+    publish,
+    publish_site_notices,
+    texts,
+)
+
+REGIONS = ("legs", "back")
+
+
+@pytest.fixture(name="reviewer")
+def reviewer_fixture(db):
+    return make_user(roles.REVIEWERS, languages=LANGUAGES, credit="Dr Ada Reviewer, neurologist")
+
+
+@pytest.fixture(name="site")
+def site_fixture(reviewer):
+    """The site notices and two regions, approved in every language."""
+    publish_site_notices(reviewer=reviewer)
+    for slug in REGIONS:
+        publish(make_region(slug), reviewer=reviewer)
+    return reviewer
+
+
+@pytest.fixture(name="corpus")
+def corpus_fixture(db):
+    """The real content, loaded and approved as `make run` plus `seed_demo` would."""
+    call_command("load_content", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+
+
+def publish_topic(slug, *, reviewer, languages=LANGUAGES, regions=("legs",), measures=1, **extra):
+    """A topic written in all languages and approved in `languages` (English first)."""
+    article = make_topic(slug, regions=regions, measures=measures, **extra)
+    if languages:
+        publish(article, languages, reviewer=reviewer)
+    return article
+
+
+def make_rich_topic(slug="rich-topic", *, regions=("legs",)):
+    """A topic with every kind of part: all urgencies (typed least urgent first), every
+    relief kind, prevention tips and a source, in every language. Not yet published."""
+    article = make_topic(slug, regions=regions, measures=0)
+    WarningSign.objects.create(
+        article=article, urgency="routine", order=0, **texts("text", "Routine sign")
+    )
+    WarningSign.objects.create(
+        article=article, urgency="urgent", order=1, **texts("text", "Urgent sign")
+    )
+    for order, kind in enumerate(["self_care", "exercise", "medicine", "traditional"]):
+        ReliefMeasure.objects.create(
+            article=article,
+            kind=kind,
+            order=order,
+            **texts("title", f"Relief {kind}"),
+            **texts("how_to", f"How to {kind}"),
+            **texts("caution", f"Caution {kind}"),
+        )
+    ReliefMeasure.objects.create(
+        article=article, kind="professional", order=9, **texts("title", "Relief professional")
+    )
+    PreventionTip.objects.create(
+        article=article, **texts("title", "Tip title"), **texts("text", "Tip text")
+    )
+    article.sources.add(Source.objects.create(name="000_seed_source.txt"))
+    for field in ("symptoms", "causes", "risk_factors"):
+        for code in LANGUAGES:
+            setattr(article, f"{field}_{code}", f"{field} text [{code}]")
+    article.save()
+    return article
+
+
+def json_ld(html: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD on the page"
+    return json.loads(match.group(1))
+
+
+def hreflangs(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))

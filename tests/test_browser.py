@@ -1,0 +1,225 @@
+"""The public site in a real browser (Debian's Chromium through Playwright), on the real
+content: the visitor's journey with JavaScript on and off, axe-core's WCAG 2.2 AA
+checks on every page type in English and Arabic, and the README's screenshots."""
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connections
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
+    # live_server needs committed data; the serialized rollback restores the roles the
+    # migrations create, which the flush after each test removes.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture(scope="module")
+def in_browser():
+    """Run `scenario(browser, *args)` with the module's one Chromium.
+
+    Playwright's sync API runs an event loop in the thread that starts it, and Django
+    then treats that thread as async (another database connection, refused queries).
+    So the browser lives in a worker thread of its own; the test thread keeps the
+    database, and the live server answers from its own thread.
+    """
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playwright")
+    state = {}
+
+    def start():
+        from playwright.sync_api import sync_playwright
+
+        state["playwright"] = sync_playwright().start()
+        state["browser"] = state["playwright"].chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+
+    def stop():
+        state["browser"].close()
+        state["playwright"].stop()
+
+    worker.submit(start).result()
+    yield lambda scenario, *args: worker.submit(scenario, state["browser"], *args).result()
+    worker.submit(stop).result()
+    worker.shutdown()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def restore_database_afterwards(django_db_setup, django_db_blocker):
+    """The flush after the last live-server test leaves an empty database; put back what
+    the migrations created (roles, permissions) for any later transactional test."""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents and not ContentType.objects.using(connection.alias).exists():
+                connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture
+def site_url(live_server):
+    call_command("load_content", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    return live_server.url
+
+
+def no_third_party_requests(page, site_url):
+    """Collect any request that leaves the site."""
+    outside = []
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith((site_url, "data:")) else outside.append(request.url)
+        ),
+    )
+    return outside
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_journey_body_map_region_topic_language_search(in_browser, site_url, javascript):
+    in_browser(journey_body_map_region_topic_language_search, site_url, javascript)
+
+
+def journey_body_map_region_topic_language_search(browser, site_url, javascript):
+    context = browser.new_context(java_script_enabled=javascript, locale="en-GB")
+    page = context.new_page()
+    outside = no_third_party_requests(page, site_url)
+
+    page.goto(f"{site_url}/")
+    assert page.url == f"{site_url}/en/"
+    page.locator("svg a.map-region[aria-label='Legs']").click()
+    assert page.url == f"{site_url}/en/regions/legs/"
+    assert page.locator("h1").inner_text() == "Legs"
+
+    page.get_by_role("link", name="Leg and calf cramps").click()
+    assert page.url == f"{site_url}/en/topics/leg-cramps/"
+    assert page.locator("h1").inner_text() == "Leg and calf cramps"
+    assert page.locator(".care-card-emergency").first.is_visible()
+
+    page.locator(".languages a[hreflang='ru']").click()
+    assert page.url == f"{site_url}/ru/topics/leg-cramps/"
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.locator("h1").inner_text() == "Судороги в ногах и икрах"
+
+    page.locator("footer a[href='/ru/search/']").click()
+    page.locator("input[name=q]").fill("СУДОРОГИ")
+    page.locator("input[name=q]").press("Enter")
+    assert re.search(r"/ru/search/\?q=", page.url)
+    assert page.locator(".search-results a[href='/ru/topics/leg-cramps/']").count() == 1
+
+    page.goto(f"{site_url}/ar/")
+    page.locator("svg a.map-region[href='/ar/regions/abdomen/']").click()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert outside == []
+    context.close()
+
+
+def body_map_links_are_keyboard_focusable(browser, site_url):
+    """Tab reaches the map's links in order, each with its name; Enter follows one."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site_url}/en/")
+    names = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const el = document.activeElement;"
+            " return el.closest('svg') ? el.getAttribute('aria-label') : null; }"
+        )
+        if focused:
+            names.append(focused)
+        if focused == "Legs":
+            break
+    assert names == ["Head", "Eyes", "Throat", "Chest", "Abdomen", "Legs"]  # front view
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/regions/legs/")
+    context.close()
+
+
+def test_keyboard_and_axe_find_no_wcag_22_aa_violations(in_browser, site_url):
+    in_browser(axe_finds_no_wcag_22_aa_violations, site_url)
+
+
+def axe_finds_no_wcag_22_aa_violations(browser, site_url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    body_map_links_are_keyboard_focusable(browser, site_url)  # shares the loaded corpus
+
+    axe = Axe()
+    context = browser.new_context()
+    page = context.new_page()
+    failures = {}
+    for language, query in (("en", "cramp"), ("ar", "تشنج")):
+        for path in (
+            f"/{language}/",
+            f"/{language}/regions/chest/",
+            f"/{language}/topics/chest-spasms-intercostal-neuralgia/",
+            f"/{language}/topics/leg-cramps/",  # English fallback on the Arabic site
+            f"/{language}/search/?q={query}",
+            f"/{language}/search/?q=",
+            f"/{language}/no-such-page/",
+        ):
+            page.goto(site_url + path)
+            results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+            if results.violations_count:
+                failures[path] = results.generate_report()
+    context.close()
+    assert not failures, "\n".join(f"{path}:\n{report}" for path, report in failures.items())
+
+
+def test_screenshots_and_small_screens(in_browser, site_url):
+    in_browser(screenshots_and_small_screens, site_url)
+
+
+def screenshots_and_small_screens(browser, site_url):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    desktop = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = desktop.new_page()
+    for name, path in (
+        ("home-en", "/en/"),
+        ("region-en", "/en/regions/legs/"),
+        ("topic-en", "/en/topics/leg-cramps/"),
+        ("home-ar", "/ar/"),
+        ("topic-ar", "/ar/topics/stomach-cramps/"),
+    ):
+        page.goto(site_url + path)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    desktop.close()
+
+    phone = browser.new_context(viewport={"width": 360, "height": 780}, device_scale_factor=1)
+    page = phone.new_page()
+    page.goto(f"{site_url}/en/topics/leg-cramps/")
+    page.screenshot(path=str(SCREENSHOTS / "topic-360.png"))
+    phone.close()
+
+    # Nothing scrolls sideways at 320 px, in either direction of writing.
+    narrow = browser.new_context(viewport={"width": 320, "height": 640})
+    page = narrow.new_page()
+    for path in (
+        "/en/",
+        "/ar/",
+        "/en/topics/leg-cramps/",
+        "/ar/topics/stomach-cramps/",
+        "/ru/regions/general/",
+        "/es/search/?q=calambre",
+    ):
+        page.goto(site_url + path)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 320, (path, width)
+    narrow.close()
+    for name in ("home-en", "region-en", "topic-en", "topic-ar", "topic-360"):
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 1000

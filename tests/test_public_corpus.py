@@ -1,0 +1,73 @@
+"""The real content on a fresh install: every seed topic is reachable from the body map in
+every language, Arabic pages are right-to-left with English fallbacks, and every topic
+page stays under the weight limit."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+from reviews.models import PublishedVersion
+from tests.public_fixtures import corpus_fixture  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+SEED_TOPICS = {path.stem for path in (Path(settings.CONTENT_DIR) / "topics").glob("*.toml")}
+PAGE_WEIGHT_LIMIT = 60 * 1024
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def topics_reachable_from_the_body_map(client, language):
+    home = get(client, f"/{language}/")
+    svg = home[home.index("<svg") : home.index("</svg>")]
+    region_urls = re.findall(r'<a href="([^"]+)" class="map-region"', svg)
+    assert len(region_urls) == 9
+    reached = set()
+    for url in region_urls:
+        reached |= set(re.findall(rf'href="/{language}/topics/([^/"]+)/"', get(client, url)))
+    return reached
+
+
+def test_fresh_install(client, corpus):
+    """One test: loading and approving the corpus is the slow part."""
+    every_seed_topic_is_reachable_from_the_body_map_in_every_language(client)
+    arabic_shows_translations_right_to_left_and_the_rest_in_english(client)
+    every_topic_page_with_its_css_is_under_60_kb(client)
+
+
+def every_seed_topic_is_reachable_from_the_body_map_in_every_language(client):
+    assert len(SEED_TOPICS) >= 10
+    for language in LANGUAGES:
+        assert topics_reachable_from_the_body_map(client, language) == SEED_TOPICS, language
+
+
+def arabic_shows_translations_right_to_left_and_the_rest_in_english(client):
+    translated = set(PublishedVersion.objects.topics("ar").values_list("key", flat=True))
+    assert translated and translated < SEED_TOPICS
+    for slug in SEED_TOPICS:
+        html = get(client, f"/ar/topics/{slug}/")
+        assert '<html lang="ar" dir="rtl">' in html
+        if slug in translated:
+            assert '<article class="topic" lang="ar" dir="rtl"' in html
+            assert "not yet available in" not in html
+        else:
+            assert '<article class="topic" lang="en" dir="ltr"' in html
+            assert "not yet available in" in html
+
+
+def every_topic_page_with_its_css_is_under_60_kb(client):
+    css = Path(finders.find("css/site.css")).stat().st_size
+    heaviest = 0
+    for slug in SEED_TOPICS:
+        for language in LANGUAGES:
+            size = len(client.get(f"/{language}/topics/{slug}/").content)
+            heaviest = max(heaviest, size + css)
+    assert heaviest < PAGE_WEIGHT_LIMIT, heaviest

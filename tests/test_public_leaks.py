@@ -1,0 +1,148 @@
+"""The review promise on the public site: only approved text, exactly as approved, ever
+reaches a page, a list, search, the sitemap, JSON-LD or the hreflang links."""
+
+import re
+
+import pytest
+from django.conf import settings
+
+from articles.models import BodyRegion, SiteNotice
+from reviews import workflow
+from tests.factories import make_topic, make_user, publish
+from tests.public_fixtures import json_ld, publish_topic, reviewer_fixture, site_fixture  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def everything_public(client, slug, search_words=()):
+    """The text of every public place a topic could appear in, by URL."""
+    urls = ["/sitemap.xml", "/robots.txt"]
+    for code in LANGUAGES:
+        urls += [f"/{code}/", f"/{code}/regions/legs/", f"/{code}/topics/{slug}/"]
+        urls += [f"/{code}/search/?q={word}" for word in search_words]
+        urls += [f"/{code}/topics/other-topic/"]  # a neighbour: its links and metadata
+    pages = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        html = response.content.decode()
+        if "/search/" in url:
+            # The page repeats the query itself; only what it found matters here.
+            word = url.split("?q=")[1]
+            html = re.sub(re.escape(word), "", html, flags=re.IGNORECASE)
+        pages[url] = (response.status_code, html)
+    return pages
+
+
+def assert_nowhere(pages, *texts):
+    for url, (_status, html) in pages.items():
+        for text in texts:
+            assert text.casefold() not in html.casefold(), (text, url)
+
+
+def test_a_draft_never_approved_is_nowhere(client, site):
+    publish_topic("other-topic", reviewer=site)
+    make_topic("draft-topic", title="Secretdraft")
+    pages = everything_public(client, "draft-topic", ["secretdraft", "Summary"])
+    for code in LANGUAGES:
+        assert pages[f"/{code}/topics/draft-topic/"][0] == 404
+    assert_nowhere(pages, "Secretdraft", "draft-topic")
+
+
+def test_an_edit_after_approval_changes_nothing_public(client, site):
+    publish_topic("other-topic", reviewer=site)
+    article = publish_topic("edited-topic", reviewer=site, title="Approvedtitle")
+    for code in LANGUAGES:
+        setattr(article, f"title_{code}", f"Newsecret [{code}]")
+        setattr(article, f"summary_{code}", f"Newsummary [{code}]")
+    article.save()
+    workflow.record_edits(article, by=None)
+    # Even submitted for review, it is not public until approved.
+    editor = make_user("Editors")
+    workflow.submit(workflow.version_for(article, "en"), by=editor)
+
+    words = ["newsecret", "newsummary", "approvedtitle"]
+    pages = everything_public(client, "edited-topic", words)
+    assert_nowhere(pages, "Newsecret", "Newsummary")
+    for code in LANGUAGES:
+        assert "/topics/edited-topic/" not in pages[f"/{code}/search/?q=newsecret"][1]
+        assert "/topics/edited-topic/" not in pages[f"/{code}/search/?q=newsummary"][1]
+    for code in LANGUAGES:
+        status, html = pages[f"/{code}/topics/edited-topic/"]
+        assert status == 200
+        assert f"Approvedtitle [{code}]" in html
+        assert json_ld(html)["name"] == f"Approvedtitle [{code}]"
+        assert f"Approvedtitle [{code}]" in pages[f"/{code}/regions/legs/"][1]
+        assert (
+            f'href="/{code}/topics/edited-topic/"' in pages[f"/{code}/search/?q=approvedtitle"][1]
+        )
+    assert "/en/topics/edited-topic/" in pages["/sitemap.xml"][1]
+
+
+def test_a_withdrawn_topic_is_gone_from_every_public_place(client, site):
+    publish_topic("other-topic", reviewer=site)
+    publish_topic("withdrawn-topic", reviewer=site, title="Withdrawnword")
+    # It was public: the check below would catch a stale list.
+    assert "withdrawn-topic" in client.get("/en/regions/legs/").content.decode()
+    workflow.withdraw("topic", "withdrawn-topic", by=site, reason="unsafe advice")
+    pages = everything_public(client, "withdrawn-topic", ["withdrawnword", "summary"])
+    for code in LANGUAGES:
+        assert pages[f"/{code}/topics/withdrawn-topic/"][0] == 404
+    assert_nowhere(pages, "Withdrawnword", "withdrawn-topic")
+
+
+def test_an_unapproved_language_falls_back_to_english_and_is_never_shown(client, site):
+    publish_topic("other-topic", reviewer=site)
+    article = publish_topic("partial-topic", reviewer=site, languages=["en", "ru"])
+    article.title_ar = "عنوانسري"  # written, never approved
+    article.save()
+    workflow.record_edits(article, by=None)
+    pages = everything_public(client, "partial-topic", ["عنوانسري", "partial"])
+    assert_nowhere(pages, "عنوانسري", "Partial topic [ar]", "Partial topic [es]")
+    for code in ("ar", "es"):
+        status, html = pages[f"/{code}/topics/partial-topic/"]
+        assert status == 200
+        assert '<article class="topic" lang="en" dir="ltr"' in html
+        assert "Partial topic [en]" in html
+        assert json_ld(html)["inLanguage"] == "en"
+        assert (
+            f'hreflang="{code}" href="http://testserver/{code}/topics/partial-topic/"' not in html
+        )
+        region = pages[f"/{code}/regions/legs/"][1]
+        assert "Partial topic [en]" in region
+    sitemap = pages["/sitemap.xml"][1]
+    assert "/ru/topics/partial-topic/" in sitemap
+    assert "/ar/topics/partial-topic/" not in sitemap
+    assert "/es/topics/partial-topic/" not in sitemap
+    # Found in English from the Arabic search, marked as English.
+    found = client.get("/ar/search/?q=partial").content.decode()
+    assert '<li lang="en" dir="ltr">' in found and "Partial topic [en]" in found
+
+
+def test_edited_notices_and_regions_stay_as_approved(client, site):
+    notice = SiteNotice.objects.get(key="disclaimer")
+    notice.text_en = "Unapproved disclaimer"
+    notice.save()
+    region = BodyRegion.objects.get(slug="legs")
+    region.notice_en = "Unapproved legs notice"
+    region.name_en = "Unapproved legs"
+    region.save()
+    publish_topic("leg-cramps", reviewer=site)
+    for url in ["/en/", "/en/regions/legs/", "/en/topics/leg-cramps/", "/en/nope/"]:
+        html = client.get(url).content.decode()
+        assert "Unapproved" not in html, url
+        assert "disclaimer text [en]" in html
+
+
+def test_a_withdrawn_region_leaves_the_map_and_its_page(client, site):
+    publish(make_topic("leg-cramps", regions=("legs",)), reviewer=site)
+    workflow.withdraw("region", "legs", by=site, reason="wrong notice")
+    assert client.get("/en/regions/legs/").status_code == 404
+    home = client.get("/en/").content.decode()
+    assert "/en/regions/legs/" not in home
+    assert "/regions/legs/" not in client.get("/sitemap.xml").content.decode()
+    # The topic itself stays, without the withdrawn region's name or notice.
+    topic = client.get("/en/topics/leg-cramps/").content.decode()
+    assert "legs notice" not in topic and "/en/regions/legs/" not in topic

@@ -1,0 +1,332 @@
+"""The public pages: every URL in every language, the topic page's parts and order,
+language fallback and switcher, metadata, sitemap, robots.txt, health check, caching."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from reviews import workflow
+from reviews.models import PublishedVersion
+from tests.factories import publish
+from tests.public_fixtures import (  # noqa: F401 - fixtures
+    hreflangs,
+    json_ld,
+    make_rich_topic,
+    publish_topic,
+    reviewer_fixture,
+    site_fixture,
+)
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+RTL = {"ar"}
+
+
+def direction(code):
+    return "rtl" if code in RTL else "ltr"
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.content.decode()
+
+
+def carries_notices(html, language):
+    """Every page: the disclaimer and emergency notice in the page's language."""
+    assert f"disclaimer text [{language}]" in html
+    assert f"emergency text [{language}]" in html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_url_answers_in_every_language(client, site, language):
+    publish_topic("leg-cramps", reviewer=site)
+    urls = [
+        f"/{language}/",
+        f"/{language}/regions/legs/",
+        f"/{language}/topics/leg-cramps/",
+        f"/{language}/search/",
+        f"/{language}/search/?q=leg",
+    ]
+    for url in urls:
+        html = page(client, url)
+        assert f'<html lang="{language}" dir="{direction(language)}">' in html
+        carries_notices(html, language)
+        # The switcher links to the same page in every language.
+        for code in LANGUAGES:
+            path = url.replace(f"/{language}/", f"/{code}/", 1).split("?")[0]
+            assert f'href="{path}' in html, (url, code)
+        assert 'aria-current="page"' in html
+
+
+def test_machine_urls_answer(client, site):
+    assert client.get("/sitemap.xml").status_code == 200
+    assert client.get("/robots.txt").status_code == 200
+    assert client.get("/healthz/").status_code == 200
+
+
+def test_root_redirects_to_english_by_default(client):
+    assert client.get("/")["Location"] == "/en/"
+
+
+def test_home_has_body_map_region_list_search_and_emergency_notice(client, site):
+    html = page(client, "/en/")
+    # Body map: SVG links with accessible names, for the published regions only.
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert re.search(
+        r'<a href="/en/regions/legs/" class="map-region" aria-label="Legs \[en\]"', svg
+    )
+    assert 'aria-label="Back [en]"' in svg
+    assert "/en/regions/head/" not in svg  # not published: drawn, but not a link
+    # The same regions as a plain list, in the body map's order (back before legs).
+    listing = html[html.index('class="region-list"') :]
+    assert listing.index("/en/regions/back/") < listing.index("/en/regions/legs/")
+    assert 'role="search"' in html and 'name="q"' in html
+    carries_notices(html, "en")
+
+
+def test_home_in_arabic_is_right_to_left_with_arabic_regions(client, site):
+    html = page(client, "/ar/")
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "Legs [ar]" in html and "Legs [en]" not in html
+
+
+def test_region_page_shows_notice_then_its_topics_in_the_visitors_language(client, site):
+    publish_topic("leg-cramps", reviewer=site, regions=("legs",))
+    publish_topic("back-pain", reviewer=site, regions=("back",))
+    html = page(client, "/ru/regions/legs/")
+    assert "<h1>Legs [ru]</h1>" in html
+    assert html.index("legs notice [ru]") < html.index("Leg cramps [ru]")
+    assert "Summary of Leg cramps [ru]" in html
+    assert 'href="/ru/topics/leg-cramps/"' in html
+    assert "Back pain" not in html
+
+
+def test_region_page_marks_untranslated_topics_as_english(client, site):
+    publish_topic("leg-cramps", reviewer=site, languages=["en"])
+    html = page(client, "/es/regions/legs/")
+    assert re.search(r'<div lang="en" dir="ltr">\s*<h3><a href="/es/topics/leg-cramps/">', html)
+    assert "Leg cramps [es]" not in html
+    assert 'class="untranslated"' in html
+
+
+def test_topic_page_parts_in_order(client, site):
+    publish(make_rich_topic("rich-topic"), reviewer=site)
+    html = page(client, "/en/topics/rich-topic/")
+    order = [
+        'id="topic-title"',
+        'class="summary">Summary of Rich topic [en]',
+        "legs notice [en]",
+        "When to get help",
+        "Call now [en]",  # emergency first although typed last
+        "Urgent sign [en]",
+        "Routine sign [en]",
+        "What it is",
+        "What can help",
+        "Relief self_care [en]",
+        "Relief professional [en]",
+        "Relief medicine [en]",
+        "Relief traditional [en]",
+        'id="exercises-heading"',
+        "Relief exercise [en]",
+        'id="prevention-heading"',
+        "Tip title [en]",
+        'id="sources-heading"',
+        "000_seed_source.txt",
+        "Medically reviewed by Dr Ada Reviewer, neurologist on",
+        "disclaimer text [en]",
+    ]
+    positions = [html.index(marker) for marker in order]
+    assert positions == sorted(positions), [m for m, p in zip(order, positions, strict=True)]
+
+
+def test_topic_page_care_cards_and_relief_markings(client, site):
+    publish(make_rich_topic("rich-topic"), reviewer=site)
+    html = page(client, "/en/topics/rich-topic/")
+    emergency = html[html.index("care-card-emergency") : html.index("care-card-urgent")]
+    assert "Emergency: call the emergency number now" in emergency
+    assert "emergency text [en]" in emergency  # the emergency number, inside the card
+    medicine = html[html.index("relief-medicine") : html.index("relief-traditional")]
+    assert "Only as prescribed by a doctor" in medicine
+    traditional = html[html.index("relief-traditional") : html.index("exercises-heading")]
+    assert "Traditional remedy" in traditional and "little scientific evidence" in traditional
+    assert "Caution traditional [en]" in traditional
+
+
+def test_topic_review_line_and_overdue(client, site):
+    publish_topic("leg-cramps", reviewer=site)
+    version = PublishedVersion.objects.live("en", "topic").get(key="leg-cramps")
+    html = page(client, "/en/topics/leg-cramps/")
+    with translation.override("en"):
+        due = date_format(version.next_review_due, "DATE_FORMAT")
+    assert f"next review due {due}." in html
+    assert "Review overdue" not in html
+    PublishedVersion.objects.filter(pk=version.pk).update(
+        next_review_due=timezone.localdate() - timedelta(days=1)
+    )
+    assert "Review overdue" in page(client, "/en/topics/leg-cramps/")
+
+
+def test_untranslated_topic_falls_back_to_english_marked_lang_en(client, site):
+    publish_topic("leg-cramps", reviewer=site, languages=["en", "ru"])
+    html = page(client, "/ar/topics/leg-cramps/")
+    assert '<html lang="ar" dir="rtl">' in html
+    assert '<article class="topic" lang="en" dir="ltr"' in html
+    assert "Leg cramps [en]" in html and "Leg cramps [ar]" not in html
+    assert "not yet available in" in html
+    # The page around the content stays Arabic: the notices and region name.
+    carries_notices(html, "ar")
+    assert "legs notice [ar]" in html
+    # Only the published languages are alternates; the fallback is canonical to English.
+    assert set(hreflangs(html)) == {"en", "ru", "x-default"}
+    assert '<link rel="canonical" href="http://testserver/en/topics/leg-cramps/">' in html
+    assert json_ld(html)["inLanguage"] == "en"
+
+
+def test_translated_topic_has_no_fallback_notice(client, site):
+    publish_topic("leg-cramps", reviewer=site)
+    html = page(client, "/ar/topics/leg-cramps/")
+    assert '<article class="topic" lang="ar" dir="rtl"' in html
+    assert "not yet available in" not in html
+    assert set(hreflangs(html)) == {*LANGUAGES, "x-default"}
+
+
+def test_outdated_translation_says_so(client, site):
+    article = publish_topic("leg-cramps", reviewer=site, languages=["en", "ru"])
+    article.title_en = "Leg cramps, revised"
+    article.save()
+    workflow.record_edits(article, by=None)
+    publish(article, ["en"], reviewer=site)
+    html = page(client, "/ru/topics/leg-cramps/")
+    assert "has changed since this translation was reviewed" in html
+    assert 'href="/en/topics/leg-cramps/"' in html
+    assert "changed since" not in page(client, "/en/topics/leg-cramps/")
+
+
+def test_topic_json_ld(client, site):
+    publish_topic("leg-cramps", reviewer=site)
+    data = json_ld(page(client, "/es/topics/leg-cramps/"))
+    version = PublishedVersion.objects.live("es", "topic").get(key="leg-cramps")
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "MedicalWebPage"
+    assert data["inLanguage"] == "es"
+    assert data["lastReviewed"] == version.approved_at.date().isoformat()
+    assert data["reviewedBy"] == {"@type": "Person", "name": "Dr Ada Reviewer, neurologist"}
+    assert data["about"]["name"] == "Leg cramps [es]"
+    assert data["url"] == "http://testserver/es/topics/leg-cramps/"
+
+
+def test_json_ld_cannot_break_out_of_its_script(client, site):
+    article = publish_topic("leg-cramps", reviewer=site, languages=[])
+    article.title_en = "Cramps </script><script>alert(1)</script> a < b > c & d"
+    article.save()
+    publish(article, ["en"], reviewer=site)
+    html = page(client, "/en/topics/leg-cramps/")
+    assert "alert(1)" not in html
+    start = html.index('<script type="application/ld+json">') + 35
+    script = html[start : html.index("</script>", start)]
+    assert "<" not in script and ">" not in script and "&" not in script
+    assert json_ld(html)["name"].endswith("a < b > c & d")
+    # Shown once-escaped, never double-escaped.
+    assert "a &lt; b &gt; c &amp; d</h1>" in html
+
+
+def test_sitemap_lists_live_pages_with_alternates_of_published_languages(client, site):
+    publish_topic("leg-cramps", reviewer=site, languages=["en", "es"])
+    response = client.get("/sitemap.xml")
+    assert response["Content-Type"].startswith("application/xml")
+    root = ElementTree.fromstring(response.content)  # noqa: S314 - our own output
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    entries = {
+        url.findtext("s:loc", namespaces=ns): {
+            link.get("hreflang") for link in url.findall("x:link", ns)
+        }
+        for url in root.findall("s:url", ns)
+    }
+    base = "http://testserver"
+    assert entries[f"{base}/en/topics/leg-cramps/"] == {"en", "es", "x-default"}
+    assert entries[f"{base}/es/topics/leg-cramps/"] == {"en", "es", "x-default"}
+    assert f"{base}/ar/topics/leg-cramps/" not in entries
+    for code in LANGUAGES:
+        assert entries[f"{base}/{code}/"] == {*LANGUAGES, "x-default"}
+        assert entries[f"{base}/{code}/regions/legs/"] == {*LANGUAGES, "x-default"}
+    assert f"{base}/en/regions/head/" not in entries
+    assert not any("/search/" in loc for loc in entries)
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    text = response.content.decode()
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /admin/" in text
+    for code in LANGUAGES:
+        assert f"Disallow: /{code}/search/" in text
+
+
+def test_healthz_touches_the_database(client, django_assert_num_queries, monkeypatch):
+    with django_assert_num_queries(1):
+        response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert "no-store" in response["Cache-Control"]
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("database is down")
+
+    monkeypatch.setattr("reviews.models.PublishedVersionQuerySet.exists", broken)
+    response = client.get("/healthz/")
+    assert response.status_code == 503
+
+
+@pytest.mark.parametrize(
+    "url", ["/en/", "/ar/regions/legs/", "/es/topics/leg-cramps/", "/ru/search/?q=leg"]
+)
+def test_public_pages_are_cacheable_and_never_vary_on_cookies(client, site, url):
+    publish_topic("leg-cramps", reviewer=site)
+    response = client.get(url)
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control and "max-age=300" in cache_control
+    assert "cookie" not in response.get("Vary", "").lower()
+    assert not response.cookies
+    etag = response["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+
+
+def test_pages_need_no_javascript_and_no_third_party_requests(client, site):
+    publish(make_rich_topic("rich-topic"), reviewer=site)
+    for url in ["/en/", "/en/regions/legs/", "/en/topics/rich-topic/", "/en/search/?q=rich"]:
+        html = page(client, url)
+        assert "<script" not in html.replace('<script type="application/ld+json">', "")
+        for attribute in re.findall(r'(?:src|href)="([^"]+)"', html):
+            assert not attribute.startswith(("http://", "https://", "//")) or attribute.startswith(
+                "http://testserver/"
+            ), attribute
+
+
+def test_body_map_and_landmarks_are_accessible_markup(client, site):
+    html = page(client, "/en/")
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<main id="main"' in html and "<header" in html and "<footer" in html
+    assert html.count("<h1") == 1
+    for link in re.findall(r'<a href="[^"]+" class="map-region"[^>]*>', html):
+        assert 'aria-label="' in link
+
+
+def test_stylesheet_is_local_with_print_rules_and_logical_properties():
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("css/site.css")).read_text(encoding="utf-8")
+    assert "@media print" in css
+    assert "@import" not in css and "url(" not in css  # no fonts or images from anywhere
+    # Right-to-left pages mirror by themselves: no physical left/right in the layout.
+    assert not re.search(r"(margin|padding|border)-(left|right)|text-align:\s*(left|right)", css)
