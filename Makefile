@@ -50,7 +50,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	$(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py update_catalogues
 	$(PY) manage.py compilemessages
 
 migrations-check: install
