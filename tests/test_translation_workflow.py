@@ -197,3 +197,52 @@ def test_no_language_list_is_hard_coded_outside_settings():
                 if literal.search(line):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_translator_to_public_arabic_page_and_dashboard(client):
+    """Issue 'done when': translate into Arabic in the admin, submit, approve, see it."""
+    from reviews.models import PublishedVersion
+
+    from .admin_forms import change_form_data
+    from .factories import publish_site_notices
+
+    reviewer = publish_site_notices()
+    article = make_topic("leg-cramps", languages=["en", "ru", "es"], title="Leg cramps")
+    publish(article, ["en"], reviewer=reviewer)
+
+    def arabic_figures():
+        row = next(row for row in coverage() if row.code == "ar")
+        return row.approved, row.missing
+
+    assert arabic_figures() == (0, 1)
+    before = client.get("/ar/topics/leg-cramps/").content.decode()
+    assert 'lang="en"' in before and "Leg cramps [en]" in before
+
+    translator = make_user(roles.TRANSLATORS, languages=["ar"])
+    client.force_login(translator)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(client.get(url))
+    arabic = {
+        "title_ar": "تشنجات الساق",
+        "summary_ar": "شد مفاجئ في عضلات الساق.",
+        "what_it_is_ar": "ما هو تشنج الساق.",
+        "warning_signs-0-text_ar": "اتصل الآن",
+        "relief_measures-0-title_ar": "تمدد",
+    }
+    data.update(arabic)
+    assert client.post(url, data).status_code == 302
+    version = workflow.version_for(article, "ar")
+    review = reverse("admin:reviews_languageversion_review", args=[version.pk])
+    client.post(review, {"action": "submit"})
+    version.refresh_from_db()
+    assert version.status == "submitted" and version.submitted_by == translator
+
+    client.force_login(reviewer)
+    client.post(review, {"action": "approve"})
+    assert PublishedVersion.objects.topics("ar").filter(key="leg-cramps").exists()
+
+    client.logout()
+    html = client.get("/ar/topics/leg-cramps/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "تشنجات الساق" in html and "Leg cramps [en]" not in html
+    assert arabic_figures() == (1, 0)
