@@ -8,7 +8,6 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,8 +19,9 @@ from .models import AuditEntry, LanguageVersion, PublishedVersion, StaffProfile
 Status = LanguageVersion.Status
 
 
-def _live_versions():
-    return PublishedVersion.objects.live().filter(
+def _of_this_version(published):
+    """Published versions (a queryset) of the language version in the outer query."""
+    return published.filter(
         kind=OuterRef("kind"), key=OuterRef("key"), language=OuterRef("language")
     )
 
@@ -35,7 +35,8 @@ class OutdatedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(Exists(_live_versions().filter(outdated=True)))
+            outdated = PublishedVersion.objects.live().filter(outdated=True)
+            return queryset.filter(Exists(_of_this_version(outdated)))
         return queryset
 
 
@@ -48,8 +49,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            overdue = _live_versions().filter(next_review_due__lt=timezone.localdate())
-            return queryset.filter(Exists(overdue))
+            return queryset.filter(Exists(_of_this_version(PublishedVersion.objects.overdue())))
         return queryset
 
 
@@ -100,7 +100,11 @@ class LanguageVersionAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("last_edited_by")
-            .annotate(outdated=Exists(_live_versions().filter(outdated=True)))
+            .annotate(
+                outdated=Exists(
+                    _of_this_version(PublishedVersion.objects.live().filter(outdated=True))
+                )
+            )
         )
 
     @admin.display(description=gettext_lazy("outdated"), boolean=True)
@@ -142,9 +146,7 @@ class LanguageVersionAdmin(admin.ModelAdmin):
         )
         live = PublishedVersion.objects.live()
         overdue = dict(
-            live.filter(next_review_due__lt=timezone.localdate())
-            .values_list("language")
-            .annotate(Count("pk"))
+            PublishedVersion.objects.overdue().values_list("language").annotate(Count("pk"))
         )
         outdated = dict(live.filter(outdated=True).values_list("language").annotate(Count("pk")))
         changelist = reverse("admin:reviews_languageversion_changelist")

@@ -302,3 +302,21 @@ def test_editor_creates_a_topic_with_its_parts_on_one_admin_page(client):
     assert article.prevention_tips.get().title_en == "Drink water"
     assert workflow.version_for(article, "en").last_edited_by == editor
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_overdue_reviews_are_filtered_and_counted_in_the_queue(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = make_topic()
+    reviewer = make_user(roles.REVIEWERS, languages=["en", "ru"])
+    published = publish(article, ["en", "ru"], reviewer=reviewer)
+    PublishedVersion.objects.filter(pk=published["ru"].pk).update(
+        next_review_due=timezone.localdate() - timedelta(days=1)
+    )
+    client.force_login(reviewer)
+    overdue = client.get(reverse("admin:reviews_languageversion_changelist") + "?overdue=yes")
+    assert [v.language for v in overdue.context["cl"].result_list] == ["ru"]
+    queue = client.get(reverse("admin:reviews_languageversion_queue"))
+    assert {row["code"]: row["overdue"] for row in queue.context["rows"]}["ru"] == 1
