@@ -10,6 +10,8 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.html import escape
 
 from articles.models import PreventionTip, ReliefMeasure, Source, WarningSign
 from reviews import roles
@@ -96,3 +98,23 @@ def json_ld(html: str) -> dict:
 
 def hreflangs(html: str) -> dict[str, str]:
     return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+
+
+FALLBACK_NOTICE = (
+    "This topic is not yet available in %(language_name)s. "
+    "Below is the medically reviewed English version."
+)
+OUTDATED_NOTICE = (
+    "The English original of this topic has changed since this translation was reviewed. "
+    "The translation is being updated."
+)
+
+
+def ui(language: str, msgid: str) -> str:
+    """An interface string as a page in `language` shows it, up to its first placeholder.
+
+    Pages are translated, so tests look for the string in the page's language rather
+    than for its English wording."""
+    with translation.override(language):
+        text = translation.gettext(msgid)
+    return escape(text.split("%(")[0].strip())

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 
 from reviews.models import PublishedVersion
-from tests.public_fixtures import corpus_fixture  # noqa: F401
+from tests.public_fixtures import FALLBACK_NOTICE, corpus_fixture, ui  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +57,10 @@ def arabic_shows_translations_right_to_left_and_the_rest_in_english(client):
         assert '<html lang="ar" dir="rtl">' in html
         if slug in translated:
             assert '<article class="topic" lang="ar" dir="rtl"' in html
-            assert "not yet available in" not in html
+            assert ui("ar", FALLBACK_NOTICE) not in html
         else:
             assert '<article class="topic" lang="en" dir="ltr"' in html
-            assert "not yet available in" in html
+            assert ui("ar", FALLBACK_NOTICE) in html
 
 
 def every_topic_page_with_its_css_is_under_60_kb(client):

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import path
 
 from healthsite.urls import urlpatterns as site_urlpatterns
-from tests.public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401
+from tests.public_fixtures import publish_topic, reviewer_fixture, site_fixture, ui  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +85,8 @@ def test_a_missing_slash_redirects_and_other_methods_are_refused(client, site):
 
 def test_404_without_notices_in_the_database_still_says_them(client):
     html = client.get("/ru/topics/nothing/").content.decode()
-    assert "Medical disclaimer" in html
-    assert "emergency number" in html
+    assert ui("ru", "Medical disclaimer") in html
+    assert ui("ru", "In an emergency, call your local emergency number now.") in html
 
 
 @pytest.mark.urls("tests.test_public_errors")

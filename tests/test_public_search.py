@@ -5,7 +5,12 @@ import pytest
 
 from articles.views import search_words
 from tests.factories import make_topic, publish
-from tests.public_fixtures import reviewer_fixture, site_fixture  # noqa: F401
+from tests.public_fixtures import reviewer_fixture, site_fixture, ui  # noqa: F401
+
+NOTHING_FOUND = (
+    "No topics found for “%(query)s”. Check the spelling, try fewer or other words, "
+    "or browse by body region."
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +65,7 @@ def test_does_not_find_what_is_not_there(client, topic):
     for language, query in MISSES:
         assert not found(client, language, query), (language, query)
         html = client.get(f"/{language}/search/", {"q": query}).content.decode()
-        assert "No topics found" in html
+        assert ui(language, NOTHING_FOUND) in html
         assert 'href="/' + language + '/"' in html  # a way on: browse by body region
 
 
