@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from reviews import snapshots
 from reviews.models import PublishedVersion
 
 from . import published
@@ -216,8 +217,9 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def search_words(query: str) -> list[str]:
-    """Case-folded words of a query: control characters dropped, punctuation trimmed from
-    both ends of each word, duplicates dropped, at most MAX_QUERY_WORDS."""
+    """Folded words of a query, like the stored search text: control characters dropped,
+    punctuation trimmed from both ends of each word, duplicates dropped, at most
+    MAX_QUERY_WORDS."""
     words: list[str] = []
     cleaned = "".join(ch for ch in query if unicodedata.category(ch) not in ("Cc", "Cs", "Co"))
     for token in cleaned.split():
@@ -226,7 +228,7 @@ def search_words(query: str) -> list[str]:
             start += 1
         while end > start and unicodedata.category(token[end - 1])[0] in "PSZ":
             end -= 1
-        word = token[start:end].casefold()
+        word = snapshots.fold(token[start:end])
         if word and word not in words:
             words.append(word)
     return words[:MAX_QUERY_WORDS]

@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import re
+import unicodedata
 from typing import Any
 
 import markdown
@@ -201,8 +202,19 @@ def render(obj: Model, language: str, text: dict[str, Any] | None = None) -> dic
     }
 
 
+def fold(text: str) -> str:
+    """Text as search compares it: case, accents, Arabic vowel marks and hamza forms,
+    and ё/е do not matter. The stored search text and the query words both go
+    through this, so they always agree."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(
+        char for char in decomposed if not unicodedata.combining(char) and char != "\u0640"
+    )
+    return unicodedata.normalize("NFC", kept)
+
+
 def search_text(payload: dict[str, Any]) -> str:
-    """Every word of a payload, tags stripped and case-folded, for simple search."""
+    """Every word of a payload, tags stripped and folded (see `fold`), for simple search."""
     words: list[str] = []
 
     def walk(value: Any) -> None:
@@ -217,4 +229,4 @@ def search_text(payload: dict[str, Any]) -> str:
             words.append(html.unescape(re.sub(r"<[^>]+>", " ", value)))
 
     walk(payload)
-    return " ".join(" ".join(words).split()).casefold()
+    return fold(" ".join(" ".join(words).split()))

@@ -25,3 +25,13 @@ def test_one_line_texts_are_stored_as_real_characters_without_markup():
     from reviews.snapshots import plain
 
     assert plain("Cramps <b>&</b> spasms < 5") == "Cramps & spasms < 5"
+
+
+def test_search_folding_ignores_case_accents_arabic_vowel_marks_and_yo():
+    from reviews.snapshots import fold
+
+    assert fold("فورًا") == fold("فورا")
+    assert fold("أقراص") == fold("اقراص")
+    assert fold("Ёлка") == fold("елка")
+    assert fold("Calambres MUSCULARES") == fold("calambres musculares")
+    assert fold("músculo") == fold("musculo")
