@@ -8,7 +8,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from modeltranslation.translator import translator
 
 from reviews import roles, snapshots, workflow
-from reviews.models import LanguageVersion
+from reviews.models import LanguageVersion, PublishedVersion
 
 from .models import (
     Article,
@@ -70,8 +70,27 @@ class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
 
     form = EnglishBesideForm
 
+    # The address that published versions are filed under: fixed once created.
+    identity_field = "slug"
+
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "review_status"]
+        readonly = [*super().get_readonly_fields(request, obj), "review_status"]
+        if obj is not None and self.identity_field not in readonly:
+            readonly.append(self.identity_field)
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would leave the published version live and out of reach: withdraw first.
+        if obj is not None and self._is_live(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def _is_live(self, obj) -> bool:
+        return (
+            PublishedVersion.objects.live()
+            .filter(kind=snapshots.kind_of(obj), key=snapshots.key_of(obj))
+            .exists()
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -149,6 +168,7 @@ class BodyRegionAdmin(ReviewedContentAdmin):
 class SiteNoticeAdmin(ReviewedContentAdmin):
     list_display = ["key"]
     structural_fields = ("key",)
+    identity_field = "key"
 
 
 @admin.register(Source)

@@ -3,8 +3,9 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -197,13 +198,16 @@ class LanguageVersionAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         version = get_object_or_404(LanguageVersion, pk=pk)
+        try:
+            obj = snapshots.get_object(version.kind, version.key)
+        except ObjectDoesNotExist:
+            raise Http404(_("The content of this version no longer exists.")) from None
         if request.method == "POST":
             form = ReviewActionForm(request.POST)
             if form.is_valid():
                 return self._act(request, version, form.cleaned_data)
         else:
             form = ReviewActionForm()
-        obj = snapshots.get_object(version.kind, version.key)
         live = (
             PublishedVersion.objects.live(version.language)
             .filter(kind=version.kind, key=version.key)

@@ -320,3 +320,34 @@ def test_overdue_reviews_are_filtered_and_counted_in_the_queue(client):
     assert [v.language for v in overdue.context["cl"].result_list] == ["ru"]
     queue = client.get(reverse("admin:reviews_languageversion_queue"))
     assert {row["code"]: row["overdue"] for row in queue.context["rows"]}["ru"] == 1
+
+
+def test_published_content_cannot_be_deleted_until_withdrawn(client):
+    article = make_topic()
+    reviewer = make_user(roles.REVIEWERS, languages=["en"])
+    publish(article, ["en"], reviewer=reviewer)
+    client.force_login(make_user(roles.EDITORS))
+    delete_url = reverse("admin:articles_article_delete", args=[article.pk])
+
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=article.pk).exists()
+
+    workflow.withdraw("topic", article.slug, by=reviewer, reason="Replaced")
+    assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_slug_is_fixed_once_the_topic_exists(client):
+    article = make_topic("leg-cramps")
+    publish(article, ["en"])
+    admin_edit(client, make_user(roles.EDITORS), article, slug="renamed", title_en="New")
+    article.refresh_from_db()
+    assert (article.slug, article.title_en) == ("leg-cramps", "New")
+
+
+def test_review_page_of_deleted_content_is_a_404(client):
+    article = make_topic()
+    url = review_url(article, "en")
+    article.delete()
+    client.force_login(make_user(roles.REVIEWERS, languages=["en"]))
+    assert client.get(url).status_code == 404
