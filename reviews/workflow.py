@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -36,7 +37,7 @@ def version_for(obj: Model, language: str) -> LanguageVersion:
     return version
 
 
-def record_edits(obj: Model, *, by=None) -> list[str]:
+def record_edits(obj: Model, *, by: AbstractBaseUser | None = None) -> list[str]:
     """Note who changed which languages of `obj`; call after every save of its text.
 
     A changed language goes back to draft: its published version stays live until the
@@ -59,7 +60,9 @@ def record_edits(obj: Model, *, by=None) -> list[str]:
     return changed
 
 
-def _audit(action: str, version: LanguageVersion, actor, comment: str, digest: str) -> None:
+def _audit(
+    action: str, version: LanguageVersion, actor: AbstractBaseUser, comment: str, digest: str
+) -> None:
     AuditEntry.objects.create(
         action=action,
         kind=version.kind,
@@ -75,7 +78,7 @@ def _locked(version: LanguageVersion) -> LanguageVersion:
     return LanguageVersion.objects.select_for_update().get(pk=version.pk)
 
 
-def submit(version: LanguageVersion, *, by, comment: str = "") -> LanguageVersion:
+def submit(version: LanguageVersion, *, by: AbstractBaseUser, comment: str = "") -> LanguageVersion:
     """An editor (English) or translator (their languages) asks for medical review."""
     if not roles.can_submit(by, version.language):
         raise WorkflowError(
@@ -114,7 +117,7 @@ def submit(version: LanguageVersion, *, by, comment: str = "") -> LanguageVersio
     return version
 
 
-def _check_reviewer(version: LanguageVersion, reviewer) -> None:
+def _check_reviewer(version: LanguageVersion, reviewer: AbstractBaseUser) -> None:
     if not reviewer.has_perm("reviews.approve_version"):
         raise WorkflowError(_("Only medical reviewers may approve or request changes."))
     if not roles.can_review(reviewer, version.language):
@@ -124,7 +127,9 @@ def _check_reviewer(version: LanguageVersion, reviewer) -> None:
         )
 
 
-def approve(version: LanguageVersion, *, reviewer, comment: str = "") -> PublishedVersion:
+def approve(
+    version: LanguageVersion, *, reviewer: AbstractBaseUser, comment: str = ""
+) -> PublishedVersion:
     """Freeze the submitted text as the published version of this language."""
     _check_reviewer(version, reviewer)
     with transaction.atomic():
@@ -194,7 +199,9 @@ def approve(version: LanguageVersion, *, reviewer, comment: str = "") -> Publish
     return published
 
 
-def request_changes(version: LanguageVersion, *, reviewer, comment: str) -> LanguageVersion:
+def request_changes(
+    version: LanguageVersion, *, reviewer: AbstractBaseUser, comment: str
+) -> LanguageVersion:
     """Send a submitted version back to its author with the reviewer's comment."""
     _check_reviewer(version, reviewer)
     if not comment.strip():
@@ -216,7 +223,7 @@ def request_changes(version: LanguageVersion, *, reviewer, comment: str) -> Lang
     return version
 
 
-def withdraw(kind: str, key: str, *, by, reason: str) -> int:
+def withdraw(kind: str, key: str, *, by: AbstractBaseUser, reason: str) -> int:
     """Take content off every public place at once, in every language. Returns how many
     published versions were taken down."""
     if not by.has_perm("reviews.withdraw_content"):

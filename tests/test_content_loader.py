@@ -138,3 +138,23 @@ def test_command_exits_non_zero_and_lists_problems(tmp_path, capsys):
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("load_content", str(root))
     assert "bad.toml: relief[0].kind: 'surgery' is not one of" in capsys.readouterr().err
+
+
+def test_reloading_a_changed_file_leaves_the_approved_version_live(tmp_path):
+    from reviews import roles, workflow
+    from reviews.models import PublishedVersion
+
+    from .factories import make_user, publish
+
+    root = write_content(tmp_path)
+    load_content(root)
+    article = Article.objects.get(slug="leg-cramps")
+    publish(article, ["en"], reviewer=make_user(roles.REVIEWERS, languages=["en"]))
+
+    (root / "topics" / "leg-cramps.toml").write_text(topic_toml(title="Renamed by the file"))
+    load_content(root)
+
+    live = PublishedVersion.objects.live("en").get(key="leg-cramps")
+    assert live.payload["title"] == "Leg cramps"
+    version = workflow.version_for(article, "en")
+    assert version.status == "draft" and version.last_edited_by is None
