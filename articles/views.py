@@ -29,7 +29,10 @@ logger = logging.getLogger(__name__)
 
 # Public pages are the same for every visitor of a URL (the language is in the URL), so a
 # CDN may keep them briefly; ConditionalGetMiddleware adds the ETag.
-public_page = cache_control(public=True, max_age=300)
+# Caches (browsers, a CDN) may keep a page for a minute at most: an approval or a
+# withdrawal reaches every visitor within that time. ETags make revalidation cheap.
+PUBLIC_MAX_AGE = 60
+public_page = cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 
 URGENCIES = ("emergency", "urgent", "routine")
 # Relief measures by kind, in the order a reader should meet them; exercises have their

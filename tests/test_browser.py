@@ -223,3 +223,83 @@ def screenshots_and_small_screens(browser, site_url):
     narrow.close()
     for name in ("home-en", "region-en", "topic-en", "topic-ar", "topic-360"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 1000
+
+
+def test_reviewer_approves_in_the_admin_and_the_public_page_follows(in_browser, site_url):
+    """Issue 4's 'done when', in a real browser: queue, diff, approve a Russian version;
+    an editor's English edit changes nothing public until a second reviewer approves."""
+    from django.contrib.auth import get_user_model
+
+    from articles.models import Article
+    from reviews import workflow
+
+    article = Article.objects.get(slug="leg-cramps")
+    Article.objects.filter(pk=article.pk).update(title_ru="Судороги икроножных мышц")
+    translator = get_user_model().objects.get(username="translator")
+    workflow.record_edits(Article.objects.get(pk=article.pk), by=translator)
+    workflow.submit(workflow.version_for(article, "ru"), by=translator)
+    in_browser(reviewer_and_editor_in_the_admin, site_url, article.pk)
+
+
+def log_in(browser, site_url, username):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{site_url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"{username}-demo")
+    page.click("input[type=submit]")
+    return context, page
+
+
+def approve_from_review_page(page):
+    page.check("input[name=action][value=approve]")
+    page.click("input[type=submit][value=Confirm]")
+    assert "Approved: this version is now public." in page.locator(".messagelist").inner_text()
+
+
+def heading_seen_by_a_new_visitor(browser, url):
+    # A new browser each time: public pages may be cached for a minute (PUBLIC_MAX_AGE).
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(url)
+    heading = page.locator("h1").inner_text()
+    context.close()
+    return heading
+
+
+def reviewer_and_editor_in_the_admin(browser, site_url, article_pk):
+
+    context, page = log_in(browser, site_url, "reviewer")
+    page.goto(f"{site_url}/admin/reviews/languageversion/queue/")
+    page.get_by_role("link", name="Topic leg-cramps [ru]").click()
+    assert page.locator("ins").first.inner_text() == "икроножных мышц"
+    approve_from_review_page(page)
+    assert (
+        heading_seen_by_a_new_visitor(browser, f"{site_url}/ru/topics/leg-cramps/")
+        == "Судороги икроножных мышц"
+    )
+    context.close()
+
+    context, page = log_in(browser, site_url, "editor")
+    page.goto(f"{site_url}/admin/articles/article/{article_pk}/change/")
+    page.fill("#id_title_en", "Leg and calf cramps at night")
+    page.click("input[name=_save]")
+    assert (
+        heading_seen_by_a_new_visitor(browser, f"{site_url}/en/topics/leg-cramps/")
+        == "Leg and calf cramps"
+    )
+    page.goto(f"{site_url}/admin/articles/article/{article_pk}/change/")
+    page.locator(".field-review_status a").first.click()  # English
+    page.check("input[name=action][value=submit]")
+    page.click("input[type=submit][value=Confirm]")
+    review_url = page.url
+    context.close()
+
+    context, page = log_in(browser, site_url, "reviewer2")
+    page.goto(review_url)
+    approve_from_review_page(page)
+    assert (
+        heading_seen_by_a_new_visitor(browser, f"{site_url}/en/topics/leg-cramps/")
+        == "Leg and calf cramps at night"
+    )
+    context.close()
