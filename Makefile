@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # error pages show, gunicorn as in production.
 RUN_ENV := DJANGO_SETTINGS_MODULE=healthsite.settings.dev DJANGO_DEBUG=0
 
-.PHONY: install run serve setup test test-postgres lint format messages migrations-check clean
+.PHONY: install run serve setup test test-postgres bench lint format messages migrations-check clean
 
 install: $(VENV)/.installed
 
@@ -40,6 +40,11 @@ test: install
 # The same suite against a throwaway PostgreSQL cluster on loopback (needs root or postgres).
 test-postgres: install
 	scripts/with-postgres $(MAKE) test
+
+# Latency and memory of the public pages behind gunicorn (not in CI: machine-dependent).
+bench: install
+	$(PY) manage.py compilemessages -v0
+	$(PY) scripts/bench.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,30 +1,18 @@
 """The site behind a real gunicorn with several workers, as `make run` serves it."""
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import polib
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
+from .serving import ROOT, fetch, running_site
+
 MARKER = "Skip to content"
 
 pytestmark = pytest.mark.server
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def write_catalogue(locale_dir: Path, language: str, translation: str) -> None:
@@ -44,74 +32,14 @@ def write_catalogue(locale_dir: Path, language: str, translation: str) -> None:
     catalogue.save_as_mofile(str(directory / "django.mo"))
 
 
-def fetch(url: str, **headers) -> tuple[int, dict, str]:
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read().decode(errors="replace")
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     work = tmp_path_factory.mktemp("server")
     locale_dir = work / "locale"
     for code in ("ru", "es", "ar"):
         write_catalogue(locale_dir, code, f"{MARKER} [{code} v1]")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SETTINGS_MODULE": "tests.server_settings",
-        "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
-        "TEST_LOCALE_DIR": str(locale_dir),
-        "TEST_STATIC_ROOT": str(work / "static"),
-        "PYTHONPATH": str(ROOT),
-    }
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        ["collectstatic", "--noinput", "-v0"],
-        ["load_content"],
-        ["seed_demo"],
-    ):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "healthsite.wsgi",
-            "-c",
-            "healthsite/gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if fetch(f"{base}/healthz/")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("gunicorn did not start")
-    yield {"base": base, "locale": locale_dir}
-    process.terminate()
-    process.wait(timeout=20)
+    with running_site(work, locale_dir) as (base, _process):
+        yield {"base": base, "locale": locale_dir}
     shutil.rmtree(work, ignore_errors=True)
 
 
