@@ -10,6 +10,7 @@ from modeltranslation.translator import translator
 from reviews import roles, snapshots, workflow
 from reviews.models import LanguageVersion, PublishedVersion
 
+from .languages import SOURCE_LANGUAGE, language_codes
 from .models import (
     Article,
     BodyRegion,
@@ -26,7 +27,7 @@ class EnglishBesideForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        source = settings.LANGUAGE_CODE
+        source = SOURCE_LANGUAGE
         translated = translator.get_options_for_model(self._meta.model).all_fields
         for name, field in self.fields.items():
             base, _sep, language = name.rpartition("_")
@@ -56,7 +57,7 @@ class LanguageScopedMixin:
         readonly = list(super().get_readonly_fields(request, obj))
         allowed = roles.editable_languages(request.user)
         for field in translator.get_options_for_model(self.model).all_fields:
-            for code, _name in settings.LANGUAGES:
+            for code in language_codes():
                 if code not in allowed:
                     readonly.append(f"{field}_{code}")
         if roles.SOURCE_LANGUAGE not in allowed:

@@ -22,6 +22,7 @@ from django.db import transaction
 
 from reviews.workflow import record_edits
 
+from .languages import SOURCE_LANGUAGE, language_codes
 from .models import (
     Article,
     BodyRegion,
@@ -32,7 +33,6 @@ from .models import (
     WarningSign,
 )
 
-SOURCE_LANGUAGE = "en"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 TOPIC_TEXTS = ("title", "summary", "what_it_is", "symptoms", "causes", "risk_factors")
@@ -43,10 +43,6 @@ NOTICE_KEYS = {"key", "text"}
 WARNING_KEYS = {"urgency", "text"}
 RELIEF_KEYS = {"kind", "title", "how_to", "caution"}
 PREVENTION_KEYS = {"title", "text"}
-
-
-def language_codes() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
 
 
 @dataclass(frozen=True)
@@ -141,7 +137,11 @@ class _FileReader:
                 self.problem(f"{path}.{language}", f"expected text, got {_type_name(text)}")
             elif text.strip():
                 texts[language] = text.strip()
-        if required and SOURCE_LANGUAGE not in texts and isinstance(value.get("en", ""), str):
+        if (
+            required
+            and SOURCE_LANGUAGE not in texts
+            and isinstance(value.get(SOURCE_LANGUAGE, ""), str)
+        ):
             self.problem(f"{path}.{SOURCE_LANGUAGE}", "English text is required")
         return texts
 

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language_info
 
 from reviews.models import ContentKind, PublishedVersion
 
-SOURCE_LANGUAGE = settings.LANGUAGE_CODE
+from .languages import SOURCE_LANGUAGE, direction, language_codes
 
 # The body map draws these regions in this order; any region added later is listed after
 # them (alphabetically) in the plain list.
@@ -29,20 +27,12 @@ BODY_MAP_REGIONS = ("head", "eyes", "throat", "neck", "chest", "abdomen", "back"
 MAX_SLUG_LENGTH = 100
 
 
-def language_codes() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
-
-
-def direction(language: str) -> str:
-    return "rtl" if get_language_info(language)["bidi"] else "ltr"
-
-
 @dataclass(frozen=True)
 class Shown:
     """A live version as shown to a visitor who asked for `requested`.
 
     `fallback` is true when the visitor's language has no live version and the English
-    one is shown instead: its container must say lang="en" dir="ltr".
+    one is shown instead: its container must carry that language and direction.
     """
 
     version: PublishedVersion

@@ -2,6 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
+from .languages import SOURCE_LANGUAGE
 from .models import Article, BodyRegion, PreventionTip, ReliefMeasure, SiteNotice, WarningSign
 
 
@@ -13,7 +14,7 @@ class BodyRegionTranslation(TranslationOptions):
 @register(Article)
 class ArticleTranslation(TranslationOptions):
     fields = ("title", "summary", "what_it_is", "symptoms", "causes", "risk_factors")
-    required_languages = ("en",)
+    required_languages = (SOURCE_LANGUAGE,)
 
 
 @register(ReliefMeasure)

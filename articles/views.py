@@ -8,7 +8,6 @@ import logging
 import unicodedata
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
@@ -24,6 +23,7 @@ from reviews import snapshots
 from reviews.models import PublishedVersion
 
 from . import published
+from .languages import SOURCE_LANGUAGE, direction, language_codes
 
 logger = logging.getLogger(__name__)
 
@@ -63,22 +63,21 @@ def _language_links(
     """The language switcher (every language) and hreflang alternates (published ones)."""
     current = translation.get_language()
     switcher, alternates = [], []
-    for code in published.language_codes():
+    for code in language_codes():
         url = _reverse_in(code, view_name, kwargs) + query
-        info = translation.get_language_info(code)
         switcher.append(
             {
                 "code": code,
-                "name": info["name_local"],
-                "direction": "rtl" if info["bidi"] else "ltr",
+                "name": translation.get_language_info(code)["name_local"],
+                "direction": direction(code),
                 "url": url,
                 "current": code == current,
             }
         )
         if published_in is None or code in published_in:
             alternates.append({"hreflang": code, "url": request.build_absolute_uri(url)})
-    if alternates and (published_in is None or settings.LANGUAGE_CODE in published_in):
-        default = _reverse_in(settings.LANGUAGE_CODE, view_name, kwargs) + query
+    if alternates and (published_in is None or SOURCE_LANGUAGE in published_in):
+        default = _reverse_in(SOURCE_LANGUAGE, view_name, kwargs) + query
         alternates.append({"hreflang": "x-default", "url": request.build_absolute_uri(default)})
     return {"language_links": switcher, "alternates": alternates}
 
@@ -211,7 +210,8 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
         "relief_groups": _relief_groups(payload),
         "exercises": [m for m in payload.get("relief", []) if m["kind"] == EXERCISE],
         "language_name": _language_name(language),
-        "english_url": _reverse_in(published.SOURCE_LANGUAGE, "articles:topic", {"slug": slug}),
+        "source_language": SOURCE_LANGUAGE,
+        "english_url": _reverse_in(SOURCE_LANGUAGE, "articles:topic", {"slug": slug}),
         "canonical": request.build_absolute_uri(content_url),
         "json_ld": _topic_json_ld(request, shown, content_url),
         **_language_links(request, "articles:topic", {"slug": slug}, published_in=page.languages),
@@ -297,8 +297,9 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 # Last resort when even the 500 template cannot render: no database, no template engine.
+# Its own text is English, whatever the site's languages.
 FALLBACK_500 = """<!doctype html>
-<html lang="en" dir="ltr"><head><meta charset="utf-8"><title>Server error</title></head>
+<html lang=en dir=ltr><head><meta charset="utf-8"><title>Server error</title></head>
 <body><main><h1>Sorry, something went wrong</h1>
 <p>Please try again in a few minutes.</p></main>
 <p><strong>In an emergency, call your local emergency number now.</strong></p>
@@ -326,9 +327,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @cache_control(public=True, max_age=3600)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", "Disallow: /admin/"]
-    lines += [
-        f"Disallow: {_reverse_in(code, 'articles:search')}" for code in published.language_codes()
-    ]
+    lines += [f"Disallow: {_reverse_in(code, 'articles:search')}" for code in language_codes()]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

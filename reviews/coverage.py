@@ -12,6 +12,7 @@ from pathlib import Path
 import polib
 from django.conf import settings
 
+from articles.languages import SOURCE_LANGUAGE
 from articles.models import Article
 
 from . import snapshots
@@ -41,7 +42,7 @@ def catalogue_path(language: str) -> Path:
 
 def string_counts(language: str) -> tuple[int, int]:
     """(translated, total) interface strings; the source language is complete by definition."""
-    if language == settings.LANGUAGE_CODE:
+    if language == SOURCE_LANGUAGE:
         return (0, 0)
     path = catalogue_path(language)
     if not path.exists():

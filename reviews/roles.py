@@ -4,11 +4,12 @@ the languages. Every check here is made on the server, whatever the admin shows.
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from articles.languages import SOURCE_LANGUAGE, language_codes
+
 EDITORS = "Editors"
 TRANSLATORS = "Translators"
 REVIEWERS = "Medical reviewers"
 SITE_ADMINS = "Site admins"
-SOURCE_LANGUAGE = settings.LANGUAGE_CODE
 
 
 def language_name(code: str) -> str:
@@ -26,7 +27,7 @@ def _profile_languages(user, field: str) -> list[str]:
 
 def editable_languages(user) -> list[str]:
     """The languages whose text this person may change."""
-    codes = [code for code, _name in settings.LANGUAGES]
+    codes = language_codes()
     if not user.is_active or not user.is_staff:
         return []
     if user.is_superuser or _in_group(user, SITE_ADMINS):

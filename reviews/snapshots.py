@@ -15,14 +15,13 @@ from typing import Any
 
 import markdown
 import nh3
-from django.conf import settings
 from django.db.models import Model
 
+from articles.languages import SOURCE_LANGUAGE
 from articles.models import Article, BodyRegion, SiteNotice, WarningSign
 
 from .models import ContentKind
 
-SOURCE_LANGUAGE = settings.LANGUAGE_CODE
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "b", "i", "br", "a", "blockquote"}
 TOPIC_SECTIONS = ("what_it_is", "symptoms", "causes", "risk_factors")
 MODELS = {

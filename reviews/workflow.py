@@ -16,6 +16,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.languages import language_codes
+
 from . import roles, snapshots
 from .models import AuditEntry, ContentKind, LanguageVersion, PublishedVersion
 
@@ -24,10 +26,6 @@ Status = LanguageVersion.Status
 
 class WorkflowError(Exception):
     """An action the rules do not allow; the message says why, for the person who tried."""
-
-
-def language_codes() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
 
 
 def version_for(obj: Model, language: str) -> LanguageVersion:

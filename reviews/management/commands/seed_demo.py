@@ -3,12 +3,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.languages import SOURCE_LANGUAGE, language_codes, translation_languages
 from articles.models import Article, BodyRegion, SiteNotice
 from reviews import roles, snapshots, workflow
 from reviews.models import LanguageVersion, PublishedVersion, StaffProfile
 
-ALL_LANGUAGES = [code for code, _name in settings.LANGUAGES]
-TRANSLATED = [code for code in ALL_LANGUAGES if code != settings.LANGUAGE_CODE]
+ALL_LANGUAGES = language_codes()
+TRANSLATED = translation_languages()
 
 # Local demonstration only: these passwords are in the README; production refuses them.
 DEMO_USERS = {
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         ):
             return 0
         if version.status != LanguageVersion.Status.SUBMITTED:
-            author = users["editor"] if language == settings.LANGUAGE_CODE else users["translator"]
+            author = users["editor"] if language == SOURCE_LANGUAGE else users["translator"]
             version = workflow.submit(version, by=author, comment="Demo content")
         workflow.approve(version, reviewer=users["reviewer"], comment="Demo approval")
         return 1

@@ -1,6 +1,7 @@
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from articles.languages import translation_languages
 
 # Folders with no interface strings of the site's own.
 IGNORE = ["tests/*", "docs/*", "content/*", "var/*", "static/*", "scripts/*", "build/*"]
@@ -13,10 +14,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        languages = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
         call_command(
             "makemessages",
-            locale=languages,
+            locale=translation_languages(),
             no_obsolete=True,
             ignore_patterns=IGNORE,
             verbosity=options["verbosity"],
