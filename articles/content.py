@@ -9,8 +9,6 @@ in the admin to content whose file did not change.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from reviews.snapshots import fingerprint
 from reviews.workflow import record_edits
 
 from .languages import SOURCE_LANGUAGE, language_codes
@@ -364,12 +363,6 @@ def _read_topic(path: Path, bundle: ContentBundle, problems: list[Problem]) -> N
 # Writing ------------------------------------------------------------------------------
 
 
-def content_hash(entry: dict) -> str:
-    return hashlib.sha256(
-        json.dumps(entry, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
-
-
 def _set_texts(obj, field_name: str, texts: dict[str, str]) -> None:
     for code in language_codes():
         setattr(obj, f"{field_name}_{code}", texts.get(code, ""))
@@ -408,7 +401,7 @@ def _record(report: LoadReport, obj, label: str, created: bool) -> None:
 
 
 def _write_region(slug: str, entry: dict, report: LoadReport) -> None:
-    digest = content_hash(entry)
+    digest = fingerprint(entry)
     region, same = _stored(BodyRegion, {"slug": slug}, digest, f"region {slug}", report)
     if same:
         return
@@ -423,7 +416,7 @@ def _write_region(slug: str, entry: dict, report: LoadReport) -> None:
 
 
 def _write_notice(key: str, entry: dict, report: LoadReport) -> None:
-    digest = content_hash(entry)
+    digest = fingerprint(entry)
     notice, same = _stored(SiteNotice, {"key": key}, digest, f"notice {key}", report)
     if same:
         return
@@ -436,7 +429,7 @@ def _write_notice(key: str, entry: dict, report: LoadReport) -> None:
 
 
 def _write_topic(slug: str, entry: dict, report: LoadReport) -> None:
-    digest = content_hash(entry)
+    digest = fingerprint(entry)
     article, same = _stored(Article, {"slug": slug}, digest, f"topic {slug}", report)
     if same:
         return
