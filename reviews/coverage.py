@@ -54,11 +54,7 @@ def string_counts(language: str) -> tuple[int, int]:
 
 
 def coverage() -> list[LanguageCoverage]:
-    articles = list(
-        Article.objects.prefetch_related(
-            "regions", "sources", "warning_signs", "relief_measures", "prevention_tips"
-        )
-    )
+    articles = list(snapshots.with_parts(Article.objects.all()))
     live = PublishedVersion.objects.topics().values_list("language", "key", "outdated")
     live_keys: dict[str, set[str]] = {}
     outdated: dict[str, int] = {}

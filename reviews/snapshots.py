@@ -42,15 +42,19 @@ def key_of(obj: Model) -> str:
     return obj.key if isinstance(obj, SiteNotice) else obj.slug
 
 
+def with_parts(queryset):
+    """Topics with every part a language version reads, fetched once for all languages."""
+    if queryset.model is Article:
+        return queryset.prefetch_related(
+            "regions", "sources", "warning_signs", "relief_measures", "prevention_tips"
+        )
+    return queryset
+
+
 def get_object(kind: str, key: str) -> Model:
     model = MODELS[ContentKind(kind)]
     lookup = {"key": key} if model is SiteNotice else {"slug": key}
-    queryset = model.objects.all()
-    if model is Article:
-        queryset = queryset.prefetch_related(
-            "regions", "sources", "warning_signs", "relief_measures", "prevention_tips"
-        )
-    return queryset.get(**lookup)
+    return with_parts(model.objects.all()).get(**lookup)
 
 
 def _text(obj: Model, field: str, language: str) -> str:

@@ -41,18 +41,21 @@ def record_edits(obj: Model, *, by: AbstractBaseUser | None = None) -> list[str]
     A changed language goes back to draft: its published version stays live until the
     new text is approved. `by` is None for the content loader. Returns the languages.
     """
+    kind, key = snapshots.kind_of(obj), snapshots.key_of(obj)
+    # One read of the object with all its parts, shared by every language.
+    obj = snapshots.get_object(kind, key)
+    versions = {v.language: v for v in LanguageVersion.objects.filter(kind=kind, key=key)}
     changed = []
     now = timezone.now()
     for language in language_codes():
         digest = snapshots.fingerprint(snapshots.source_text(obj, language))
-        version = version_for(obj, language)
-        if version.edited_fingerprint == digest:
+        version = versions.get(language) or LanguageVersion(kind=kind, key=key, language=language)
+        if version.pk is not None and version.edited_fingerprint == digest:
             continue
         version.edited_fingerprint = digest
         version.last_edited_by = by
         version.last_edited_at = now
-        if version.status != Status.DRAFT:
-            version.status = Status.DRAFT
+        version.status = Status.DRAFT
         version.save()
         changed.append(language)
     return changed

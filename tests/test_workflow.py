@@ -268,3 +268,15 @@ def test_overdue_reviews_are_found_by_the_named_queryset():
         next_review_due=timezone.localdate() - timedelta(days=1)
     )
     assert list(PublishedVersion.objects.overdue()) == [published]
+
+
+@pytest.mark.parametrize("measures", [1, 10])
+def test_recording_an_edit_costs_the_same_queries_however_big_the_topic(
+    measures, django_assert_num_queries
+):
+    article = make_topic("big-or-small", measures=measures)
+    article = Article.objects.get(pk=article.pk)  # as the admin hands it over: no prefetch
+    Article.objects.filter(pk=article.pk).update(title_ru="Новое")
+    # 1 topic + 5 of its parts, 1 for the language versions, 1 update for the one change.
+    with django_assert_num_queries(8):
+        assert workflow.record_edits(article, by=None) == ["ru"]

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         objects = [
             *SiteNotice.objects.all(),
             *BodyRegion.objects.all(),
-            *Article.objects.all(),
+            *snapshots.with_parts(Article.objects.all()),
         ]
         for obj in objects:
             workflow.record_edits(obj, by=None)
