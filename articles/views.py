@@ -24,21 +24,22 @@ from reviews.models import PublishedVersion
 
 from . import published
 from .languages import SOURCE_LANGUAGE, direction, language_codes
+from .models import ReliefMeasure, WarningSign
 
 logger = logging.getLogger(__name__)
 
-# Public pages are the same for every visitor of a URL (the language is in the URL), so a
-# CDN may keep them briefly; ConditionalGetMiddleware adds the ETag.
-# Caches (browsers, a CDN) may keep a page for a minute at most: an approval or a
-# withdrawal reaches every visitor within that time. ETags make revalidation cheap.
+# Public pages are the same for every visitor of a URL (the language is in the URL), so
+# caches (browsers, a CDN) may keep one, for a minute at most: an approval or a
+# withdrawal reaches every visitor within that time. ConditionalGetMiddleware adds the
+# ETag that makes revalidation cheap.
 PUBLIC_MAX_AGE = 60
 public_page = cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 
-URGENCIES = ("emergency", "urgent", "routine")
-# Relief measures by kind, in the order a reader should meet them; exercises have their
-# own section after these.
-RELIEF_KINDS = ("self_care", "professional", "medicine", "traditional")
-EXERCISE = "exercise"
+# Most urgent first, as the model declares them.
+URGENCIES = WarningSign.Urgency.values
+# Relief measures by kind, in the model's order; exercises have their own section.
+EXERCISE = ReliefMeasure.Kind.EXERCISE
+RELIEF_KINDS = [kind for kind in ReliefMeasure.Kind.values if kind != EXERCISE]
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 8
