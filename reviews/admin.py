@@ -12,6 +12,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.languages import language_codes
+
 from . import roles, snapshots, workflow
 from .coverage import coverage
 from .diff import compare
@@ -333,7 +335,11 @@ class StaffProfileForm(forms.ModelForm):
 
     class Meta:
         model = StaffProfile
-        fields = ["translation_languages", "review_languages", "public_credit"]
+        fields = [
+            "translation_languages",
+            "review_languages",
+            *(f"public_credit_{code}" for code in language_codes()),
+        ]
 
 
 StaffProfileInline.form = StaffProfileForm

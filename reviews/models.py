@@ -4,7 +4,11 @@ language version, the frozen published snapshots the public reads, and the audit
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+from articles.languages import direction
 
 
 def language_choices():
@@ -151,6 +155,11 @@ class PublishedVersion(models.Model):
         verbose_name=_("approved by"),
     )
     reviewer_credit = models.CharField(_("reviewer credit"), max_length=200)
+    # The credit's own language: the version's, or the source language where the
+    # reviewer has no credit written in the version's language.
+    reviewer_credit_language = models.CharField(
+        _("reviewer credit language"), max_length=10, choices=language_choices
+    )
     approved_at = models.DateTimeField(_("approved"))
     next_review_due = models.DateField(_("next review due"))
     is_current = models.BooleanField(_("current"), default=True)
@@ -188,6 +197,16 @@ class PublishedVersion(models.Model):
     @property
     def title(self) -> str:
         return self.payload.get("title") or self.payload.get("name") or self.key
+
+    @property
+    def reviewer_credit_html(self) -> SafeString:
+        """The credit marked with its language, so a page never mixes languages unmarked."""
+        return format_html(
+            '<span lang="{}" dir="{}">{}</span>',
+            self.reviewer_credit_language,
+            direction(self.reviewer_credit_language),
+            self.reviewer_credit,
+        )
 
     @property
     def review_overdue(self) -> bool:

@@ -53,6 +53,12 @@ def can_review(user, language: str) -> bool:
     )
 
 
-def public_credit(user) -> str:
+def public_credit(user, language: str) -> tuple[str, str]:
+    """(credit, its language): the credit written in `language`, else in the source
+    language, else the person's name."""
     profile = getattr(user, "staff_profile", None)
-    return (profile.public_credit if profile else "") or user.get_full_name() or user.get_username()
+    for code in dict.fromkeys([language, SOURCE_LANGUAGE]):
+        credit = (getattr(profile, f"public_credit_{code}", "") or "").strip() if profile else ""
+        if credit:
+            return credit, code
+    return user.get_full_name() or user.get_username(), SOURCE_LANGUAGE

@@ -172,6 +172,7 @@ def approve(
             previous.save(update_fields=["is_current"])
         now = timezone.now()
         payload = snapshots.render(obj, version.language, text)
+        credit, credit_language = roles.public_credit(reviewer, version.language)
         published = PublishedVersion.objects.create(
             kind=version.kind,
             key=version.key,
@@ -181,7 +182,8 @@ def approve(
             fingerprint=digest,
             english_version=english,
             approved_by=reviewer,
-            reviewer_credit=roles.public_credit(reviewer),
+            reviewer_credit=credit,
+            reviewer_credit_language=credit_language,
             approved_at=now,
             next_review_due=(now + timedelta(days=settings.REVIEW_INTERVAL_DAYS)).date(),
             search_text=snapshots.search_text(payload),

@@ -144,7 +144,7 @@ def test_topic_page_parts_in_order(client, site):
         "Tip title [en]",
         'id="sources-heading"',
         "000_seed_source.txt",
-        "Medically reviewed by Dr Ada Reviewer, neurologist on",
+        'Medically reviewed by <span lang="en" dir="ltr">Dr Ada Reviewer, neurologist</span> on',
         "disclaimer text [en]",
     ]
     positions = [html.index(marker) for marker in order]

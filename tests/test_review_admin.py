@@ -1,10 +1,12 @@
 """The review workflow through the Django admin, and the permission matrix of the roles."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 
 from articles.models import Article
 from reviews import roles, workflow
@@ -236,9 +238,14 @@ def test_seed_demo_approves_loaded_content_as_a_plainly_labelled_demo_reviewer()
     call_command("seed_demo")
     live = PublishedVersion.objects.live()
     assert live.filter(kind="topic", language="en").count() == Article.objects.count()
-    assert {v.reviewer_credit for v in live} == {
-        "Demo reviewer (demonstration content, not a clinical review)"
-    }
+    demo_credit = "Demo reviewer (demonstration content, not a clinical review)"
+    assert {v.reviewer_credit for v in live.filter(language="en")} == {demo_credit}
+    # Every language says so in its own words, marked with that language.
+    for version in live:
+        with translation.override(version.language):
+            assert version.reviewer_credit == translation.gettext(demo_credit)
+        assert version.reviewer_credit_language == version.language
+    assert live.filter(language="ru").first().reviewer_credit.startswith("Демонстрационный")
     before = live.count()
     call_command("seed_demo")
     assert PublishedVersion.objects.live().count() == before
@@ -351,3 +358,11 @@ def test_review_page_of_deleted_content_is_a_404(client):
     article.delete()
     client.force_login(make_user(roles.REVIEWERS, languages=["en"]))
     assert client.get(url).status_code == 404
+
+
+def test_site_admin_writes_a_reviewers_public_credit_in_each_language(client):
+    reviewer = make_user(roles.REVIEWERS, languages=["en"])
+    client.force_login(make_user(roles.SITE_ADMINS))
+    html = client.get(reverse("admin:auth_user_change", args=[reviewer.pk])).content.decode()
+    for code, _name in settings.LANGUAGES:
+        assert f'name="staff_profile-0-public_credit_{code}"' in html

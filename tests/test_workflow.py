@@ -280,3 +280,21 @@ def test_recording_an_edit_costs_the_same_queries_however_big_the_topic(
     # 1 topic + 5 of its parts, 1 for the language versions, 1 update for the one change.
     with django_assert_num_queries(8):
         assert workflow.record_edits(article, by=None) == ["ru"]
+
+
+def test_credit_is_frozen_in_the_versions_language_or_marked_as_the_source_language():
+    article = make_topic()
+    reviewer = make_user(roles.REVIEWERS, languages=["en", "ru", "es"], credit="Dr A. Name")
+    reviewer.staff_profile.public_credit_ru = "Д-р А. Имя"
+    reviewer.staff_profile.save()
+    published = publish(article, ["en", "ru", "es"], reviewer=reviewer)
+    assert (published["ru"].reviewer_credit, published["ru"].reviewer_credit_language) == (
+        "Д-р А. Имя",
+        "ru",
+    )
+    # No Spanish credit written: the English one, said to be English.
+    assert (published["es"].reviewer_credit, published["es"].reviewer_credit_language) == (
+        "Dr A. Name",
+        "en",
+    )
+    assert 'lang="en" dir="ltr">Dr A. Name</span>' in published["es"].reviewer_credit_html

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from articles.languages import SOURCE_LANGUAGE, language_codes, translation_languages
 from articles.models import Article, BodyRegion, SiteNotice
@@ -13,17 +15,19 @@ TRANSLATED = translation_languages()
 
 # Local demonstration only: these passwords are in the README; production refuses them.
 DEMO_USERS = {
-    "editor": {"group": roles.EDITORS, "credit": "Demo editor"},
+    "editor": {"group": roles.EDITORS},
     "translator": {"group": roles.TRANSLATORS, "translates": TRANSLATED},
     "reviewer": {
         "group": roles.REVIEWERS,
         "reviews": ALL_LANGUAGES,
-        "credit": "Demo reviewer (demonstration content, not a clinical review)",
+        "credit": gettext_noop("Demo reviewer (demonstration content, not a clinical review)"),
     },
     "reviewer2": {
         "group": roles.REVIEWERS,
         "reviews": ALL_LANGUAGES,
-        "credit": "Second demo reviewer (demonstration content, not a clinical review)",
+        "credit": gettext_noop(
+            "Second demo reviewer (demonstration content, not a clinical review)"
+        ),
     },
     "siteadmin": {"group": roles.SITE_ADMINS},
 }
@@ -69,7 +73,11 @@ class Command(BaseCommand):
         profile, _created = StaffProfile.objects.get_or_create(user=user)
         profile.translation_languages = spec.get("translates", [])
         profile.review_languages = spec.get("reviews", [])
-        profile.public_credit = spec.get("credit", "")
+        for code in ALL_LANGUAGES:
+            # The demo credit in each language, from the interface-string catalogues.
+            with translation.override(code):
+                credit = translation.gettext(spec["credit"]) if "credit" in spec else ""
+            setattr(profile, f"public_credit_{code}", credit)
         profile.save()
         return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
 
