@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # error pages show, gunicorn as in production.
 RUN_ENV := DJANGO_SETTINGS_MODULE=healthsite.settings.dev DJANGO_DEBUG=0
 
-.PHONY: install run serve setup test test-postgres bench lint format messages migrations-check clean
+.PHONY: install run serve setup test test-postgres bench observatory lint format messages migrations-check clean
 
 install: $(VENV)/.installed
 
@@ -45,6 +45,11 @@ test-postgres: install
 bench: install
 	$(PY) manage.py compilemessages -v0
 	$(PY) scripts/bench.py
+
+# Mozilla HTTP Observatory's score of three pages, production settings behind TLS on
+# loopback (needs node and npm; installs the scanner into var/observatory). CI runs it.
+observatory: install
+	$(PY) scripts/observatory.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -27,6 +28,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files get the headers too.
+    "csp.middleware.CSPMiddleware",
+    "healthsite.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything translates: picks up interface strings saved in the browser.
     "reviews.interface_strings.ReloadChangedCatalogues",
@@ -93,6 +97,10 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+# The admin's language tabs use jQuery UI (modeltranslation reads JQUERY_UI_URL), served
+# from our static files (vendored from npm's jquery-ui 1.13.3, MIT), not from a CDN: no
+# third-party request, and the CSP allows scripts from 'self' only.
+JQUERY_UI_URL = "vendor/jquery-ui-1.13.3/jquery-ui.min.js"
 # No silent fallback: a missing translation must stay missing, never show English
 # text inside a page marked as another language.
 MODELTRANSLATION_FALLBACK_LANGUAGES = ()
@@ -104,6 +112,49 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Strict headers on every response, public and admin (DESIGN: the review promise, 8).
+# No inline script or style anywhere: the admin, rosetta and the public pages load
+# theirs from /static/; the topic page's JSON-LD is data, not script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 
 # Interface strings in the browser (django-rosetta): translators only, their languages.
 ROSETTA_ACCESS_CONTROL_FUNCTION = "reviews.interface_strings.can_edit_strings"

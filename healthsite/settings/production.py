@@ -30,6 +30,8 @@ DEBUG = False
 # Behind a load balancer that terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
+# Where that redirect goes when HTTPS is on another host or port (default: the same host).
+SECURE_SSL_HOST = os.environ.get("DJANGO_SECURE_SSL_HOST") or None
 # Load-balancer probes speak plain HTTP to the instance.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365))
