@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -24,6 +25,8 @@ INSTALLED_APPS = [
     "articles",
     "reviews",
     "rosetta",
+    # Throttles password guessing on the staff login (django-axes).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -45,6 +48,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a refused (throttled) login into a 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "healthsite.urls"
@@ -82,6 +87,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Password guessing (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# account from one address, that account is refused from that address for
+# AXES_COOLOFF_TIME, even with the right password. The lockout is per account AND source,
+# so someone guessing elsewhere cannot lock a reviewer out. Each lockout is logged
+# (reviews.staff_security, logger "healthsite.security") and kept in the database.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The client's address: the socket's unless a trusted proxy count says otherwise
+# (production reads DJANGO_TRUSTED_PROXY_COUNT).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Languages: English is the source; every other list of languages derives from this one.
 LANGUAGE_CODE = "en"

@@ -34,6 +34,12 @@ SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_SSL_HOST = os.environ.get("DJANGO_SECURE_SSL_HOST") or None
 # Load-balancer probes speak plain HTTP to the instance.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# Behind N proxies that append to X-Forwarded-For, the client is the N-th address from the
+# right; the login throttle keys on it. 0 (default): the socket's address.
+_proxies = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if _proxies:
+    AXES_IPWARE_PROXY_COUNT = _proxies
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
