@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from articles.languages import language_codes
 
-from . import roles, snapshots, workflow
+from . import roles, snapshots, staff_security, workflow
 from .coverage import coverage
 from .diff import compare
 from .models import AuditEntry, LanguageVersion, PublishedVersion, StaffProfile
@@ -245,6 +245,10 @@ class LanguageVersionAdmin(admin.ModelAdmin):
 
     def _act(self, request, version, data):
         action, comment, user = data["action"], data["comment"], request.user
+        if action in ("approve", "withdraw"):
+            stale = staff_security.require_fresh_sign_in(request)
+            if stale is not None:
+                return stale
         try:
             if action == "submit":
                 workflow.submit(version, by=user, comment=comment)

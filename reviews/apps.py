@@ -7,4 +7,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Medical review")
 
     def ready(self):
-        from . import staff_security  # noqa: F401  (signal receivers)
+        from django.contrib import admin
+
+        from . import staff_security  # also connects its signal receivers
+
+        # The one admin site asks for the second factor (see staff_security).
+        admin.site.__class__ = staff_security.StaffAdminSite

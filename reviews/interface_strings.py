@@ -20,7 +20,7 @@ from django.utils.translation import trans_real
 from django.views.generic.base import RedirectView
 from rosetta import views as rosetta_views
 
-from . import roles
+from . import roles, staff_security
 
 
 def can_edit_strings(user) -> bool:
@@ -31,6 +31,7 @@ def can_edit_strings(user) -> bool:
         and user.is_staff
         and user.has_perm("reviews.edit_interface_strings")
         and user.groups.filter(name=roles.TRANSLATORS).exists()
+        and staff_security.has_second_factor(user)
     )
 
 

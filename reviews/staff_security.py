@@ -1,15 +1,33 @@
 """Staff accounts are the keys to the review promise (DESIGN, the review promise, 8).
 
-Throttled password guessing: django-axes refuses an account from a source address after
-too many wrong passwords (settings AXES_*); every lockout is logged here.
+- Throttled password guessing: django-axes refuses an account from a source address
+  after too many wrong passwords (settings AXES_*); every lockout is logged here.
+- A second factor for every staff sign-in (django-otp), required under production
+  settings (STAFF_OTP_REQUIRED).
+- A fresh sign-in (within STAFF_REAUTH_SECONDS) before approving, withdrawing or
+  changing roles: `require_fresh_sign_in` / `fresh_sign_in_required`.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from functools import wraps
 
 from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin import AdminSite
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_otp import user_has_device
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 log = logging.getLogger("healthsite.security")
 
@@ -21,3 +39,102 @@ def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
         username,
         ip_address,
     )
+
+
+# --- Second factor ---------------------------------------------------------------------
+# Every staff sign-in asks for a code from the person's authenticator app (a TOTP device)
+# or one of their single-use recovery codes (a static device), both from django-otp.
+# Under production settings (STAFF_OTP_REQUIRED) nobody signs in to the admin without
+# one; under dev settings (`make run`, the tests) a user with no device at all, like the
+# demo users, may sign in with the password only, and anyone with a device must use it.
+
+
+def second_factor_required(user) -> bool:
+    return bool(settings.STAFF_OTP_REQUIRED or user_has_device(user, confirmed=True))
+
+
+def has_second_factor(user) -> bool:
+    """Signed in with a second factor, or allowed to go without (dev settings only)."""
+    if not user.is_authenticated:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return bool((is_verified and is_verified()) or not second_factor_required(user))
+
+
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    """The admin login: user name, password and the code, in one step."""
+
+    def clean_otp(self, user):
+        if user is not None and not second_factor_required(user):
+            return
+        super().clean_otp(user)
+
+    def _chosen_device(self, user):
+        # django-otp wants the device chosen from a list; the code's shape says which:
+        # six digits come from the app, anything else is a recovery code.
+        device = super()._chosen_device(user)
+        if device is None:
+            token = (self.cleaned_data.get("otp_token") or "").strip()
+            model = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+            device = model.objects.filter(user=user, confirmed=True).first()
+        return device
+
+
+class StaffAdminSite(OTPAdminSite):
+    """The admin (admin.site's class): staff with a verified second factor only."""
+
+    login_form = StaffLoginForm
+
+    def has_permission(self, request):
+        return AdminSite.has_permission(self, request) and has_second_factor(request.user)
+
+
+# --- Fresh sign-in before approving, withdrawing or changing roles ----------------------
+
+SIGNED_IN_AT = "staff_signed_in_at"
+
+
+@receiver(user_logged_in)
+def remember_sign_in_time(sender, request=None, user=None, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = int(time.time())
+
+
+def sign_in_is_fresh(request) -> bool:
+    signed_in_at = request.session.get(SIGNED_IN_AT)
+    return (
+        isinstance(signed_in_at, int)
+        and time.time() - signed_in_at <= settings.STAFF_REAUTH_SECONDS
+    )
+
+
+def require_fresh_sign_in(request):
+    """None when the sign-in is recent enough; otherwise sign the person out and answer
+    with a redirect to the login page that brings them back here afterwards."""
+    if sign_in_is_fresh(request):
+        return None
+    path = request.get_full_path()
+    logout(request)
+    messages.warning(
+        request,
+        _(
+            "For this action you need to have signed in within the last %(minutes)s "
+            "minutes. Sign in again, then repeat it."
+        )
+        % {"minutes": max(1, settings.STAFF_REAUTH_SECONDS // 60)},
+    )
+    return redirect_to_login(path, reverse("admin:login"))
+
+
+def fresh_sign_in_required(view):
+    """Decorator for views whose POST approves, withdraws or changes roles."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            stale = require_fresh_sign_in(request)
+            if stale is not None:
+                return stale
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -27,6 +27,10 @@ INSTALLED_APPS = [
     "rosetta",
     # Throttles password guessing on the staff login (django-axes).
     "axes",
+    # Second factor for staff: authenticator-app codes and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -46,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a refused (throttled) login into a 429 answer.
@@ -104,6 +109,15 @@ AXES_RESET_ON_SUCCESS = True
 # The client's address: the socket's unless a trusted proxy count says otherwise
 # (production reads DJANGO_TRUSTED_PROXY_COUNT).
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Second factor (django-otp) for every staff sign-in; dev and test settings let users
+# without any device (the demo users) in with their password only.
+STAFF_OTP_REQUIRED = True
+OTP_TOTP_ISSUER = "Spasms and cramps staff"
+# Approving, withdrawing and changing roles need a sign-in at most this old.
+STAFF_REAUTH_SECONDS = 15 * 60
+# Only staff have sessions (public pages set no cookie): 8 hours, not Django's 14 days.
+SESSION_COOKIE_AGE = 8 * 60 * 60
 
 # Languages: English is the source; every other list of languages derives from this one.
 LANGUAGE_CODE = "en"

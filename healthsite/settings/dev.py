@@ -17,3 +17,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"] + [
 VAR_DIR.mkdir(exist_ok=True)
 
 DEMO_DATA_ALLOWED = True
+
+# Users with no second-factor device (the demo users) may sign in with a password only.
+# Production settings always require the second factor.
+STAFF_OTP_REQUIRED = False

@@ -49,6 +49,11 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
+# Every staff sign-in needs the second factor; not configurable in production.
+STAFF_OTP_REQUIRED = True
+STAFF_REAUTH_SECONDS = int(os.environ.get("DJANGO_STAFF_REAUTH_SECONDS", 15 * 60))
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_STAFF_SESSION_SECONDS", 8 * 60 * 60))
+
 # Several gunicorn hosts share one cache when DJANGO_REDIS_URL names a Redis server.
 if os.environ.get("DJANGO_REDIS_URL"):
     CACHES = {

@@ -13,3 +13,7 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 DEMO_DATA_ALLOWED = True
+
+# Users with no second-factor device (the demo users) may sign in with a password only.
+# Production settings always require the second factor.
+STAFF_OTP_REQUIRED = False
