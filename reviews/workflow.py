@@ -8,6 +8,7 @@ writes an audit entry. See "The review promise" in DESIGN.md.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from articles.languages import language_codes
 
-from . import roles, snapshots
+from . import publication, roles, snapshots
 from .models import AuditEntry, ContentKind, LanguageVersion, PublishedVersion
 
 Status = LanguageVersion.Status
@@ -199,6 +200,8 @@ def approve(
         version.comment = comment
         version.save()
         _audit(AuditEntry.Action.APPROVE, version, reviewer, comment, digest)
+        # Caches of public pages (shared page cache, HTTP cache in front), once committed.
+        transaction.on_commit(partial(publication.changed, kind=version.kind, key=version.key))
     return published
 
 
@@ -251,4 +254,6 @@ def withdraw(kind: str, key: str, *, by: AbstractBaseUser, reason: str) -> int:
             AuditEntry.objects.create(
                 action=AuditEntry.Action.WITHDRAW, kind=kind, key=key, actor=by, comment=reason
             )
+        # Caches of public pages (shared page cache, HTTP cache in front), once committed.
+        transaction.on_commit(partial(publication.changed, kind=kind, key=key))
     return count

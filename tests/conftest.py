@@ -15,3 +15,35 @@ def source_language():
     active in the thread, which would otherwise leak into the next test."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_shared_cache():
+    """The page cache (local memory in tests) starts empty, like a new deployment."""
+    from django.core.cache import caches
+
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+    yield
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+
+
+@pytest.fixture(autouse=True)
+def commit_hooks_run_in_test_transactions(monkeypatch):
+    """A test inside Django's test transaction never commits, so `on_commit` callbacks
+    (the cache invalidation after an approval or withdrawal) would never run. Run them as
+    they are registered, as the commit would right after. Outside a test transaction
+    (transactional tests), Django's own behaviour is kept."""
+    from django.db import transaction
+
+    original = transaction.on_commit
+
+    def on_commit(func, using=None, robust=False):
+        connection = transaction.get_connection(using)
+        if connection.in_atomic_block and any(
+            getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
+        ):
+            func()
+        else:
+            original(func, using=using, robust=robust)
+
+    monkeypatch.setattr(transaction, "on_commit", on_commit)

@@ -42,6 +42,8 @@ def running_site(work: Path, locale_dir: Path, *, workers: int = 2):
         "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
         "TEST_LOCALE_DIR": str(locale_dir),
         "TEST_STATIC_ROOT": str(work / "static"),
+        # The page cache of this site only, not the checkout's var/cache.
+        "DJANGO_CACHE_DIR": str(work / "cache"),
         "PYTHONPATH": str(ROOT),
     }
     for command in (

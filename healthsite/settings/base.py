@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,8 +40,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "healthsite.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before anything translates: picks up interface strings saved in the browser.
-    "reviews.interface_strings.ReloadChangedCatalogues",
+    # Public pages from the shared page cache, rendered once per publication; before
+    # anything translates, it also picks up interface strings saved on any host.
+    "healthsite.page_cache.PublicPageCache",
     # ETag and 304 answers for public pages, so a CDN or browser can revalidate cheaply.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions: the language comes from the URL, so cached public pages must not
@@ -202,6 +204,38 @@ ROSETTA_SHOW_AT_ADMIN_PANEL = False
 ROSETTA_EXCLUDED_APPLICATIONS = ()
 # How often each worker looks for catalogues changed on disk.
 CATALOGUE_CHECK_SECONDS = 1.0
+
+# The cache shared by every worker and host: rendered public pages (healthsite.page_cache),
+# the publication and catalogue generations (reviews.publication, .shared_catalogues).
+# A file cache in var/ by default (every worker of one host); Redis for several hosts.
+if os.environ.get("DJANGO_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DJANGO_REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        }
+    }
+PAGE_CACHE_ALIAS = "default"
+# Entries are keyed by the publication generation, so this only bounds how long pages of
+# past generations occupy the cache.
+PAGE_CACHE_SECONDS = 60 * 60 * 24
+PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/healthz/", "/static/")
+# How long the HTTP cache in front keeps a public page (Surrogate-Control; browsers keep
+# it for the view's max-age): it is purged on every approval and withdrawal.
+SURROGATE_MAX_AGE = 60 * 60 * 24
+# HTTP caches in front, sent a BAN on every approval and withdrawal (deploy/varnish/).
+FRONTEND_CACHE_URLS = [
+    url.strip() for url in os.environ.get("DJANGO_FRONTEND_CACHE_URLS", "").split(",") if url
+]
+FRONTEND_CACHE_TIMEOUT = float(os.environ.get("DJANGO_FRONTEND_CACHE_TIMEOUT", 2))
 
 # An approved version is due for medical review again after this many days.
 REVIEW_INTERVAL_DAYS = 365

@@ -54,13 +54,7 @@ STAFF_OTP_REQUIRED = True
 STAFF_REAUTH_SECONDS = int(os.environ.get("DJANGO_STAFF_REAUTH_SECONDS", 15 * 60))
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_STAFF_SESSION_SECONDS", 8 * 60 * 60))
 
-# Several gunicorn hosts share one cache when DJANGO_REDIS_URL names a Redis server.
-if os.environ.get("DJANGO_REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["DJANGO_REDIS_URL"],
-        }
-    }
+# Several gunicorn hosts share one cache when DJANGO_REDIS_URL names a Redis server
+# (base.py); DJANGO_FRONTEND_CACHE_URLS lists the HTTP caches in front to purge.
 
 LOGGING["root"]["level"] = os.environ.get("DJANGO_LOG_LEVEL", "INFO")

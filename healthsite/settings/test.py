@@ -17,3 +17,7 @@ DEMO_DATA_ALLOWED = True
 # Users with no second-factor device (the demo users) may sign in with a password only.
 # Production settings always require the second factor.
 STAFF_OTP_REQUIRED = False
+
+# One process: the page cache in local memory, emptied before each test (conftest.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+FRONTEND_CACHE_URLS = []
