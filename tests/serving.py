@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return sock.getsockname()[1]
 
 
@@ -32,11 +32,10 @@ def fetch(url: str, **headers) -> tuple[int, dict, str]:
         return error.code, dict(error.headers), error.read().decode(errors="replace")
 
 
-@contextmanager
-def running_site(work: Path, locale_dir: Path, *, workers: int = 2):
-    """Migrate a fresh SQLite database in `work`, load and approve the corpus, start
-    gunicorn; yields (base URL, gunicorn process). Stops gunicorn on exit."""
-    env = {
+def site_env(work: Path, locale_dir: Path, **extra: str) -> dict:
+    """The environment of a site whose database, static files, catalogues and page cache
+    live in `work` (override DATABASE_URL, DJANGO_REDIS_URL, ... through `extra`)."""
+    return {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         "DJANGO_SETTINGS_MODULE": "tests.server_settings",
         "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
@@ -45,22 +44,52 @@ def running_site(work: Path, locale_dir: Path, *, workers: int = 2):
         # The page cache of this site only, not the checkout's var/cache.
         "DJANGO_CACHE_DIR": str(work / "cache"),
         "PYTHONPATH": str(ROOT),
+        **extra,
     }
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        ["collectstatic", "--noinput", "-v0"],
-        ["load_content"],
-        ["seed_demo"],
-    ):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    port = free_port()
+
+
+def manage(env: dict, *args: str, timeout: int = 300) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return result.stdout
+
+
+def prepare_site(env: dict) -> None:
+    """Migrate, collect static files, load the corpus and approve it as `seed_demo` does.
+    TEST_CONTENT_DIR in the environment names another content folder to load."""
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    content = os.environ.get("TEST_CONTENT_DIR")
+    manage(env, "load_content", *([content] if content else []))
+    manage(env, "seed_demo")
+
+
+def wait_until_up(url: str, process: subprocess.Popen | None = None, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if fetch(url)[0] == 200:
+                return
+        except OSError:
+            pass
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer")
+        time.sleep(0.2)
+
+
+@contextmanager
+def running_gunicorn(env: dict, *, host: str = "127.0.0.1", port: int = 0, workers: int = 2):
+    """gunicorn on host:port (a free port by default); yields (base URL, process)."""
+    port = port or free_port(host)
     process = subprocess.Popen(
         [
             str(GUNICORN),
@@ -68,7 +97,7 @@ def running_site(work: Path, locale_dir: Path, *, workers: int = 2):
             "-c",
             "healthsite/gunicorn.conf.py",
             "--bind",
-            f"127.0.0.1:{port}",
+            f"{host}:{port}",
             "--workers",
             str(workers),
         ],
@@ -77,19 +106,20 @@ def running_site(work: Path, locale_dir: Path, *, workers: int = 2):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://{host}:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if fetch(f"{base}/healthz/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start")
-            time.sleep(0.2)
+        wait_until_up(f"{base}/healthz/", process)
         yield base, process
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@contextmanager
+def running_site(work: Path, locale_dir: Path, *, workers: int = 2, **extra_env: str):
+    """Migrate a fresh SQLite database in `work`, load and approve the corpus, start
+    gunicorn; yields (base URL, gunicorn process). Stops gunicorn on exit."""
+    env = site_env(work, locale_dir, **extra_env)
+    prepare_site(env)
+    with running_gunicorn(env, workers=workers) as (base, process):
+        yield base, process

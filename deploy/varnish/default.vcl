@@ -1,0 +1,133 @@
+#
+# Varnish (Debian's `varnish` package, 7.x) in front of the site's gunicorn hosts.
+#
+# - Public pages are cached for as long as the site's Surrogate-Control says (a day):
+#   the site BANs everything here on every approval, withdrawal and interface-string
+#   save (reviews/publication.py, settings.FRONTEND_CACHE_URLS), so a withdrawal is gone
+#   from this cache as soon as it returns. Browsers get the site's own
+#   Cache-Control (public, max-age=60) and revalidate with the ETag.
+# - Only responses the site marks with Surrogate-Control: max-age are kept (and hashed
+#   static files); everything else (redirects, errors, the admin) passes through.
+# - /admin/ is never cached and keeps its cookies; every other URL is public and its
+#   cookies are removed, so no session reaches a cacheable page.
+# - HTML, XML and text are gzip-compressed here (stored compressed, unzipped for the
+#   rare client that does not accept gzip).
+# - PURGE (one URL) and BAN (everything) are accepted from loopback only.
+#
+# Run:  varnishd -a :6081 -f /etc/varnish/default.vcl -s malloc,256m
+# and list the Varnish URLs in DJANGO_FRONTEND_CACHE_URLS (e.g. http://127.0.0.1:6081).
+# With several app hosts, add one backend per host in the block below.
+
+vcl 4.1;
+
+import std;
+import directors;
+
+# BEGIN backends: one per gunicorn host (tests and deployments rewrite this block)
+backend app1 {
+    .host = "127.0.0.1";
+    .port = "8000";
+    .connect_timeout = 2s;
+    .first_byte_timeout = 30s;
+    .between_bytes_timeout = 10s;
+}
+
+sub vcl_init {
+    new app = directors.round_robin();
+    app.add_backend(app1);
+}
+# END backends
+
+# Who may purge: the site's hosts (loopback here; add the app hosts' private addresses).
+acl purgers {
+    "localhost";
+    "127.0.0.0"/8;
+    "::1";
+}
+
+sub vcl_recv {
+    set req.backend_hint = app.backend();
+
+    if (req.method == "PURGE" || req.method == "BAN") {
+        if (!(client.ip ~ purgers)) {
+            return (synth(405, "Not allowed"));
+        }
+        if (req.method == "PURGE") {
+            return (purge);
+        }
+        # Everything, on every host name: the simplest invalidation that is always right.
+        ban("obj.status != 0");
+        return (synth(200, "Banned"));
+    }
+
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # Staff pages: never cached, cookies kept.
+    if (req.url ~ "^/admin(/|$)" || req.url ~ "^/healthz/") {
+        return (pass);
+    }
+    if (req.http.Authorization) {
+        return (pass);
+    }
+    # Every other page is the same for every visitor: no cookie reaches it.
+    unset req.http.Cookie;
+    return (hash);
+}
+
+sub vcl_hash {
+    hash_data(req.url);
+    if (req.http.host) {
+        hash_data(req.http.host);
+    } else {
+        hash_data(server.ip);
+    }
+    # Pages carry absolute URLs (canonical, hreflang): http and https differ.
+    hash_data(req.http.X-Forwarded-Proto);
+    return (lookup);
+}
+
+sub vcl_backend_response {
+    if (bereq.uncacheable) {
+        return (deliver);
+    }
+    if (beresp.http.Set-Cookie || beresp.http.Surrogate-Control ~ "no-store") {
+        # Hit-for-miss: fetch again next time, never share this response.
+        set beresp.uncacheable = true;
+        set beresp.ttl = 1s;
+        return (deliver);
+    }
+    if (beresp.http.Surrogate-Control ~ "max-age=[0-9]+") {
+        set beresp.ttl = std.duration(
+            regsub(beresp.http.Surrogate-Control, "^.*max-age=([0-9]+).*$", "\1") + "s", 0s);
+        set beresp.grace = 10s;
+        set beresp.keep = 0s;
+    } elsif (bereq.url ~ "^/static/" && beresp.status == 200) {
+        # Hashed, immutable names (WhiteNoise): the backend's Cache-Control applies.
+        set beresp.keep = 0s;
+    } else {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 120s;
+        return (deliver);
+    }
+    if (beresp.http.Content-Type ~ "^(text/|application/(xml|json|atom\+xml|javascript)|image/svg\+xml)"
+        && !beresp.http.Content-Encoding) {
+        set beresp.do_gzip = true;
+    }
+    return (deliver);
+}
+
+sub vcl_deliver {
+    if (obj.uncacheable) {
+        set resp.http.X-Cache = "PASS";
+    } elsif (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+    # For this cache only; browsers and CDNs get the site's Cache-Control.
+    unset resp.http.Surrogate-Control;
+    unset resp.http.X-Page-Cache;
+    unset resp.http.Via;
+    unset resp.http.X-Varnish;
+}

@@ -1,0 +1,110 @@
+"""The shipped HTTP cache (deploy/varnish/default.vcl) in front of a real gunicorn: public
+pages are cached and gzip-compressed, the admin never is, and a withdrawal made through
+the workflow is gone from the cache as soon as it returns (the site bans the cache)."""
+
+import gzip
+
+import pytest
+
+from .frontends import have, request, running_varnish
+from .serving import ROOT, free_port, manage, prepare_site, running_gunicorn, site_env
+
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.skipif(not have("varnishd"), reason="needs Debian's varnish"),
+]
+
+TOPIC = "/en/topics/leg-cramps/"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    work = tmp_path_factory.mktemp("varnish")
+    varnish_port = free_port()
+    env = site_env(
+        work,
+        ROOT / "locale",
+        DJANGO_FRONTEND_CACHE_URLS=f"http://127.0.0.1:{varnish_port}",
+    )
+    prepare_site(env)
+    with running_gunicorn(env) as (app, _process):
+        backend = app.removeprefix("http://")
+        with running_varnish(work / "varnish", [backend], port=varnish_port) as cache:
+            yield {"app": app, "cache": cache, "env": env}
+
+
+def test_a_public_page_is_a_cache_hit_the_second_time(stack):
+    url = stack["cache"] + TOPIC
+    first = request(url)
+    second = request(url)
+    assert first[0] == second[0] == 200
+    assert first[1]["x-cache"] == "MISS"
+    assert second[1]["x-cache"] == "HIT"
+    assert "age" in second[1]
+    # Browsers keep the page a minute; the long lifetime is for this cache only.
+    assert second[1]["cache-control"] == "public, max-age=60"
+    assert "surrogate-control" not in second[1]
+    assert second[2] == first[2]
+
+
+def test_html_is_gzip_compressed_for_clients_that_accept_it(stack):
+    url = stack["cache"] + "/en/"
+    request(url)
+    status, headers, body = request(url, **{"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["content-encoding"] == "gzip"
+    assert headers["content-type"].startswith("text/html")
+    html = gzip.decompress(body).decode()
+    assert "<html" in html
+    assert len(body) < len(html.encode()) / 2
+    plain = request(url)
+    assert "content-encoding" not in plain[1] and plain[2].decode() == html
+
+
+def test_cookies_never_reach_public_pages_and_the_admin_is_never_cached(stack):
+    url = stack["cache"] + TOPIC
+    request(url)
+    # A visitor's (or staff member's) cookie is removed: the shared copy is served.
+    with_cookie = request(url, Cookie="sessionid=abc; csrftoken=def")
+    assert with_cookie[1]["x-cache"] == "HIT"
+    admin = stack["cache"] + "/admin/login/"
+    for _ in range(2):
+        status, headers, _body = request(admin)
+        assert status == 200
+        assert headers["x-cache"] == "PASS"
+        assert "set-cookie" in headers  # the CSRF cookie reaches the admin
+
+
+def test_purges_are_accepted_from_loopback(stack):
+    url = stack["cache"] + "/en/regions/legs/"
+    request(url)
+    assert request(url)[1]["x-cache"] == "HIT"
+    assert request(url, method="PURGE")[0] == 200
+    assert request(url)[1]["x-cache"] == "MISS"
+    assert request(stack["cache"] + "/", method="BAN")[0] == 200
+    assert request(url)[1]["x-cache"] == "MISS"
+
+
+def test_a_withdrawn_page_is_gone_from_the_cache_when_the_withdrawal_returns(stack):
+    cache = stack["cache"]
+    pages = [TOPIC, "/ru/topics/leg-cramps/", "/en/regions/legs/", "/sitemap.xml"]
+    for path in pages:
+        request(cache + path)
+        assert request(cache + path)[1]["x-cache"] == "HIT", path
+    assert "leg-cramps" in request(cache + "/en/regions/legs/")[2].decode()
+
+    manage(
+        stack["env"],
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; from reviews import workflow; "
+        "workflow.withdraw('topic', 'leg-cramps', "
+        "by=get_user_model().objects.get(username='reviewer'), reason='test')",
+    )
+
+    for path in [TOPIC, "/ru/topics/leg-cramps/"]:
+        assert request(cache + path)[0] == 404, path
+    for path in ["/en/regions/legs/", "/sitemap.xml"]:
+        status, headers, body = request(cache + path)
+        assert status == 200 and headers["x-cache"] == "MISS", path
+        assert "leg-cramps" not in body.decode(), path
