@@ -1,26 +1,39 @@
 """Interface strings (.po catalogues) edited in the browser with django-rosetta.
 
 Only the Translators group gets in, and each translator sees and saves only the
-languages assigned in their staff profile (checked on every request, not just hidden).
-Saved catalogues take effect in every gunicorn worker without a restart: each worker
-notices a changed .mo file and drops its cached translations.
+languages assigned in their staff profile (checked on every request, not just hidden),
+and only the project's own catalogues (locale/), never Django's or a third party's.
+A save whose text carries markup or placeholders its msgid does not have is refused
+whole, with the reasons, and nothing is written (reviews.string_rules). Saved
+catalogues take effect in every gunicorn worker without a restart: each worker notices
+a changed .mo file and drops its cached translations. A compiled catalogue that holds a
+forbidden string anyway (written on disk by hand) loses that string when it is loaded.
 """
 
 from __future__ import annotations
 
 import gettext
+import logging
+import re
 import time
 from pathlib import Path
 
 from asgiref.local import Local
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
 from django.urls import re_path, reverse_lazy
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.utils.translation import trans_real
 from django.views.generic.base import RedirectView
 from rosetta import views as rosetta_views
 
-from . import roles, staff_security
+from . import roles, staff_security, string_rules
+
+log = logging.getLogger("healthsite.security")
+PROJECT = "project"
 
 
 def can_edit_strings(user) -> bool:
@@ -43,8 +56,18 @@ def string_languages(user) -> list[str]:
     return [code for code, _name in settings.ROSETTA_LANGUAGES if code in assigned]
 
 
+def in_project_catalogues(path) -> bool:
+    """Is `path` one of the project's own catalogues (under LOCALE_PATHS)?"""
+    resolved = Path(path).resolve()
+    return any(resolved.is_relative_to(Path(root).resolve()) for root in settings.LOCALE_PATHS)
+
+
 class AssignedLanguagesOnly:
     def dispatch(self, request, *args, **kwargs):
+        # Only the project's catalogues: rosetta's other filters list Django's and the
+        # virtualenv's packages.
+        if kwargs.get("po_filter") != PROJECT:
+            raise Http404
         language = kwargs.get("lang_id")
         # Anonymous and non-translators fall through to rosetta's own login redirect.
         if (
@@ -64,12 +87,84 @@ class FileListView(AssignedLanguagesOnly, rosetta_views.TranslationFileListView)
         return context
 
 
-class FormView(AssignedLanguagesOnly, rosetta_views.TranslationFormView):
+class ProjectCatalogueOnly:
+    @cached_property
+    def po_file_path(self):
+        path = rosetta_views.RosettaFileLevelMixin.po_file_path.func(self)
+        if not in_project_catalogues(path):
+            raise Http404
+        return path
+
+
+SINGLE = re.compile(r"^m_([0-9a-f]+)$")
+PLURAL = re.compile(r"^m_([0-9a-f]+)_([0-9]+)$")
+
+
+class FormView(AssignedLanguagesOnly, ProjectCatalogueOnly, rosetta_views.TranslationFormView):
+    def submitted(self):
+        """(entry, plural index or None, new text) for each text field of the POST."""
+        for name, text in self.request.POST.items():
+            match = PLURAL.match(name) or SINGLE.match(name)
+            if not match:
+                continue
+            entry = self.po_file.find(match.group(1), "md5hash")
+            if entry is not None:
+                index = int(match.group(2)) if match.lastindex == 2 else None
+                yield entry, index, text
+
+    def post(self, request, *args, **kwargs):
+        refused = []
+        for entry, index, text in self.submitted():
+            text = self.fix_nls(entry.msgid_plural if index is not None else entry.msgid, text)
+            for problem in string_rules.problems(entry.msgid, text, entry.msgid_plural or ""):
+                refused.append(f"“{entry.msgid}”: {problem}")
+        if refused:
+            messages.error(
+                request,
+                _(
+                    "Nothing was saved. A translation may contain only the markup and "
+                    "placeholders of its original; fix these and save again: %(problems)s"
+                )
+                % {"problems": "; ".join(refused)},
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        before = {
+            id(entry): (entry.msgstr, dict(entry.msgstr_plural))
+            for entry, _i, _t in self.submitted()
+        }
+        entries = {id(entry): entry for entry, _i, _t in self.submitted()}
+        response = super().post(request, *args, **kwargs)
+        for key, (old, old_plural) in before.items():
+            entry = entries[key]
+            if (entry.msgstr, dict(entry.msgstr_plural)) != (old, old_plural):
+                record_string_change(
+                    request.user,
+                    self.language_id,
+                    entry,
+                    old=old if not entry.msgid_plural else old_plural,
+                    new=entry.msgstr if not entry.msgid_plural else dict(entry.msgstr_plural),
+                    path=self.po_file_path,
+                )
+        return response
+
+
+class DownloadView(
+    AssignedLanguagesOnly, ProjectCatalogueOnly, rosetta_views.TranslationFileDownload
+):
     pass
 
 
-class DownloadView(AssignedLanguagesOnly, rosetta_views.TranslationFileDownload):
-    pass
+def record_string_change(user, language, entry, *, old, new, path) -> None:
+    """Every saved interface-string change, with who, language, msgid, old and new."""
+    log.info(
+        "interface string changed by %s [%s] %r: %r -> %r (%s)",
+        user.get_username(),
+        language,
+        entry.msgid,
+        old,
+        new,
+        path,
+    )
 
 
 # rosetta's own URL names, so its templates keep working, with the guarded views.
@@ -107,6 +202,40 @@ def _compiled_catalogues() -> tuple:
             except FileNotFoundError:
                 continue
     return tuple(sorted(stamps))
+
+
+def drop_unsafe_translations(translation, language: str) -> None:
+    """Remove from a loaded catalogue every translation the string rules refuse, so it
+    falls back to the msgid (and logs which)."""
+    catalog = getattr(translation, "_catalog", None)
+    if not catalog:
+        return
+    for key, msgstr in list(catalog.items()):
+        msgid = key[0] if isinstance(key, tuple) else key
+        if not msgid:
+            continue  # the header
+        msgid = msgid.split("\x04", 1)[-1]  # drop a msgctxt
+        plural = msgid if isinstance(key, tuple) else ""
+        if string_rules.problems(msgid, msgstr, plural):
+            del catalog[key]
+            log.warning("catalogue %s: refused translation of %r: %r", language, msgid, msgstr)
+
+
+def install_catalogue_guard() -> None:
+    """Every catalogue of LOCALE_PATHS passes drop_unsafe_translations when loaded."""
+    translation_class = trans_real.DjangoTranslation
+    if getattr(translation_class, "_catalogue_guard", False):
+        return
+
+    def _add_local_translations(self):
+        for localedir in reversed(settings.LOCALE_PATHS):
+            translation = self._new_gnu_trans(localedir)
+            drop_unsafe_translations(translation, self.language())
+            self.merge(translation)
+
+    translation_class._add_local_translations = _add_local_translations
+    translation_class._catalogue_guard = True
+    reset_translation_caches()
 
 
 def reset_translation_caches() -> None:
