@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import gettext
 import logging
+import os
 import re
 import time
 from pathlib import Path
 
+import polib
 from asgiref.local import Local
 from django.conf import settings
 from django.contrib import messages
@@ -79,21 +81,41 @@ class AssignedLanguagesOnly:
         return super().dispatch(request, *args, **kwargs)
 
 
+def project_catalogues(language: str) -> list[str]:
+    """The project's own catalogues of `language` (under LOCALE_PATHS), in a fixed order:
+    the only files translators see; rosetta's file numbers index this list."""
+    paths = (Path(root) / language / "LC_MESSAGES" / "django.po" for root in settings.LOCALE_PATHS)
+    return [str(path) for path in paths if path.is_file()]
+
+
 class FileListView(AssignedLanguagesOnly, rosetta_views.TranslationFileListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         allowed = string_languages(self.request.user)
-        context["languages"] = [entry for entry in context["languages"] if entry[0] in allowed]
+        context["languages"] = [
+            (
+                code,
+                name,
+                [
+                    ("interface strings", os.path.realpath(path), polib.pofile(path))
+                    for path in project_catalogues(code)
+                ],
+            )
+            for code, name, _files in context["languages"]
+            if code in allowed
+        ]
+        context["has_pos"] = any(files for _c, _n, files in context["languages"])
         return context
 
 
 class ProjectCatalogueOnly:
     @cached_property
     def po_file_path(self):
-        path = rosetta_views.RosettaFileLevelMixin.po_file_path.func(self)
-        if not in_project_catalogues(path):
+        paths = project_catalogues(self.language_id)
+        index = int(self.kwargs["idx"])
+        if index >= len(paths) or not in_project_catalogues(paths[index]):
             raise Http404
-        return path
+        return paths[index]
 
 
 SINGLE = re.compile(r"^m_([0-9a-f]+)$")
