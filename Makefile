@@ -37,9 +37,10 @@ test: install
 	$(PY) manage.py compilemessages -v0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# The same suite against a throwaway PostgreSQL cluster on loopback (needs root or postgres).
+# The same suite against a throwaway PostgreSQL cluster and a Redis server on loopback
+# (needs root or postgres); it includes the two-host test (tests/test_multihost.py).
 test-postgres: install
-	scripts/with-postgres $(MAKE) test
+	scripts/with-services $(MAKE) test
 
 # Latency and memory of the public pages behind gunicorn (not in CI: machine-dependent).
 bench: install
