@@ -1,18 +1,53 @@
-"""The editable content: regions, topics and their parts.
+"""The editable content: regions, topics and their parts, site notices.
 
 These rows are what editors and translators change. The public never reads them
-directly; it reads published snapshots made at approval (see `articles.workflow`).
+directly; it reads published snapshots made at approval (see `reviews.workflow`).
+
+A kind of content made of parts (a topic's warning signs, measures, tips, references)
+declares them once in `content_parts`: {name in files and snapshots: related name}. Text
+fields that are one plain line, not Markdown, are listed in `plain_text_fields`. The
+loader, the review registry and the admin read these declarations and
+django-modeltranslation's registry (`translation.py`), never lists of their own.
 """
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .validators import MAX_SHORT_DESCRIPTION, MAX_TEXT_LENGTH, reject_invisible_characters
+
+# Every reader-facing text field carries these, so the admin refuses what the loader refuses.
+TEXT_CHECKS = [reject_invisible_characters]
+LONG_TEXT_CHECKS = [reject_invisible_characters, MaxLengthValidator(MAX_TEXT_LENGTH)]
+
+
+def short_text(verbose_name, max_length=200, **options):
+    return models.CharField(verbose_name, max_length=max_length, validators=TEXT_CHECKS, **options)
+
+
+def long_text(verbose_name, **options):
+    return models.TextField(verbose_name, validators=LONG_TEXT_CHECKS, **options)
+
+
+def content_hash_field():
+    return models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Hash of this entry in content/ at the last load_content run."),
+    )
 
 
 class BodyRegion(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
-    notice = models.TextField(
+    name = short_text(_("name"), max_length=100)
+    description = short_text(
+        _("short description"),
+        max_length=MAX_SHORT_DESCRIPTION,
+        blank=True,
+        help_text=_("At most 160 characters, for lists, search results and the API."),
+    )
+    notice = long_text(
         _("region notice"),
         blank=True,
         help_text=_(
@@ -20,12 +55,10 @@ class BodyRegion(models.Model):
         ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    content_hash = models.CharField(
-        max_length=64,
-        blank=True,
-        editable=False,
-        help_text=_("Hash of this entry in content/ at the last load_content run."),
-    )
+    content_hash = content_hash_field()
+
+    content_parts: dict[str, str] = {}
+    plain_text_fields = ("name", "description")
 
     class Meta:
         ordering = ["order", "slug"]
@@ -34,21 +67,6 @@ class BodyRegion(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.slug
-
-
-class Source(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    reference = models.TextField(
-        _("reference"), blank=True, help_text=_("Full citation or where the file is kept.")
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("source")
-        verbose_name_plural = _("sources")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Article(models.Model):
@@ -64,22 +82,30 @@ class Article(models.Model):
     audience = models.CharField(
         _("audience"), max_length=10, choices=Audience, default=Audience.ALL
     )
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"))
-    what_it_is = models.TextField(_("what it is"), blank=True, help_text=_("Markdown."))
-    symptoms = models.TextField(_("symptoms"), blank=True, help_text=_("Markdown."))
-    causes = models.TextField(_("causes"), blank=True, help_text=_("Markdown."))
-    risk_factors = models.TextField(_("risk factors"), blank=True, help_text=_("Markdown."))
-    sources = models.ManyToManyField(
-        Source, related_name="articles", blank=True, verbose_name=_("sources")
-    )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    content_hash = models.CharField(
-        max_length=64,
+    title = short_text(_("title"))
+    summary = long_text(_("summary"))
+    description = short_text(
+        _("short description"),
+        max_length=MAX_SHORT_DESCRIPTION,
         blank=True,
-        editable=False,
-        help_text=_("Hash of this entry in content/ at the last load_content run."),
+        help_text=_("At most 160 characters, for search results, lists and the API."),
     )
+    what_it_is = long_text(_("what it is"), blank=True, help_text=_("Markdown."))
+    symptoms = long_text(_("symptoms"), blank=True, help_text=_("Markdown."))
+    causes = long_text(_("causes"), blank=True, help_text=_("Markdown."))
+    risk_factors = long_text(_("risk factors"), blank=True, help_text=_("Markdown."))
+    # The seed documents a topic was written from: traceability for editors, never public.
+    provenance = models.JSONField(_("provenance"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    content_hash = content_hash_field()
+
+    content_parts = {
+        "warning_signs": "warning_signs",
+        "relief": "relief_measures",
+        "prevention": "prevention_tips",
+        "references": "references",
+    }
+    plain_text_fields = ("title", "summary", "description")
 
     class Meta:
         ordering = ["slug"]
@@ -92,20 +118,23 @@ class Article(models.Model):
 
 class ReliefMeasure(models.Model):
     class Kind(models.TextChoices):
+        # The labels are the section headings of the public topic page.
         SELF_CARE = "self_care", _("Self-care")
-        EXERCISE = "exercise", _("Exercise")
-        PROFESSIONAL = "professional", _("Professional therapy")
-        MEDICINE = "medicine", _("Medicine a doctor may prescribe")
-        TRADITIONAL = "traditional", _("Traditional remedy")
+        EXERCISE = "exercise", _("Exercises")
+        PROFESSIONAL = "professional", _("Professional treatment")
+        MEDICINE = "medicine", _("Medicines a doctor may prescribe")
+        TRADITIONAL = "traditional", _("Traditional remedies")
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="relief_measures", verbose_name=_("topic")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    title = models.CharField(_("title"), max_length=200)
-    how_to = models.TextField(_("how to"), blank=True, help_text=_("Markdown."))
-    caution = models.TextField(_("caution"), blank=True, help_text=_("Markdown."))
+    title = short_text(_("title"))
+    how_to = long_text(_("how to"), blank=True, help_text=_("Markdown."))
+    caution = long_text(_("caution"), blank=True, help_text=_("Markdown."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    plain_text_fields = ("title",)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -133,9 +162,11 @@ class PreventionTip(models.Model):
         blank=True,
         verbose_name=_("region"),
     )
-    title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
+    title = short_text(_("title"))
+    text = long_text(_("text"), blank=True, help_text=_("Markdown."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    plain_text_fields = ("title",)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -157,18 +188,16 @@ class WarningSign(models.Model):
     """A "when to get help" item."""
 
     class Urgency(models.TextChoices):
+        # Most urgent first: pages show them in this order.
         EMERGENCY = "emergency", _("Emergency: call the emergency number now")
         URGENT = "urgent", _("Urgent: see a doctor today")
         ROUTINE = "routine", _("Routine: book an appointment")
-
-    # Most urgent first, whatever order the editor typed them in.
-    URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="warning_signs", verbose_name=_("topic")
     )
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency)
-    text = models.TextField(_("text"), help_text=_("Markdown."))
+    text = long_text(_("text"), help_text=_("Markdown."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -180,21 +209,68 @@ class WarningSign(models.Model):
         return f"{self.get_urgency_display()}: {self.text[:60]}"
 
 
+class Reference(models.Model):
+    """A checkable source readers see: one real page, cited as it is (not translated)."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="references", verbose_name=_("topic")
+    )
+    publisher = models.CharField(_("publisher"), max_length=200, validators=TEXT_CHECKS)
+    title = models.CharField(_("title"), max_length=300, validators=TEXT_CHECKS)
+    url = models.URLField(_("address (URL)"), max_length=500)
+    language = models.CharField(
+        _("language of the page"), max_length=10, help_text=_("e.g. en, es")
+    )
+    checked = models.DateField(_("last checked"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+
+    def __str__(self) -> str:
+        return f"{self.publisher}: {self.title}"
+
+
 class SiteNotice(models.Model):
-    """Disclaimers shown on every page. Reviewed content, not interface strings."""
+    """Reviewed text on every page: disclaimers, and every sentence of the page frame that
+    tells a reader what to do about their health (urgency headings, medicine notes...).
+    Reviewed content, not interface strings."""
 
     class Key(models.TextChoices):
         DISCLAIMER = "disclaimer", _("Medical disclaimer")
         EMERGENCY = "emergency", _("Emergency notice")
+        HELP_EMERGENCY_HEADING = "help_emergency_heading", _("Emergency signs: heading")
+        HELP_EMERGENCY_LEAD = "help_emergency_lead", _("Emergency signs: lead-in")
+        HELP_URGENT_HEADING = "help_urgent_heading", _("Urgent signs: heading")
+        HELP_URGENT_LEAD = "help_urgent_lead", _("Urgent signs: lead-in")
+        HELP_ROUTINE_HEADING = "help_routine_heading", _("Routine signs: heading")
+        HELP_ROUTINE_LEAD = "help_routine_lead", _("Routine signs: lead-in")
+        MEDICINE_NOTE = "medicine_note", _("Medicines: note")
+        MEDICINE_TAG = "medicine_tag", _("Medicines: label")
+        TRADITIONAL_NOTE = "traditional_note", _("Traditional remedies: note")
+        TRADITIONAL_TAG = "traditional_tag", _("Traditional remedies: label")
+        CHILDREN_NOTE = "children_note", _("Topics about children: note")
+        CAUTION_LABEL = "caution_label", _("Caution: label")
+        REVIEWED_BY = "reviewed_by", _("Medical review line")
+        REVIEW_OVERDUE = "review_overdue", _("Review overdue notice")
+        TRANSLATION_OUTDATED = "translation_outdated", _("Outdated translation notice")
+        NOT_TRANSLATED = "not_translated", _("Not yet translated notice")
+
+    # Notices written as Markdown paragraphs; every other one is a single plain line.
+    MARKDOWN_KEYS = frozenset({Key.DISCLAIMER, Key.EMERGENCY})
+    # Values the page fills in: each translation must keep exactly these placeholders.
+    PLACEHOLDERS = {
+        Key.REVIEWED_BY: ("credit", "approved", "due"),
+        Key.NOT_TRANSLATED: ("language",),
+    }
 
     key = models.SlugField(_("key"), unique=True, choices=Key)
-    text = models.TextField(_("text"), help_text=_("Markdown."))
-    content_hash = models.CharField(
-        max_length=64,
-        blank=True,
-        editable=False,
-        help_text=_("Hash of this entry in content/ at the last load_content run."),
-    )
+    text = long_text(_("text"))
+    content_hash = content_hash_field()
+
+    content_parts = {"numbers": "emergency_numbers"}
 
     class Meta:
         ordering = ["key"]
@@ -203,3 +279,40 @@ class SiteNotice(models.Model):
 
     def __str__(self) -> str:
         return self.get_key_display()
+
+    @property
+    def plain_text_fields(self) -> tuple[str, ...]:
+        return () if self.key in self.MARKDOWN_KEYS else ("text",)
+
+
+class EmergencyNumber(models.Model):
+    """A number to call, listed under the emergency notice; reviewed with it."""
+
+    class Service(models.TextChoices):
+        EMERGENCY = "emergency", _("Emergency (all services)")
+        AMBULANCE = "ambulance", _("Ambulance")
+        URGENT_ADVICE = "urgent_advice", _("Urgent medical advice")
+
+    notice = models.ForeignKey(
+        SiteNotice,
+        on_delete=models.CASCADE,
+        related_name="emergency_numbers",
+        verbose_name=_("notice"),
+    )
+    country = models.CharField(
+        _("country code"), max_length=2, help_text=_("ISO 3166 code, or EU for the whole EU.")
+    )
+    country_name = short_text(_("country"), max_length=100)
+    service = models.CharField(_("service"), max_length=20, choices=Service)
+    number = models.CharField(_("number"), max_length=20)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    plain_text_fields = ("country_name",)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("emergency number")
+        verbose_name_plural = _("emergency numbers")
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.number}"

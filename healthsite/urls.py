@@ -4,8 +4,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 
-from articles import views as public_views
-from articles.sitemaps import SITEMAPS
+from public import views as public_views
+from public.sitemaps import SITEMAPS
 
 urlpatterns = [
     # Interface strings for translators (django-rosetta behind our language checks).
@@ -23,8 +23,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("articles.urls")),
+    path("", include("public.urls")),
 )
 
-handler404 = "articles.views.page_not_found"
-handler500 = "articles.views.server_error"
+handler404 = "public.views.page_not_found"
+handler500 = "public.views.server_error"

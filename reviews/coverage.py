@@ -15,8 +15,8 @@ from django.conf import settings
 from articles.languages import SOURCE_LANGUAGE
 from articles.models import Article
 
-from . import snapshots
 from .models import ContentKind, LanguageVersion, PublishedVersion
+from .registry import registry
 
 
 @dataclass
@@ -54,7 +54,8 @@ def string_counts(language: str) -> tuple[int, int]:
 
 
 def coverage() -> list[LanguageCoverage]:
-    articles = list(snapshots.with_parts(Article.objects.all()))
+    topics = registry.for_model(Article)
+    articles = list(topics.objects())
     live = PublishedVersion.objects.topics().values_list("language", "key", "outdated")
     live_keys: dict[str, set[str]] = {}
     outdated: dict[str, int] = {}
@@ -80,7 +81,7 @@ def coverage() -> list[LanguageCoverage]:
                 strings_total=strings_total,
                 topics_total=len(articles),
                 translated=sum(
-                    1 for article in articles if not snapshots.missing_texts(article, code)
+                    1 for article in articles if not topics.missing_texts(article, code)
                 ),
                 submitted=waiting.get(code, 0),
                 approved=len(published),

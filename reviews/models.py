@@ -171,9 +171,6 @@ class PublishedVersion(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     # Searchable plain text of the payload, lower-cased at approval.
     search_text = models.TextField(editable=False, blank=True)
-    regions = models.ManyToManyField(
-        "articles.BodyRegion", blank=True, related_name="published_topics"
-    )
 
     objects = PublishedVersionQuerySet.as_manager()
 
@@ -213,6 +210,27 @@ class PublishedVersion(models.Model):
         return self.next_review_due < timezone.localdate()
 
 
+class Placement(models.Model):
+    """Part of a frozen topic snapshot: a region it was approved under, by slug, so that
+    editing or deleting a region row never changes what a published topic lists."""
+
+    version = models.ForeignKey(
+        PublishedVersion, on_delete=models.CASCADE, related_name="placements"
+    )
+    region = models.SlugField(_("region"))
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "region"], name="one_placement_per_region")
+        ]
+        indexes = [models.Index(fields=["region", "version"])]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} in {self.region}"
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The audit log is append-only.")
@@ -229,10 +247,14 @@ class AuditEntry(models.Model):
         APPROVE = "approve", _("Approved")
         REQUEST_CHANGES = "request_changes", _("Changes requested")
         WITHDRAW = "withdraw", _("Withdrawn")
+        # Staff and interface records: `details` says what changed, from what to what.
+        INTERFACE_STRING = "interface_string", _("Interface string changed")
+        ROLES = "roles", _("Roles or languages changed")
+        CREDIT = "credit", _("Public credit changed")
 
     action = models.CharField(_("action"), max_length=20, choices=Action)
-    kind = models.CharField(_("kind"), max_length=10, choices=ContentKind)
-    key = models.SlugField(_("slug"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ContentKind, blank=True)
+    key = models.SlugField(_("slug"), blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
@@ -240,6 +262,7 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
     fingerprint = models.CharField(_("text fingerprint"), max_length=64, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 

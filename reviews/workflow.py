@@ -8,7 +8,6 @@ writes an audit entry. See "The review promise" in DESIGN.md.
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -17,10 +16,11 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.languages import language_codes
+from articles.languages import SOURCE_LANGUAGE, language_codes
 
 from . import publication, roles, snapshots
-from .models import AuditEntry, ContentKind, LanguageVersion, PublishedVersion
+from .models import AuditEntry, LanguageVersion, PublishedVersion
+from .registry import registry
 
 Status = LanguageVersion.Status
 
@@ -30,8 +30,9 @@ class WorkflowError(Exception):
 
 
 def version_for(obj: Model, language: str) -> LanguageVersion:
+    adapter = registry.of(obj)
     version, _created = LanguageVersion.objects.get_or_create(
-        kind=snapshots.kind_of(obj), key=snapshots.key_of(obj), language=language
+        kind=adapter.kind, key=adapter.key_of(obj), language=language
     )
     return version
 
@@ -42,14 +43,15 @@ def record_edits(obj: Model, *, by: AbstractBaseUser | None = None) -> list[str]
     A changed language goes back to draft: its published version stays live until the
     new text is approved. `by` is None for the content loader. Returns the languages.
     """
-    kind, key = snapshots.kind_of(obj), snapshots.key_of(obj)
+    adapter = registry.of(obj)
+    kind, key = adapter.kind, adapter.key_of(obj)
     # One read of the object with all its parts, shared by every language.
-    obj = snapshots.get_object(kind, key)
+    obj = adapter.get(key)
     versions = {v.language: v for v in LanguageVersion.objects.filter(kind=kind, key=key)}
     changed = []
     now = timezone.now()
     for language in language_codes():
-        digest = snapshots.fingerprint(snapshots.source_text(obj, language))
+        digest = snapshots.fingerprint(adapter.source_text(obj, language))
         version = versions.get(language) or LanguageVersion(kind=kind, key=key, language=language)
         if version.pk is not None and version.edited_fingerprint == digest:
             continue
@@ -76,6 +78,10 @@ def _audit(
     )
 
 
+def _after_commit(kind: str, key: str) -> None:
+    transaction.on_commit(lambda: publication.changed(kind=kind, key=key))
+
+
 def _locked(version: LanguageVersion) -> LanguageVersion:
     return LanguageVersion.objects.select_for_update().get(pk=version.pk)
 
@@ -89,14 +95,15 @@ def submit(version: LanguageVersion, *, by: AbstractBaseUser, comment: str = "")
         )
     with transaction.atomic():
         version = _locked(version)
-        obj = snapshots.get_object(version.kind, version.key)
-        missing = snapshots.missing_texts(obj, version.language)
+        adapter = registry[version.kind]
+        obj = adapter.get(version.key)
+        missing = adapter.missing_texts(obj, version.language)
         if missing:
             raise WorkflowError(
                 _("This version is not complete; fill in: %(fields)s")
                 % {"fields": ", ".join(missing)}
             )
-        text = snapshots.source_text(obj, version.language)
+        text = adapter.source_text(obj, version.language)
         digest = snapshots.fingerprint(text)
         if version.status == Status.SUBMITTED and version.submitted_fingerprint == digest:
             raise WorkflowError(_("This version is already waiting for review."))
@@ -146,17 +153,18 @@ def approve(
             raise WorkflowError(
                 _("You made the last edit to this version; another reviewer must approve it.")
             )
-        obj = snapshots.get_object(version.kind, version.key)
-        text = snapshots.source_text(obj, version.language)
+        adapter = registry[version.kind]
+        obj = adapter.get(version.key)
+        text = adapter.source_text(obj, version.language)
         digest = snapshots.fingerprint(text)
         if digest != version.submitted_fingerprint:
             raise WorkflowError(
                 _("The text changed after it was submitted; it must be submitted again.")
             )
         english = None
-        if version.language != snapshots.SOURCE_LANGUAGE:
+        if version.language != SOURCE_LANGUAGE:
             english = (
-                PublishedVersion.objects.live(snapshots.SOURCE_LANGUAGE)
+                PublishedVersion.objects.live(SOURCE_LANGUAGE)
                 .filter(kind=version.kind, key=version.key)
                 .first()
             )
@@ -172,7 +180,7 @@ def approve(
             previous.is_current = False
             previous.save(update_fields=["is_current"])
         now = timezone.now()
-        payload = snapshots.render(obj, version.language, text)
+        payload = adapter.render(version.key, text)
         credit, credit_language = roles.public_credit(reviewer, version.language)
         published = PublishedVersion.objects.create(
             kind=version.kind,
@@ -189,19 +197,17 @@ def approve(
             next_review_due=(now + timedelta(days=settings.REVIEW_INTERVAL_DAYS)).date(),
             search_text=snapshots.search_text(payload),
         )
-        if version.kind == ContentKind.TOPIC:
-            published.regions.set(obj.regions.all())
+        adapter.after_approval(published, text)
         if english is None and previous is not None and previous.fingerprint != digest:
             # English changed: translations checked against older English are outdated.
             PublishedVersion.objects.live().filter(kind=version.kind, key=version.key).exclude(
-                language=snapshots.SOURCE_LANGUAGE
+                language=SOURCE_LANGUAGE
             ).update(outdated=True)
         version.status = Status.APPROVED
         version.comment = comment
         version.save()
         _audit(AuditEntry.Action.APPROVE, version, reviewer, comment, digest)
-        # Caches of public pages (shared page cache, HTTP cache in front), once committed.
-        transaction.on_commit(partial(publication.changed, kind=version.kind, key=version.key))
+        _after_commit(version.kind, version.key)
     return published
 
 
@@ -254,6 +260,5 @@ def withdraw(kind: str, key: str, *, by: AbstractBaseUser, reason: str) -> int:
             AuditEntry.objects.create(
                 action=AuditEntry.Action.WITHDRAW, kind=kind, key=key, actor=by, comment=reason
             )
-        # Caches of public pages (shared page cache, HTTP cache in front), once committed.
-        transaction.on_commit(partial(publication.changed, kind=kind, key=key))
+        _after_commit(kind, key)
     return count

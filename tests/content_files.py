@@ -29,7 +29,7 @@ def topic_toml(slug: str = "leg-cramps", title: str = "Leg cramps", extra: str =
         slug = "{slug}"
         regions = ["legs"]
         audience = "all"
-        sources = ["seed.txt"]
+        provenance = ["seed.txt"]
 
         [title]
         en = "{title}"
@@ -54,6 +54,13 @@ def topic_toml(slug: str = "leg-cramps", title: str = "Leg cramps", extra: str =
 
         [[prevention]]
         title.en = "Drink water"
+
+        [[references]]
+        publisher = "NHS"
+        title = "Leg cramps"
+        url = "https://www.nhs.uk/conditions/leg-cramps/"
+        language = "en"
+        checked = 2026-12-01
         '''
     ) + dedent(extra)
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import translation
 from django.utils.html import escape
 
-from articles.models import PreventionTip, ReliefMeasure, Source, WarningSign
+from articles.models import PreventionTip, Reference, ReliefMeasure, WarningSign
 from reviews import roles
 from tests.factories import (
     LANGUAGES,
@@ -82,7 +82,14 @@ def make_rich_topic(slug="rich-topic", *, regions=("legs",)):
     PreventionTip.objects.create(
         article=article, **texts("title", "Tip title"), **texts("text", "Tip text")
     )
-    article.sources.add(Source.objects.create(name="000_seed_source.txt"))
+    Reference.objects.create(
+        article=article,
+        publisher="NHS",
+        title="Reference page title",
+        url="https://www.nhs.uk/conditions/example/",
+        language="en",
+        checked="2026-12-01",
+    )
     for field in ("symptoms", "causes", "risk_factors"):
         for code in LANGUAGES:
             setattr(article, f"{field}_{code}", f"{field} text [{code}]")

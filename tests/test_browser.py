@@ -268,7 +268,6 @@ def heading_seen_by_a_new_visitor(browser, url):
 
 
 def reviewer_and_editor_in_the_admin(browser, site_url, article_pk):
-
     context, page = log_in(browser, site_url, "reviewer")
     page.goto(f"{site_url}/admin/reviews/languageversion/queue/")
     page.get_by_role("link", name="Topic leg-cramps [ru]").click()

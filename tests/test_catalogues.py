@@ -12,7 +12,7 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-SOURCES = ["articles", "reviews", "healthsite", "templates", "manage.py"]
+SOURCES = ["articles", "reviews", "public", "healthsite", "templates", "manage.py"]
 
 
 def catalogue(root: Path, language: str) -> polib.POFile:

@@ -2,8 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles.content import ContentError, load_content
+from articles.loader import ContentError
 from articles.models import Article, BodyRegion, ReliefMeasure, SiteNotice, WarningSign
+from reviews.content_files import load_content
 
 from .content_files import topic_toml, write_content
 
@@ -25,7 +26,13 @@ def test_load_creates_topic_with_its_parts_in_every_given_language(tmp_path):
     assert article.title_ru == "Судороги в ногах"
     assert article.title_es in ("", None)
     assert [r.slug for r in article.regions.all()] == ["legs"]
-    assert [s.name for s in article.sources.all()] == ["seed.txt"]
+    assert article.provenance == ["seed.txt"]
+    reference = article.references.get()
+    assert (reference.publisher, reference.url, str(reference.checked)) == (
+        "NHS",
+        "https://www.nhs.uk/conditions/leg-cramps/",
+        "2026-12-01",
+    )
     assert [w.urgency for w in article.warning_signs.all()] == ["urgent", "emergency"]
     assert article.relief_measures.get().how_to_en == "Pull your toes towards you."
     assert BodyRegion.objects.get(slug="legs").notice_en == "A swollen calf can be a clot."

@@ -22,8 +22,8 @@ def boom(request):
 
 # This module doubles as a URLconf with a view that fails (see @pytest.mark.urls below).
 urlpatterns = [*site_urlpatterns, *i18n_patterns(path("boom/", boom))]
-handler404 = "articles.views.page_not_found"
-handler500 = "articles.views.server_error"
+handler404 = "public.views.page_not_found"
+handler500 = "public.views.server_error"
 
 NOT_FOUND = [
     "/{lang}/regions/no-such-region/",
@@ -104,7 +104,7 @@ def test_500_page_renders_when_the_database_is_down(site, monkeypatch):
     def down(*args, **kwargs):
         raise OperationalError("database is down")
 
-    monkeypatch.setattr("articles.published.site_notices", down)
+    monkeypatch.setattr("public.readers.site_notices", down)
     response = Client(raise_request_exception=False).get("/en/boom/")
     assert response.status_code == 500
     html = response.content.decode()
@@ -117,7 +117,7 @@ def test_500_page_falls_back_to_plain_html_when_templates_fail(site, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("template engine broken")
 
-    monkeypatch.setattr("articles.views.render_to_string", broken)
+    monkeypatch.setattr("public.views.render_to_string", broken)
     response = Client(raise_request_exception=False).get("/en/boom/")
     assert response.status_code == 500
     assert b"emergency number" in response.content

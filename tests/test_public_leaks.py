@@ -9,7 +9,12 @@ from django.conf import settings
 from articles.models import BodyRegion, SiteNotice
 from reviews import workflow
 from tests.factories import make_topic, make_user, publish
-from tests.public_fixtures import json_ld, publish_topic, reviewer_fixture, site_fixture  # noqa: F401
+from tests.public_fixtures import (  # noqa: F401
+    json_ld,
+    publish_topic,
+    reviewer_fixture,
+    site_fixture,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ case-insensitively in every script."""
 
 import pytest
 
-from articles.views import search_words
+from public.views import search_words
 from tests.factories import make_topic, publish
 from tests.public_fixtures import reviewer_fixture, site_fixture, ui  # noqa: F401
 

@@ -54,7 +54,7 @@ def test_approval_freezes_rendered_sanitized_text_with_reviewer_and_dates(settin
     reviewer = make_user(roles.REVIEWERS, languages=["en"], credit="Dr A. Name, neurologist")
     published = workflow.approve(submitted(article, "en"), reviewer=reviewer)
 
-    html = published.payload["sections"][0]["html"]
+    html = published.payload["what_it_is_html"]
     assert "<strong>Cramp</strong>" in html
     assert "<script" not in html and "javascript:" not in html
     assert published.reviewer_credit == "Dr A. Name, neurologist"

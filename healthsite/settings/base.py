@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "articles",
     "reviews",
+    "public",
     "rosetta",
     # Throttles password guessing on the staff login (django-axes).
     "axes",

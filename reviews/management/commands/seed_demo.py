@@ -7,8 +7,9 @@ from django.utils.translation import gettext_noop
 
 from articles.languages import SOURCE_LANGUAGE, language_codes, translation_languages
 from articles.models import Article, BodyRegion, SiteNotice
-from reviews import roles, snapshots, workflow
+from reviews import roles, workflow
 from reviews.models import LanguageVersion, PublishedVersion, StaffProfile
+from reviews.registry import registry
 
 ALL_LANGUAGES = language_codes()
 TRANSLATED = translation_languages()
@@ -49,9 +50,9 @@ class Command(BaseCommand):
         users = {name: self._user(name, spec) for name, spec in DEMO_USERS.items()}
         approved = 0
         objects = [
-            *SiteNotice.objects.all(),
+            *registry.for_model(SiteNotice).objects(),
             *BodyRegion.objects.all(),
-            *snapshots.with_parts(Article.objects.all()),
+            *registry.for_model(Article).objects(),
         ]
         for obj in objects:
             workflow.record_edits(obj, by=None)
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         version = workflow.version_for(obj, language)
         if version.last_edited_by_id is not None:
             return 0
-        if snapshots.missing_texts(obj, language):
+        if registry.of(obj).missing_texts(obj, language):
             return 0  # not translated: stays missing on purpose
         if (
             PublishedVersion.objects.live(language)

@@ -3,13 +3,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.content import ContentError, load_content, read_content
+from articles.loader import ContentError, read_content
+from reviews.content_files import load_content
 
 
 class Command(BaseCommand):
     help = (
         "Import topics, body regions and site notices from the content folder "
-        "(content/ by default). Nothing is written unless every file is valid."
+        "(content/ by default). Nothing is written unless every file is valid. Changed "
+        "text goes back to draft in the languages it touched; what was approved stays live."
     )
 
     def add_arguments(self, parser):

@@ -1,4 +1,4 @@
-"""The public site. Every view reads live published snapshots through `articles.published`
+"""The public site. Every view reads live published snapshots through `public.readers`
 (never the editable content rows) and runs a fixed number of queries."""
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from articles.languages import SOURCE_LANGUAGE, direction, language_codes
 from reviews import snapshots
 from reviews.models import PublishedVersion
 
-from . import published
-from .languages import SOURCE_LANGUAGE, direction, language_codes
-from .models import ReliefMeasure, WarningSign
+from . import labels, readers
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +33,6 @@ logger = logging.getLogger(__name__)
 # ETag that makes revalidation cheap.
 PUBLIC_MAX_AGE = 60
 public_page = cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-
-# Most urgent first, as the model declares them.
-URGENCIES = WarningSign.Urgency.values
-# Relief measures by kind, in the model's order; exercises have their own section.
-EXERCISE = ReliefMeasure.Kind.EXERCISE
-RELIEF_KINDS = [kind for kind in ReliefMeasure.Kind.values if kind != EXERCISE]
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 8
@@ -55,7 +48,7 @@ def _reverse_in(language: str, view_name: str, kwargs: dict | None = None) -> st
 
 def _language_links(
     request: HttpRequest,
-    view_name: str = "articles:home",
+    view_name: str = "public:home",
     kwargs: dict | None = None,
     *,
     published_in: list[str] | None = None,
@@ -104,68 +97,47 @@ def home(request: HttpRequest) -> HttpResponse:
     regions = [
         {
             "slug": shown.key,
-            "url": reverse("articles:region", kwargs={"slug": shown.key}),
+            "url": reverse("public:region", kwargs={"slug": shown.key}),
             "name": shown.payload.get("name") or shown.key,
             "shown": shown,
         }
-        for shown in published.live_regions(language)
+        for shown in readers.live_regions(language)
     ]
     context = {
-        "notices": published.site_notices(language),
+        "notices": readers.site_notices(language),
         "regions": regions,
         "map_regions": {region["slug"]: region for region in regions},
-        "canonical": request.build_absolute_uri(reverse("articles:home")),
+        "canonical": request.build_absolute_uri(reverse("public:home")),
         **_language_links(request),
     }
-    return render(request, "articles/home.html", context)
+    return render(request, "public/home.html", context)
 
 
 @require_safe
 @public_page
 def region(request: HttpRequest, slug: str) -> HttpResponse:
     language = translation.get_language()
-    page = published.live_region(slug, language)
+    page = readers.live_region(slug, language)
     if page is None:
         raise Http404("No such region")
     topics = [
-        {"shown": shown, "url": reverse("articles:topic", kwargs={"slug": shown.key})}
-        for shown in published.region_topics(slug, language)
+        {"shown": shown, "url": reverse("public:topic", kwargs={"slug": shown.key})}
+        for shown in readers.region_topics(slug, language)
     ]
     context = {
-        "notices": published.site_notices(language),
+        "notices": readers.site_notices(language),
         "region": page.shown,
         "topics": topics,
         "language_name": _language_name(language),
         "canonical": request.build_absolute_uri(
-            _reverse_in(page.shown.language, "articles:region", {"slug": slug})
+            _reverse_in(page.shown.language, "public:region", {"slug": slug})
         ),
-        **_language_links(request, "articles:region", {"slug": slug}, published_in=page.languages),
+        **_language_links(request, "public:region", {"slug": slug}, published_in=page.languages),
     }
-    return render(request, "articles/region.html", context)
+    return render(request, "public/region.html", context)
 
 
-def _warning_groups(payload: dict) -> list[dict]:
-    signs = payload.get("warning_signs", [])
-    groups = [
-        {
-            "urgency": urgency,
-            "signs": [sign["html"] for sign in signs if sign["urgency"] == urgency],
-        }
-        for urgency in URGENCIES
-    ]
-    return [group for group in groups if group["signs"]]
-
-
-def _relief_groups(payload: dict) -> list[dict]:
-    measures = payload.get("relief", [])
-    groups = [
-        {"kind": kind, "measures": [measure for measure in measures if measure["kind"] == kind]}
-        for kind in RELIEF_KINDS
-    ]
-    return [group for group in groups if group["measures"]]
-
-
-def _topic_json_ld(request: HttpRequest, shown: published.Shown, url: str) -> SafeString:
+def _topic_json_ld(request: HttpRequest, shown: readers.Shown, url: str) -> SafeString:
     version, payload = shown.version, shown.payload
     title = payload.get("title", "")
     return _json_ld(
@@ -187,19 +159,19 @@ def _topic_json_ld(request: HttpRequest, shown: published.Shown, url: str) -> Sa
 @public_page
 def topic(request: HttpRequest, slug: str) -> HttpResponse:
     language = translation.get_language()
-    page = published.live_topic(slug, language)
+    page = readers.live_topic(slug, language)
     if page is None:
         raise Http404("No such topic")
     shown = page.shown
     payload = shown.payload
-    notices = published.site_notices(language, also=shown.language)
-    regions = published.regions_by_slug(payload.get("regions", []), language)
+    notices = readers.site_notices(language, also=shown.language)
+    regions = readers.regions_by_slug(payload.get("regions", []), language)
     topic_regions = [
-        {"shown": regions[key], "url": reverse("articles:region", kwargs={"slug": key})}
+        {"shown": regions[key], "url": reverse("public:region", kwargs={"slug": key})}
         for key in payload.get("regions", [])
         if key in regions
     ]
-    content_url = _reverse_in(shown.language, "articles:topic", {"slug": slug})
+    content_url = _reverse_in(shown.language, "public:topic", {"slug": slug})
     context = {
         "notices": notices,
         "topic": shown,
@@ -207,17 +179,20 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
         # The emergency number inside the content, in the content's own language.
         "content_emergency": notices.for_language(shown.language).get("emergency"),
         "topic_regions": topic_regions,
-        "warning_groups": _warning_groups(payload),
-        "relief_groups": _relief_groups(payload),
-        "exercises": [m for m in payload.get("relief", []) if m["kind"] == EXERCISE],
+        "sections": labels.topic_sections(payload),
+        "warning_groups": labels.warning_groups(payload),
+        "relief_groups": labels.relief_groups(payload),
+        "exercises": labels.exercises(payload),
+        "kind_tags": labels.KIND_TAGS,
+        "exercise_heading": labels.EXERCISE.label,
         "language_name": _language_name(language),
         "source_language": SOURCE_LANGUAGE,
-        "english_url": _reverse_in(SOURCE_LANGUAGE, "articles:topic", {"slug": slug}),
+        "english_url": _reverse_in(SOURCE_LANGUAGE, "public:topic", {"slug": slug}),
         "canonical": request.build_absolute_uri(content_url),
         "json_ld": _topic_json_ld(request, shown, content_url),
-        **_language_links(request, "articles:topic", {"slug": slug}, published_in=page.languages),
+        **_language_links(request, "public:topic", {"slug": slug}, published_in=page.languages),
     }
-    return render(request, "articles/topic.html", context)
+    return render(request, "public/topic.html", context)
 
 
 def search_words(query: str) -> list[str]:
@@ -248,7 +223,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query = query.strip()
     too_long = len(query) > MAX_QUERY_LENGTH
     words = [] if too_long else search_words(query)
-    results = published.search_topics(words, language) if words else None
+    results = readers.search_topics(words, language) if words else None
     if too_long:
         state = "too_long"
     elif not query:
@@ -261,7 +236,7 @@ def search(request: HttpRequest) -> HttpResponse:
         state = "found"
     shown_query = query[:MAX_QUERY_LENGTH]
     context = {
-        "notices": published.site_notices(language),
+        "notices": readers.site_notices(language),
         "query": shown_query,
         "state": state,
         "results": results,
@@ -270,13 +245,13 @@ def search(request: HttpRequest) -> HttpResponse:
         "language_name": _language_name(language),
         **_language_links(
             request,
-            "articles:search",
+            "public:search",
             query="?" + urlencode({"q": shown_query}) if shown_query else "",
         ),
     }
     # Result pages are not worth indexing; only the links to topics are.
     context["alternates"] = []
-    return render(request, "articles/search.html", context)
+    return render(request, "public/search.html", context)
 
 
 # -- error pages ------------------------------------------------------------------------
@@ -286,7 +261,7 @@ def _error_context(request: HttpRequest) -> dict:
     """Notices and language links for an error page; plain UI-string fallbacks when the
     database cannot be read (the templates show them when `notices` is None)."""
     try:
-        notices = published.site_notices(translation.get_language())
+        notices = readers.site_notices(translation.get_language())
     except DatabaseError:
         logger.exception("Site notices unavailable for an error page")
         notices = None
@@ -328,7 +303,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @cache_control(public=True, max_age=3600)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", "Disallow: /admin/"]
-    lines += [f"Disallow: {_reverse_in(code, 'articles:search')}" for code in language_codes()]
+    lines += [f"Disallow: {_reverse_in(code, 'public:search')}" for code in language_codes()]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -15,9 +15,8 @@ from typing import Any
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from articles.languages import SOURCE_LANGUAGE, direction, language_codes
 from reviews.models import ContentKind, PublishedVersion
-
-from .languages import SOURCE_LANGUAGE, direction, language_codes
 
 # The body map draws these regions in this order; any region added later is listed after
 # them (alphabetically) in the plain list.
@@ -167,7 +166,7 @@ def _by_title(shown: list[Shown]) -> list[Shown]:
 def region_topics(slug: str, language: str) -> list[Shown]:
     """One query: the live topics of a region, each in `language` or else English."""
     versions = PublishedVersion.objects.topics().filter(
-        regions__slug=slug, language__in=_wanted(language)
+        placements__region=slug, language__in=_wanted(language)
     )
     return _by_title(list(_pick(versions, language).values()))
 

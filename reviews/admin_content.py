@@ -5,21 +5,20 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
-from modeltranslation.translator import translator
 
-from reviews import roles, snapshots, workflow
-from reviews.models import LanguageVersion, PublishedVersion
-
-from .languages import SOURCE_LANGUAGE, language_codes
-from .models import (
+from articles.languages import SOURCE_LANGUAGE, language_codes
+from articles.models import (
     Article,
     BodyRegion,
     PreventionTip,
-    ReliefMeasure,
+    Reference,
     SiteNotice,
-    Source,
-    WarningSign,
 )
+from articles.translation import translated_fields
+
+from . import roles, workflow
+from .models import LanguageVersion, PublishedVersion
+from .registry import registry
 
 
 class EnglishBesideForm(forms.ModelForm):
@@ -28,7 +27,7 @@ class EnglishBesideForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         source = SOURCE_LANGUAGE
-        translated = translator.get_options_for_model(self._meta.model).all_fields
+        translated = translated_fields(self._meta.model)
         for name, field in self.fields.items():
             base, _sep, language = name.rpartition("_")
             if base not in translated or language == source:
@@ -56,7 +55,7 @@ class LanguageScopedMixin:
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         allowed = roles.editable_languages(request.user)
-        for field in translator.get_options_for_model(self.model).all_fields:
+        for field in translated_fields(self.model):
             for code in language_codes():
                 if code not in allowed:
                     readonly.append(f"{field}_{code}")
@@ -87,9 +86,10 @@ class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
         return super().has_delete_permission(request, obj)
 
     def _is_live(self, obj) -> bool:
+        adapter = registry.of(obj)
         return (
             PublishedVersion.objects.live()
-            .filter(kind=snapshots.kind_of(obj), key=snapshots.key_of(obj))
+            .filter(kind=adapter.kind, key=adapter.key_of(obj))
             .exists()
         )
 
@@ -102,10 +102,11 @@ class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
     def review_status(self, obj):
         if obj is None or obj.pk is None:
             return "—"
+        adapter = registry.of(obj)
         versions = {
             version.language: version
             for version in LanguageVersion.objects.filter(
-                kind=snapshots.kind_of(obj), key=snapshots.key_of(obj)
+                kind=adapter.kind, key=adapter.key_of(obj)
             )
         }
         rows = []
@@ -125,21 +126,31 @@ class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
 class ScopedInline(LanguageScopedMixin, TranslationStackedInline):
     form = EnglishBesideForm
     extra = 0
-    structural_fields = ("kind", "urgency", "order")
+    structural_fields = ("kind", "urgency", "order", "country", "service", "number")
 
 
-class WarningSignInline(ScopedInline):
-    model = WarningSign
+class ReferenceInline(LanguageScopedMixin, admin.TabularInline):
+    """References are cited as they are, in no particular language: English editors'."""
+
+    model = Reference
+    extra = 0
+    structural_fields = ("publisher", "title", "url", "language", "checked", "order")
 
 
-class ReliefMeasureInline(ScopedInline):
-    model = ReliefMeasure
-
-
-class PreventionTipInline(ScopedInline):
-    model = PreventionTip
-    fk_name = "article"
-    exclude = ["region"]
+def part_inlines(model) -> list[type]:
+    """One inline per part the model declares (`content_parts`), in that order."""
+    inlines = []
+    for related_name in model.content_parts.values():
+        relation = model._meta.get_field(related_name)
+        child = relation.related_model
+        if child is Reference:
+            inlines.append(ReferenceInline)
+            continue
+        attributes = {"model": child, "fk_name": relation.field.name}
+        if child is PreventionTip:
+            attributes["exclude"] = ["region"]
+        inlines.append(type(f"{child.__name__}Inline", (ScopedInline,), attributes))
+    return inlines
 
 
 @admin.register(Article)
@@ -147,9 +158,10 @@ class ArticleAdmin(ReviewedContentAdmin):
     list_display = ["title", "slug", "audience", "region_list", "updated_at"]
     list_filter = ["audience", "regions"]
     search_fields = ["slug", "title_en", "summary_en"]
-    filter_horizontal = ["regions", "sources"]
-    inlines = [WarningSignInline, ReliefMeasureInline, PreventionTipInline]
-    structural_fields = ("slug", "regions", "audience", "sources")
+    filter_horizontal = ["regions"]
+    exclude = ["provenance"]
+    inlines = part_inlines(Article)
+    structural_fields = ("slug", "regions", "audience")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("regions")
@@ -168,11 +180,6 @@ class BodyRegionAdmin(ReviewedContentAdmin):
 @admin.register(SiteNotice)
 class SiteNoticeAdmin(ReviewedContentAdmin):
     list_display = ["key"]
+    inlines = part_inlines(SiteNotice)
     structural_fields = ("key",)
     identity_field = "key"
-
-
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name"]
-    search_fields = ["name", "reference"]

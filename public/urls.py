@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "articles"
+app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from reviews.models import ContentKind
 
-from . import published
+from . import readers
 
 
 class HomeSitemap(Sitemap):
@@ -17,7 +17,7 @@ class HomeSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["articles:home"]
+        return ["public:home"]
 
     def location(self, item):
         return reverse(item)
@@ -33,7 +33,7 @@ class _PublishedSitemap(Sitemap):
     def items(self):
         # The sitemap framework calls items() more than once; one query per request.
         if not hasattr(self, "_entries"):
-            self._entries = published.sitemap_entries(self.kind)
+            self._entries = readers.sitemap_entries(self.kind)
         return list(self._entries)
 
     def get_languages_for_item(self, item):
@@ -48,13 +48,13 @@ class _PublishedSitemap(Sitemap):
 
 class RegionSitemap(_PublishedSitemap):
     kind = ContentKind.REGION
-    view_name = "articles:region"
+    view_name = "public:region"
     priority = 0.8
 
 
 class TopicSitemap(_PublishedSitemap):
     kind = ContentKind.TOPIC
-    view_name = "articles:topic"
+    view_name = "public:topic"
     priority = 0.9
 
 

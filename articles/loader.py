@@ -1,0 +1,314 @@
+"""Read the human-editable content files (content/, see content/FORMAT.md) into the
+editable rows.
+
+Reading and writing are separate steps: every file is read and checked against the
+declared schema (`articles.schema`) first, and only a run with no problems at all writes
+anything, inside one transaction. An entry is written only when it changed since the
+last load (a hash is kept on the row), so re-running the loader is harmless and never
+undoes edits made in the admin to content whose file did not change. The rows written
+are returned, so the review workflow can record them as edits (`reviews` calls this).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from pydantic import BaseModel, ValidationError
+
+from .hashing import fingerprint
+from .languages import language_codes
+from .models import Article, BodyRegion, SiteNotice
+from .schema import entry_model, file_schemas
+
+NUMBERS_NOTICE = SiteNotice.Key.EMERGENCY
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file: where (a line, or a field path) and what."""
+
+    file: Path
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.message}"
+
+
+class ContentError(Exception):
+    """The files have problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    # The rows this load created or changed, for the review workflow to record as edits.
+    written: list[models.Model] = field(default_factory=list)
+
+
+@dataclass
+class ContentBundle:
+    """Everything read from the files, checked, as plain data ready to write:
+    {kind: {key: entry}} and where each entry came from."""
+
+    regions: dict[str, dict] = field(default_factory=dict)
+    notices: dict[str, dict] = field(default_factory=dict)
+    topics: dict[str, dict] = field(default_factory=dict)
+    files: dict[tuple[str, str], Path] = field(default_factory=dict)
+
+
+# Reading and checking -------------------------------------------------------------------
+
+
+def _where(location: tuple) -> str:
+    """("relief", 2, "kind") -> "relief[2].kind"."""
+    where = ""
+    for part in location:
+        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
+    return where
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _message(error: dict, schema: type[BaseModel]) -> str:
+    """pydantic's error as an editor reads it."""
+    kind, value = error["type"], error.get("input")
+    location = error["loc"]
+    if kind == "extra_forbidden":
+        name = location[-1]
+        if str(name) and len(location) > 1 and _is_language_table(location, schema):
+            return f"unknown language {name!r}; the site's languages are " + ", ".join(
+                language_codes()
+            )
+        return f"unknown field {name!r}"
+    if kind == "missing":
+        if location and location[-1] in language_codes():
+            return "English text is required"
+        return "is required"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{value!r} is not one of {expected.replace(' or ', ', ')}"
+    if kind in ("string_type", "date_type", "date_from_datetime_parsing"):
+        return f"expected text, got {_type_name(value)}"
+    if kind == "list_type":
+        return f'expected a list such as ["..."], got {_type_name(value)}'
+    if kind == "model_type":
+        return f"expected a table, got {_type_name(value)}"
+    if kind == "string_pattern_mismatch" and location and location[-1] in ("slug", "key"):
+        return f"{value!r} is not a valid slug (lower-case letters, digits and hyphens)"
+    if kind == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length")
+        return f"too long: {len(value)} characters, at most {limit}"
+    if kind == "too_short" and isinstance(value, list):
+        return "is required: at least one"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def _is_language_table(location: tuple, schema: type[BaseModel]) -> bool:
+    """Whether `location` (minus its last key) is a table of languages in `schema`."""
+    model = schema
+    for part in location[:-1]:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return False
+        annotation = info.annotation
+        nested = _model_in(annotation)
+        if nested is None:
+            return False
+        model = nested
+    return model.__name__.startswith("Texts")
+
+
+def _model_in(annotation) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _parse(path: Path, problems: list[Problem]) -> dict | None:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        # tomllib says "... (at line 12, column 5)"; lead with the position.
+        message = str(error)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        where = f"line {match[1]}, column {match[2]}" if match else "syntax"
+        problems.append(Problem(path, where, f"not valid TOML: {message}"))
+    except UnicodeDecodeError as error:
+        problems.append(Problem(path, "encoding", f"not UTF-8 text: {error}"))
+    except OSError as error:
+        problems.append(Problem(path, "file", f"cannot be read: {error}"))
+    return None
+
+
+def _validate(path: Path, schema: type[BaseModel], problems: list[Problem]) -> dict | None:
+    data = _parse(path, problems)
+    if data is None:
+        return None
+    try:
+        return schema.model_validate(data).model_dump(mode="json")
+    except ValidationError as error:
+        for item in error.errors():
+            problems.append(Problem(path, _where(item["loc"]), _message(item, schema)))
+    return None
+
+
+def _keyed(entries, key: str, path: Path, table: str, kind: str, bundle, target, problems):
+    for index, entry in enumerate(entries):
+        value = entry.pop(key)
+        if value in target:
+            problems.append(Problem(path, f"{table}[{index}].{key}", f"duplicate {value!r}"))
+        entry["order"] = index
+        target[value] = entry
+        bundle.files[(kind, value)] = path
+
+
+def read_content(path: Path) -> ContentBundle:
+    """Read and check a content folder (or one topic file). Raises ContentError."""
+    path = Path(path)
+    problems: list[Problem] = []
+    bundle = ContentBundle()
+    schemas = file_schemas()
+    if path.is_dir():
+        regions = path / "regions.toml"
+        if regions.exists() and (data := _validate(regions, schemas["regions"], problems)):
+            _keyed(data["region"], "slug", regions, "region", "region", bundle, bundle.regions,
+                   problems)  # fmt: skip
+        notices = path / "notices.toml"
+        if notices.exists() and (data := _validate(notices, schemas["notices"], problems)):
+            _keyed(data["notice"], "key", notices, "notice", "notice", bundle, bundle.notices,
+                   problems)  # fmt: skip
+        numbers = path / "emergency_numbers.toml"
+        if numbers.exists() and (data := _validate(numbers, schemas["emergency_numbers"],
+                                                   problems)):  # fmt: skip
+            if NUMBERS_NOTICE not in bundle.notices:
+                problems.append(Problem(numbers, "number", "needs the emergency notice"))
+            else:
+                bundle.notices[NUMBERS_NOTICE]["numbers"] = data["number"]
+        topic_files = sorted((path / "topics").glob("*.toml"))
+    elif path.is_file():
+        topic_files = [path]
+    else:
+        raise ContentError([Problem(path, "path", "no such file or folder")])
+
+    for topic_file in topic_files:
+        topic = _validate(topic_file, schemas["topic"], problems)
+        if topic is None:
+            continue
+        slug = topic.pop("slug")
+        if slug in bundle.topics:
+            other = bundle.files[("topic", slug)]
+            problems.append(
+                Problem(topic_file, "slug", f"duplicate topic slug {slug!r}, also used by {other}")
+            )
+            continue
+        bundle.topics[slug] = topic
+        bundle.files[("topic", slug)] = topic_file
+
+    known_regions = set(bundle.regions) | set(BodyRegion.objects.values_list("slug", flat=True))
+    for slug, topic in bundle.topics.items():
+        for index, region in enumerate(topic["regions"]):
+            if region not in known_regions:
+                problems.append(
+                    Problem(
+                        bundle.files[("topic", slug)],
+                        f"regions[{index}]",
+                        f"unknown region {region!r}; known regions are "
+                        f"{', '.join(sorted(known_regions))}",
+                    )
+                )
+    if problems:
+        raise ContentError(problems)
+    return bundle
+
+
+# Writing ------------------------------------------------------------------------------
+
+
+def load_files(path: Path | None = None) -> LoadReport:
+    """Read, check, and (only if everything is valid) write the content in one
+    transaction. Call it inside the caller's transaction to add work to the same one."""
+    bundle = read_content(Path(path or settings.CONTENT_DIR))
+    report = LoadReport()
+    with transaction.atomic():
+        for slug, entry in bundle.regions.items():
+            _upsert(BodyRegion, {"slug": slug}, entry, report, f"region {slug}")
+        for key, entry in bundle.notices.items():
+            _upsert(SiteNotice, {"key": key}, entry, report, f"notice {key}")
+        for slug, entry in bundle.topics.items():
+            _upsert(Article, {"slug": slug}, entry, report, f"topic {slug}")
+    return report
+
+
+def _assign(obj: models.Model, entry: dict[str, Any]) -> dict[str, list]:
+    """Set the entry's texts (every language) and plain values on `obj`; return the
+    many-to-many values, which can only be set once it is saved."""
+    schema = entry_model(type(obj))
+    many: dict[str, list] = {}
+    parts = getattr(obj, "content_parts", {})
+    columns = {model_field.name for model_field in obj._meta.get_fields()}
+    for name, value in entry.items():
+        if name in parts or name not in columns or name not in {*schema.model_fields, "order"}:
+            continue
+        if obj._meta.get_field(name).many_to_many:
+            many[name] = value
+        elif isinstance(value, dict):
+            for code in language_codes():
+                setattr(obj, f"{name}_{code}", (value.get(code) or "").strip())
+        else:
+            setattr(obj, name, value if value is not None else "")
+    return many
+
+
+def _upsert(model, lookup: dict, entry: dict, report: LoadReport, label: str) -> None:
+    """Create or update one entry and replace its parts, unless its file is unchanged."""
+    digest = fingerprint(entry)
+    obj = model.objects.filter(**lookup).first()
+    if obj is not None and obj.content_hash == digest:
+        report.unchanged.append(label)
+        return
+    created = obj is None
+    obj = obj or model(**lookup)
+    many = _assign(obj, entry)
+    obj.content_hash = digest
+    obj.save()
+    for name, slugs in many.items():
+        related = model._meta.get_field(name).related_model
+        getattr(obj, name).set(related.objects.filter(slug__in=slugs))
+    # The file is the whole truth for a changed entry: its parts are replaced in order.
+    for part_name, related_name in model.content_parts.items():
+        relation = model._meta.get_field(related_name)
+        getattr(obj, related_name).all().delete()
+        for order, item in enumerate(entry.get(part_name, [])):
+            child = relation.related_model(**{relation.field.name: obj, "order": order})
+            _assign(child, item)
+            child.save()
+    (report.created if created else report.updated).append(label)
+    report.written.append(obj)

@@ -1,0 +1,188 @@
+"""The review admin's own pages: the queue, translation coverage, and one language
+version's review page with its actions. Mounted by `LanguageVersionAdmin.get_urls`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from articles.languages import SOURCE_LANGUAGE
+
+from . import roles, staff_security, workflow
+from .coverage import coverage
+from .diff import compare
+from .models import AuditEntry, LanguageVersion, PublishedVersion
+from .registry import registry
+
+Status = LanguageVersion.Status
+
+
+class ReviewForm(forms.Form):
+    """The actions one person may take on one language version, and a comment."""
+
+    ACTIONS = {
+        "submit": gettext_lazy("Submit for review"),
+        "approve": gettext_lazy("Approve and publish"),
+        "request_changes": gettext_lazy("Request changes"),
+        "withdraw": gettext_lazy("Withdraw from the public site (all languages)"),
+    }
+
+    action = forms.ChoiceField(label=gettext_lazy("Action"), widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (required to request changes or withdraw)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, user, version: LanguageVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.version = user, version
+        allowed = self.allowed_actions(user, version.language)
+        self.fields["action"].choices = [(name, self.ACTIONS[name]) for name in allowed]
+
+    @staticmethod
+    def allowed_actions(user, language: str) -> list[str]:
+        allowed = []
+        if roles.can_submit(user, language):
+            allowed.append("submit")
+        if roles.can_review(user, language):
+            allowed += ["approve", "request_changes"]
+        if user.has_perm("reviews.withdraw_content"):
+            allowed.append("withdraw")
+        return allowed
+
+    def act(self) -> str:
+        """Carry out the chosen action; returns the success message. Raises WorkflowError."""
+        action, comment = self.cleaned_data["action"], self.cleaned_data["comment"]
+        version, user = self.version, self.user
+        if action == "submit":
+            workflow.submit(version, by=user, comment=comment)
+            return _("Submitted for medical review.")
+        if action == "approve":
+            workflow.approve(version, reviewer=user, comment=comment)
+            return _("Approved: this version is now public.")
+        if action == "request_changes":
+            workflow.request_changes(version, reviewer=user, comment=comment)
+            return _("Changes requested.")
+        count = workflow.withdraw(version.kind, version.key, by=user, reason=comment)
+        return _("Withdrawn from the public site (%(count)s published versions).") % {
+            "count": count
+        }
+
+
+def _context(model_admin, request, title: str, **extra) -> dict:
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": title,
+        **extra,
+    }
+
+
+def queue_view(model_admin, request: HttpRequest) -> HttpResponse:
+    """What awaits review per language, overdue reviews, outdated translations."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    submitted = LanguageVersion.objects.filter(status=Status.SUBMITTED)
+    waiting = dict(submitted.values_list("language").annotate(Count("pk")))
+    overdue = dict(PublishedVersion.objects.overdue().values_list("language").annotate(Count("pk")))
+    outdated = dict(
+        PublishedVersion.objects.live()
+        .filter(outdated=True)
+        .values_list("language")
+        .annotate(Count("pk"))
+    )
+    changelist = reverse("admin:reviews_languageversion_changelist")
+    rows = [
+        {
+            "code": code,
+            "name": name,
+            "waiting": waiting.get(code, 0),
+            "overdue": overdue.get(code, 0),
+            "outdated": outdated.get(code, 0),
+            "waiting_url": f"{changelist}?status=submitted&language={code}",
+            "overdue_url": f"{changelist}?overdue=yes&language={code}",
+            "outdated_url": f"{changelist}?outdated=yes&language={code}",
+        }
+        for code, name in settings.LANGUAGES
+    ]
+    context = _context(
+        model_admin,
+        request,
+        _("Review queue"),
+        rows=rows,
+        submitted=submitted.select_related("submitted_by", "last_edited_by").order_by(
+            "submitted_at"
+        ),
+        reviewable=[
+            code for code, _name in settings.LANGUAGES if roles.can_review(request.user, code)
+        ],
+    )
+    return TemplateResponse(request, "admin/reviews/queue.html", context)
+
+
+def coverage_view(model_admin, request: HttpRequest) -> HttpResponse:
+    """The translation dashboard: per language, strings and topics."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    context = _context(model_admin, request, _("Translation coverage"), rows=coverage())
+    return TemplateResponse(request, "admin/reviews/coverage.html", context)
+
+
+def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
+    """One language version: its text against the live version, and the actions."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    version = get_object_or_404(LanguageVersion, pk=pk)
+    adapter = registry[version.kind]
+    try:
+        obj = adapter.get(version.key)
+    except ObjectDoesNotExist:
+        raise Http404(_("The content of this version no longer exists.")) from None
+    data = request.POST if request.method == "POST" else None
+    form = ReviewForm(data, user=request.user, version=version)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["action"] in ("approve", "withdraw"):
+            stale = staff_security.require_fresh_sign_in(request)
+            if stale is not None:
+                return stale
+        try:
+            messages.success(request, form.act())
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+        return redirect("admin:reviews_languageversion_review", pk=version.pk)
+    live = (
+        PublishedVersion.objects.live(version.language)
+        .filter(kind=version.kind, key=version.key)
+        .select_related("approved_by")
+        .first()
+    )
+    is_translation = version.language != SOURCE_LANGUAGE
+    english = adapter.source_text(obj, SOURCE_LANGUAGE) if is_translation else None
+    current = adapter.source_text(obj, version.language)
+    context = _context(
+        model_admin,
+        request,
+        _("Review: %(item)s") % {"item": version},
+        version=version,
+        live=live,
+        changes=compare(live.source if live else None, current, english),
+        is_translation=is_translation,
+        source_language=SOURCE_LANGUAGE,
+        missing=adapter.missing_texts(obj, version.language),
+        edit_url=adapter.admin_change_url(obj),
+        form=form,
+        history=AuditEntry.objects.filter(kind=version.kind, key=version.key)
+        .filter(Q(language=version.language) | Q(language=""))
+        .select_related("actor")[:20],
+    )
+    return TemplateResponse(request, "admin/reviews/review.html", context)
