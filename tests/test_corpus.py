@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from articles.loader import read_content
-from articles.models import Article, WarningSign
+from articles.models import Article, SiteNotice, WarningSign
 from reviews.content_files import load_content
 
 CONTENT = Path(settings.CONTENT_DIR)
@@ -48,7 +48,10 @@ def parsed(path: Path) -> dict:
 @pytest.mark.django_db
 def test_the_whole_corpus_loads_without_errors():
     report = load_content(CONTENT)
-    assert len(report.created) == len(TOPIC_FILES) + 9 + 2
+    notices = parsed(CONTENT / "notices.toml")["notice"]
+    assert len(report.created) == len(TOPIC_FILES) + 9 + len(notices)
+    # Every reviewed notice the page frame uses is in the files, in every language.
+    assert {notice["key"] for notice in notices} == set(SiteNotice.Key.values)
     assert Article.objects.count() == len(TOPIC_FILES) >= 12
 
 
