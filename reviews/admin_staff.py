@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from articles.languages import language_codes
 
 from .models import StaffProfile
+from .role_grants import ReviewLanguagesGuard, RoleGrantGuard
 
 
 class StaffProfileForm(forms.ModelForm):
@@ -36,7 +37,7 @@ class StaffProfileForm(forms.ModelForm):
         ]
 
 
-class StaffProfileInline(admin.StackedInline):
+class StaffProfileInline(ReviewLanguagesGuard, admin.StackedInline):
     model = StaffProfile
     form = StaffProfileForm
     can_delete = False
@@ -49,7 +50,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(RoleGrantGuard, UserAdmin):
     inlines = [StaffProfileInline]
     list_display = ["username", "get_full_name", "is_staff", "role_names"]
     list_filter = ["groups", "is_staff", "is_active"]

@@ -166,6 +166,7 @@ class FormView(AssignedLanguagesOnly, ProjectCatalogueOnly, rosetta_views.Transl
                     old=old if not entry.msgid_plural else old_plural,
                     new=entry.msgstr if not entry.msgid_plural else dict(entry.msgstr_plural),
                     path=self.po_file_path,
+                    written=self.po_file_is_writable,
                 )
         return response
 
@@ -176,17 +177,35 @@ class DownloadView(
     pass
 
 
-def record_string_change(user, language, entry, *, old, new, path) -> None:
-    """Every saved interface-string change, with who, language, msgid, old and new."""
-    log.info(
-        "interface string changed by %s [%s] %r: %r -> %r (%s)",
-        user.get_username(),
-        language,
-        entry.msgid,
-        old,
-        new,
-        path,
+def record_string_change(user, language, entry, *, old, new, path, written=True) -> None:
+    """Every saved interface-string change goes into the audit log: who, language,
+    msgid, old and new text, when (AuditEntry.at)."""
+    from .models import AuditEntry
+
+    AuditEntry.objects.create(
+        action=AuditEntry.Action.INTERFACE_STRING,
+        actor=user,
+        language=language,
+        comment=entry.msgid,
+        details={
+            "msgid": entry.msgid,
+            "msgid_plural": entry.msgid_plural or "",
+            "msgctxt": entry.msgctxt or "",
+            "old": old,
+            "new": new,
+            "catalogue": _catalogue_name(path),
+            "written": written,
+        },
     )
+
+
+def _catalogue_name(path) -> str:
+    resolved = Path(path).resolve()
+    for root in settings.LOCALE_PATHS:
+        root = Path(root).resolve()
+        if resolved.is_relative_to(root):
+            return str(Path("locale") / resolved.relative_to(root))
+    return resolved.name
 
 
 # rosetta's own URL names, so its templates keep working, with the guarded views.

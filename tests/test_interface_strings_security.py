@@ -17,6 +17,7 @@ from django.utils import translation
 from articles.models import Article
 from reviews import roles
 from reviews.interface_strings import reset_translation_caches
+from reviews.models import AuditEntry
 from reviews.string_rules import escape_translation, problems
 
 from .factories import make_user, publish
@@ -205,9 +206,18 @@ def test_rosetta_refuses_script_and_broken_placeholders_and_writes_nothing(catal
         assert "Nothing was saved" in text
         assert path.read_bytes() == before
 
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.INTERFACE_STRING).exists()
+
     response = client.post(url, {f"m_{skip}": "Перейти к содержанию"})
     assert response.status_code == 302
     assert polib.pofile(str(path)).find("Skip to content").msgstr == "Перейти к содержанию"
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.INTERFACE_STRING)
+    assert entry.actor.groups.filter(name=roles.TRANSLATORS).exists()
+    assert entry.language == "ru"
+    assert entry.details["msgid"] == "Skip to content"
+    assert entry.details["old"] == "Перейти"
+    assert entry.details["new"] == "Перейти к содержанию"
+    assert entry.details["catalogue"] == "locale/ru/LC_MESSAGES/django.po"
 
 
 @pytest.mark.django_db

@@ -360,9 +360,14 @@ def test_review_page_of_deleted_content_is_a_404(client):
     assert client.get(url).status_code == 404
 
 
-def test_site_admin_writes_a_reviewers_public_credit_in_each_language(client):
+def test_a_superuser_writes_a_reviewers_public_credit_in_each_language(client):
+    """Issue 11: a reviewer's account (credit included) is a superuser's to change; a
+    Site admin sees it read-only."""
     reviewer = make_user(roles.REVIEWERS, languages=["en"])
-    client.force_login(make_user(roles.SITE_ADMINS))
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
     html = client.get(reverse("admin:auth_user_change", args=[reviewer.pk])).content.decode()
     for code, _name in settings.LANGUAGES:
         assert f'name="staff_profile-0-public_credit_{code}"' in html
+    client.force_login(make_user(roles.SITE_ADMINS))
+    html = client.get(reverse("admin:auth_user_change", args=[reviewer.pk])).content.decode()
+    assert 'name="staff_profile-0-public_credit_en"' not in html
