@@ -42,7 +42,8 @@ test: install
 test-postgres: install
 	scripts/with-services $(MAKE) test
 
-# Latency and memory of the public pages behind gunicorn (not in CI: machine-dependent).
+# req/s, p50, p99 of each page type (gunicorn, then Varnish) beside nginx and WhiteNoise
+# static files, with wrk; worker memory. Not in CI: machine-dependent.
 bench: install
 	$(PY) manage.py compilemessages -v0
 	$(PY) scripts/bench.py

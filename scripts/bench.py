@@ -1,40 +1,53 @@
-"""Benchmark the public pages behind a real gunicorn: latency per page and worker memory.
+"""Benchmark the public pages, side by side in one run, with wrk at 16 connections.
 
-    make bench            (or: .venv/bin/python scripts/bench.py --requests 200)
+    make bench     (or: .venv/bin/python scripts/bench.py --duration 10)
 
-Builds a throwaway SQLite site with the whole corpus approved, starts gunicorn on
-loopback, sends the requests from a few client threads, and prints p50/p95 latency and
-requests per second per page, then the resident memory of each worker.
-Targets, for this project's 2-core machine: p95 under 100 ms on every page with
-2 clients, and under 150 MB per worker. Exits 1 when a target is missed. Not run by CI:
-timings depend on the machine; query counts are pinned by tests instead.
+Builds a throwaway SQLite site with the whole corpus approved, starts gunicorn (2 sync
+workers, the page cache in a file cache as `make run` has it), the shipped Varnish
+(deploy/varnish/default.vcl) in front of it, and Debian's nginx as the static-file
+baseline. Then, with `wrk -t2 -c16 -d10s --latency` (Accept-Encoding: gzip, as browsers
+send), measures req/s, p50 and p99 of:
+
+- nginx serving a static file the size of the topic page (the practical limit);
+- the same gunicorn + WhiteNoise serving a static CSS file and that same file;
+- each page type (home, region, topic, Arabic topic, search in English and Russian,
+  sitemap), from gunicorn directly and through Varnish;
+
+and the resident memory of each gunicorn worker. The targets (issue 13) are checked and
+printed: each page at >= 80 % of gunicorn's static file and p99 < 25 ms without the HTTP
+cache, >= 80 % of Varnish serving the same-size static file with it, and < 150 MB per
+worker; the exit status is 1 when one is missed. Not run by CI: timings depend on the
+machine (query counts are pinned by tests instead).
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.serving import ROOT, fetch, running_site  # noqa: E402
+from tests.frontends import have, request, running_nginx, running_varnish  # noqa: E402
+from tests.serving import ROOT, prepare_site, running_gunicorn, site_env  # noqa: E402
 
 PAGES = [
-    "/en/",
-    "/ar/",
-    "/en/regions/back/",
-    "/en/topics/back-spasms-lumbago/",
-    "/ar/topics/throat-spasm/",
-    "/ar/topics/leg-cramps/",
-    "/ru/search/?q=%D1%81%D1%83%D0%B4%D0%BE%D1%80%D0%BE%D0%B3%D0%B8",  # судороги
-    "/sitemap.xml",
+    ("home", "/en/"),
+    ("region", "/en/regions/legs/"),
+    ("topic", "/en/topics/leg-cramps/"),
+    ("Arabic topic", "/ar/topics/throat-spasm/"),
+    ("search en", "/en/search/?q=cramp"),
+    ("search ru", "/ru/search/?q=%D1%81%D1%83%D0%B4%D0%BE%D1%80%D0%BE%D0%B3%D0%B8"),  # судороги
+    ("sitemap", "/sitemap.xml"),
 ]
-P95_TARGET_MS = 100
+STATIC_COPY = "bench/topic-page.html"  # the topic page's bytes, as a static file
+SHARE_OF_STATIC = 0.8
+P99_TARGET_MS = 25
 RSS_TARGET_MB = 150
 
 
@@ -52,43 +65,129 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return sizes
 
 
-def measure(base: str, path: str, requests: int, clients: int) -> tuple[float, float, float]:
-    def one(_):
-        start = time.perf_counter()
-        status = fetch(base + path)[0]
-        assert status == 200, (path, status)
-        return (time.perf_counter() - start) * 1000
+def _milliseconds(text: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
-    for _ in range(5):  # warm up each worker's caches
-        one(None)
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        timings = sorted(pool.map(one, range(requests)))
-    elapsed = time.perf_counter() - started
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    return statistics.median(timings), p95, requests / elapsed
+
+def wrk(url: str, duration: int, connections: int) -> dict:
+    for _ in range(3):  # warm: the first request of a URL renders it
+        request(url, **{"Accept-Encoding": "gzip"})
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "-H",
+            "Accept-Encoding: gzip",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 60,
+    ).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50": _milliseconds(re.search(r"\s50%\s+(\S+)", output)[1]),
+        "p99": _milliseconds(re.search(r"\s99%\s+(\S+)", output)[1]),
+        "errors": int(errors[1]) if errors else 0,
+    }
+
+
+def _cell(result: dict | None) -> str:
+    if result is None:
+        return f"{'':>9} {'':>8} {'':>8}"
+    text = f"{result['rate']:9.0f} {result['p50']:8.2f} {result['p99']:8.2f}"
+    return text + (f" ({result['errors']} errors)" if result["errors"] else "")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=100, help="per page")
-    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     options = parser.parse_args()
+    missing = [name for name in ("wrk", "varnishd", "nginx") if not have(name)]
+    if missing:
+        print(f"bench needs {', '.join(missing)}: apt-get install -y wrk varnish nginx")
+        return 2
 
-    missed = []
-    with (
-        tempfile.TemporaryDirectory() as work,
-        running_site(Path(work), ROOT / "locale", workers=options.workers) as (base, gunicorn),
-    ):
-        print(f"{'page':<36} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8}")
-        for path in PAGES:
-            p50, p95, rate = measure(base, path, options.requests, options.clients)
-            print(f"{path:<36} {p50:8.1f} {p95:8.1f} {rate:8.1f}")
-            if p95 > P95_TARGET_MS:
-                missed.append(f"{path}: p95 {p95:.0f} ms > {P95_TARGET_MS} ms")
+    def measure(url):
+        return wrk(url, options.duration, options.connections)
+
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        work = Path(tmp)
+        env = site_env(work, ROOT / "locale")
+        prepare_site(env)
+        # The topic page's own bytes as a static file, for the static baselines.
+        with running_gunicorn(env, workers=1) as (base, _process):
+            topic = request(base + dict(PAGES)["topic"])[2]
+        css = sorted((work / "static" / "css").glob("site.*.css"))
+        css = next(path for path in css if re.fullmatch(r"site\.[0-9a-f]{12}\.css", path.name))
+        copy = work / "static" / STATIC_COPY
+        copy.parent.mkdir(parents=True)
+        copy.write_bytes(topic)
+        shutil.rmtree(work / "cache", ignore_errors=True)  # a cold page cache
+
+        app, gunicorn = stack.enter_context(running_gunicorn(env, workers=options.workers))
+        cache = stack.enter_context(running_varnish(work / "varnish", [app[len("http://") :]]))
+        nginx = stack.enter_context(running_nginx(work / "nginx", work / "static"))
+        css_path = f"/static/css/{css.name}"
+
+        print(
+            f"wrk -t2 -c{options.connections} -d{options.duration}s --latency, "
+            f"gunicorn {options.workers} sync workers, SQLite; req/s, p50 ms, p99 ms"
+        )
+        header = f"{'what':<34} {'size':>7} | {'req/s':>9} {'p50':>8} {'p99':>8}"
+        print(header + f" | {'Varnish':>9} {'p50':>8} {'p99':>8}")
+        print("-" * len(header) * 2)
+
+        def row(name, size, direct, cached=None):
+            print(f"{name:<34} {size / 1024:6.1f}K | {_cell(direct)} | {_cell(cached)}", flush=True)
+
+        row(
+            f"nginx: static file ({len(topic) // 1024} KB)",
+            len(topic),
+            measure(nginx + "/" + STATIC_COPY),
+        )
+        static_css = measure(app + css_path)
+        row(
+            "gunicorn+WhiteNoise: static CSS",
+            css.stat().st_size,
+            static_css,
+            measure(cache + css_path),
+        )
+        static_copy = measure(app + "/static/" + STATIC_COPY)
+        varnish_copy = measure(cache + "/static/" + STATIC_COPY)
+        row("gunicorn+WhiteNoise: same-size file", len(topic), static_copy, varnish_copy)
+        missed = []
+        for name, path in PAGES:
+            size = len(request(app + path)[2])
+            direct, cached = measure(app + path), measure(cache + path)
+            row(f"page: {name}", size, direct, cached)
+            if direct["rate"] < SHARE_OF_STATIC * static_css["rate"]:
+                missed.append(
+                    f"{name}: {direct['rate']:.0f} req/s < 80 % of static {static_css['rate']:.0f}"
+                )
+            if direct["p99"] >= P99_TARGET_MS:
+                missed.append(f"{name}: p99 {direct['p99']:.1f} ms >= {P99_TARGET_MS} ms")
+            if cached["rate"] < SHARE_OF_STATIC * varnish_copy["rate"]:
+                missed.append(
+                    f"{name} via Varnish: {cached['rate']:.0f} req/s < 80 % of Varnish static "
+                    f"{varnish_copy['rate']:.0f}"
+                )
+            if cached["errors"] or direct["errors"]:
+                missed.append(f"{name}: non-2xx responses")
+        encoding = request(cache + dict(PAGES)["topic"], **{"Accept-Encoding": "gzip"})[1]
+        print("HTML through Varnish:", encoding.get("content-encoding", "not compressed"))
+        if encoding.get("content-encoding") != "gzip":
+            missed.append("HTML through Varnish is not compressed")
         sizes = worker_rss_mb(gunicorn.pid)
-        print("worker memory (MB):", ", ".join(f"{size:.0f}" for size in sizes))
+        print("gunicorn worker memory (MB):", ", ".join(f"{size:.0f}" for size in sizes))
         missed += [
             f"worker {size:.0f} MB > {RSS_TARGET_MB} MB" for size in sizes if size > RSS_TARGET_MB
         ]
