@@ -13,13 +13,18 @@ Two caches hold rendered public pages, and both are emptied at once, on every ho
   never fails the approval or withdrawal that triggered it.
 
 The generation is bumped before the ban, so a cache in front that refetches right after
-the ban gets a freshly rendered page, not the previous one from the page cache.
+the ban gets a freshly rendered page, not the previous one from the page cache. A page
+whose rendering overlapped the change is sent with `Surrogate-Control: no-store`
+(healthsite.page_cache); one that was rendered just before the change but reaches the
+cache in front just after the ban (a worker descheduled in between) is caught by a
+second ban FRONTEND_CACHE_REBAN_SECONDS later, from a background thread.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -93,3 +98,8 @@ def changed(*, kind: str, key: str) -> None:
                 "Publication generation not bumped after %s %s (attempt %d)", kind, key, attempt
             )
     purge_frontends()
+    delay = getattr(settings, "FRONTEND_CACHE_REBAN_SECONDS", 0)
+    if delay and getattr(settings, "FRONTEND_CACHE_URLS", []):
+        again = threading.Timer(delay, purge_frontends)
+        again.daemon = True
+        again.start()

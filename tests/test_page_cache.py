@@ -188,3 +188,36 @@ def test_pages_are_rendered_again_the_next_day(client, topic, monkeypatch):
     tomorrow = timezone.localdate() + timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
     assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_every_change_bans_the_caches_in_front_at_once_and_again_later(site, settings):
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    bans = []
+
+    class Varnish(BaseHTTPRequestHandler):
+        def do_BAN(self):  # noqa: N802 - the HTTP method's name
+            bans.append((time.monotonic(), self.path, self.headers.get("X-Ban")))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Varnish)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.FRONTEND_CACHE_URLS = [f"http://127.0.0.1:{server.server_port}"]
+        settings.FRONTEND_CACHE_REBAN_SECONDS = 0.2
+        started = time.monotonic()
+        publication.changed(kind="topic", key="cached-topic")
+        assert [(path, header) for _at, path, header in bans] == [("/", "all")]
+        deadline = time.monotonic() + 5
+        while len(bans) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(bans) == 2 and bans[1][0] - started >= 0.2
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -237,6 +237,9 @@ FRONTEND_CACHE_URLS = [
     url.strip() for url in os.environ.get("DJANGO_FRONTEND_CACHE_URLS", "").split(",") if url
 ]
 FRONTEND_CACHE_TIMEOUT = float(os.environ.get("DJANGO_FRONTEND_CACHE_TIMEOUT", 2))
+# ... and again this much later, for a page rendered before the change that reached the
+# HTTP cache only after the first ban (reviews/publication.py).
+FRONTEND_CACHE_REBAN_SECONDS = 2.0
 
 # An approved version is due for medical review again after this many days.
 REVIEW_INTERVAL_DAYS = 365
