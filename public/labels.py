@@ -90,3 +90,28 @@ def relief_groups(payload: dict) -> list[dict]:
 
 def exercises(payload: dict) -> list[dict]:
     return [measure for measure in payload.get("relief", []) if measure["kind"] == EXERCISE]
+
+
+# Headings of the topic page's own parts (the sections' headings are their fields' names).
+HELP_HEADING = _("When to get help")
+RELIEF_HEADING = _("What can help")
+PREVENTION_HEADING = _("Prevention")
+REFERENCES_HEADING = _("References")
+
+
+def page_contents(payload: dict, sections: list[dict]) -> list[dict]:
+    """The "page contents" list: each second-level heading of a topic page, in page
+    order, with the id of the heading it links to (the ids the template gives them)."""
+    contents = []
+    if payload.get("warning_signs"):
+        contents.append({"id": "help-heading", "heading": HELP_HEADING})
+    contents += [{"id": f"section-{s['key']}", "heading": s["heading"]} for s in sections]
+    if relief_groups(payload):
+        contents.append({"id": "relief-heading", "heading": RELIEF_HEADING})
+    if exercises(payload):
+        contents.append({"id": "exercises-heading", "heading": EXERCISE.label})
+    if payload.get("prevention"):
+        contents.append({"id": "prevention-heading", "heading": PREVENTION_HEADING})
+    if payload.get("references"):
+        contents.append({"id": "sources-heading", "heading": REFERENCES_HEADING})
+    return contents

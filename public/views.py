@@ -23,7 +23,7 @@ from articles.languages import SOURCE_LANGUAGE, direction, language_codes
 from reviews import snapshots
 from reviews.models import PublishedVersion
 
-from . import labels, readers
+from . import labels, readers, seo
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +129,7 @@ def region(request: HttpRequest, slug: str) -> HttpResponse:
         "region": page.shown,
         "topics": topics,
         "language_name": _language_name(language),
+        "meta_description": seo.meta_description(page.shown.payload.get("description")),
         "canonical": request.build_absolute_uri(
             _reverse_in(page.shown.language, "public:region", {"slug": slug})
         ),
@@ -172,6 +173,7 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
         if key in regions
     ]
     content_url = _reverse_in(shown.language, "public:topic", {"slug": slug})
+    sections = labels.topic_sections(payload)
     context = {
         "notices": notices,
         "topic": shown,
@@ -179,7 +181,11 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
         # The emergency number inside the content, in the content's own language.
         "content_emergency": notices.for_language(shown.language).get("emergency"),
         "topic_regions": topic_regions,
-        "sections": labels.topic_sections(payload),
+        "sections": sections,
+        "contents": labels.page_contents(payload, sections),
+        "meta_description": seo.meta_description(
+            payload.get("description"), payload.get("summary")
+        ),
         "warning_groups": labels.warning_groups(payload),
         "relief_groups": labels.relief_groups(payload),
         "exercises": labels.exercises(payload),

@@ -302,3 +302,35 @@ def reviewer_and_editor_in_the_admin(browser, site_url, article_pk):
         == "Leg and calf cramps at night"
     )
     context.close()
+
+
+def test_page_contents_jump_to_sections_without_javascript(in_browser, site_url):
+    in_browser(page_contents_jump_to_sections_without_javascript, site_url)
+
+
+def page_contents_jump_to_sections_without_javascript(browser, site_url):
+    """The "page contents" links reach their headings with JavaScript off, left to right
+    and right to left, and the way back reaches the list again."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    for language in ("en", "ar"):
+        page.goto(f"{site_url}/{language}/topics/leg-cramps/")
+        contents = page.locator("nav.page-contents")
+        assert contents.get_attribute("id") == "page-contents"
+        links = contents.locator("a")
+        assert links.count() >= 5
+        target = links.nth(links.count() - 1).get_attribute("href")  # the references
+        links.nth(links.count() - 1).click()
+        assert page.url.endswith(target)
+        heading = page.locator(target)
+        box = heading.bounding_box()
+        assert -2 <= box["y"] < 800, (language, box)  # scrolled to the heading
+        if language == "ar":
+            # Right to left: the list reads from the right.
+            direction = contents.evaluate("el => getComputedStyle(el).direction")
+            assert direction == "rtl"
+        page.locator(".back-to-top a").last.click()
+        assert -2 <= contents.bounding_box()["y"] < 800
+    context.close()

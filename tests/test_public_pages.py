@@ -129,12 +129,13 @@ def test_topic_page_parts_in_order(client, site):
         'id="topic-title"',
         'class="summary">Summary of Rich topic [en]',
         "legs notice [en]",
-        "When to get help",
+        'id="page-contents"',
+        'id="help-heading"',
         "Call now [en]",  # emergency first although typed last
         "Urgent sign [en]",
         "Routine sign [en]",
-        "What it is",
-        "What can help",
+        'id="section-what_it_is"',
+        'id="relief-heading"',
         "Relief self_care [en]",
         "Relief professional [en]",
         "Relief medicine [en]",
@@ -152,6 +153,23 @@ def test_topic_page_parts_in_order(client, site):
     assert positions == sorted(positions), [m for m, p in zip(order, positions, strict=True)]
 
 
+def test_topic_page_contents_link_to_every_section_in_the_content_language(client, site):
+    publish(make_rich_topic("rich-topic"), reviewer=site)
+    for code in ("en", "ar"):
+        html = page(client, f"/{code}/topics/rich-topic/")
+        nav = re.search(r'<nav class="page-contents".*?</nav>', html, re.S).group(0)
+        targets = re.findall(r'<a href="#([^"]+)">', nav)
+        headings = re.findall(r'<h2 id="([^"]+)"', html.split('id="page-contents"', 1)[1])
+        # Every section heading after the list, in order (the disclaimer is the site's).
+        skipped = ("contents-heading", "disclaimer-heading")
+        assert targets == [h for h in headings if h not in skipped]
+        assert targets[0] == "help-heading" and targets[-1] == "sources-heading"
+        # Inside the article, so in the content's language and direction.
+        article = html.index(f'<article class="topic" lang="{code}"')
+        assert article < html.index('id="page-contents"') < html.index("</article>")
+        assert html.count('href="#page-contents"') == 2  # after relief, at the end
+
+
 def test_topic_page_care_cards_and_relief_markings(client, site):
     publish(make_rich_topic("rich-topic"), reviewer=site)
     html = page(client, "/en/topics/rich-topic/")
@@ -160,7 +178,7 @@ def test_topic_page_care_cards_and_relief_markings(client, site):
     assert "emergency text [en]" in emergency  # the emergency number, inside the card
     medicine = html[html.index("relief-medicine") : html.index("relief-traditional")]
     assert "Only as prescribed by a doctor" in medicine
-    traditional = html[html.index("relief-traditional") : html.index("exercises-heading")]
+    traditional = html[html.index("relief-traditional") : html.index('id="exercises-heading"')]
     assert "Traditional remedy" in traditional and "little scientific evidence" in traditional
     assert "Caution traditional [en]" in traditional
 

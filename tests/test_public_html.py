@@ -1,0 +1,152 @@
+"""Outside checks on every public page type in every language, on the real corpus: the
+W3C Nu HTML Checker (vnu.jar, one JVM run over every page), meta descriptions, titles,
+canonical and x-default links."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from html import unescape
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from reviews import roles
+from tests.factories import LANGUAGES, make_user
+from tests.public_fixtures import corpus_fixture, hreflangs, publish_topic  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+VNU_VERSION = "26.9.27"
+VNU_DIR = Path(settings.BASE_DIR) / "var" / "vnu"
+VNU_JAR = VNU_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+MAX_DESCRIPTION = 160
+
+
+def missing(what: str):
+    """CI must run the checker (.ci/run installs what it needs); elsewhere, skip."""
+    if os.environ.get("CI"):
+        pytest.fail(f"needs {what}")
+    pytest.skip(f"needs {what}")
+
+
+def vnu_jar() -> Path:
+    """vnu.jar from npm's vnu-jar package, installed into var/vnu on first use (its
+    postinstall script, which would download a Java, is not run: Debian's is used)."""
+    if not VNU_JAR.exists():
+        if not shutil.which("npm"):
+            missing("npm, to install vnu-jar (apt-get install nodejs npm)")
+        VNU_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--prefix", str(VNU_DIR), "--ignore-scripts", "--no-audit",
+             "--no-fund", f"vnu-jar@{VNU_VERSION}"],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    return VNU_JAR
+
+
+def page_urls(slugs_by_kind: dict[str, list[str]]) -> list[str]:
+    urls = []
+    for code in LANGUAGES:
+        urls += [f"/{code}/", f"/{code}/search/", f"/{code}/search/?q=cramp",
+                 f"/{code}/search/?q=zzzz", f"/{code}/no-such-page/"]  # fmt: skip
+        urls += [f"/{code}/regions/{slug}/" for slug in slugs_by_kind["region"]]
+        urls += [f"/{code}/topics/{slug}/" for slug in slugs_by_kind["topic"]]
+    return urls
+
+
+@pytest.fixture(name="pages")
+def pages_fixture(client, corpus):
+    from reviews.models import PublishedVersion
+
+    reviewer = make_user(roles.REVIEWERS, languages=LANGUAGES, credit="Test reviewer")
+    publish_topic("english-only-test-topic", reviewer=reviewer, languages=["en"],
+                  regions=("legs",))  # fmt: skip
+    slugs = {
+        kind: sorted(set(PublishedVersion.objects.live(kind=kind).values_list("key", flat=True)))
+        for kind in ("region", "topic")
+    }
+    pages = {}
+    for url in page_urls(slugs):
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        pages[url] = response.content.decode()
+    return pages
+
+
+def test_every_page_type_and_language(client, pages, tmp_path):
+    """One test: loading and approving the corpus is the slow part."""
+    no_nu_html_checker_errors(pages, tmp_path)
+    every_page_has_a_short_meta_description(pages)
+    every_page_has_its_own_title(pages)
+    canonical_and_x_default_links_answer_200(client, pages)
+
+
+def meta(html: str, name: str) -> list[str]:
+    return [unescape(v) for v in re.findall(rf'<meta name="{name}" content="([^"]*)">', html)]
+
+
+def every_page_has_a_short_meta_description(pages):
+    for url, html in pages.items():
+        descriptions = meta(html, "description")
+        assert len(descriptions) == 1, url
+        assert 20 <= len(descriptions[0]) <= MAX_DESCRIPTION, (url, descriptions[0])
+
+
+def every_page_has_its_own_title(pages):
+    seen = {}
+    for url, html in pages.items():
+        head = html.split("</head>", 1)[0]
+        titles = re.findall(r"<title>(.*?)</title>", head, re.S)
+        assert len(titles) == 1, url
+        if "no-such-page" in url:
+            continue
+        assert titles[0] not in seen, (url, seen.get(titles[0]), titles[0])
+        seen[titles[0]] = url
+
+
+def canonical_and_x_default_links_answer_200(client, pages):
+    for url, html in pages.items():
+        if "/search/" in url or "no-such-page" in url:
+            continue
+        canonical = re.findall(r'<link rel="canonical" href="([^"]+)">', html)
+        assert len(canonical) == 1, url
+        x_default = hreflangs(html).get("x-default")
+        assert x_default and x_default.startswith("http://testserver/en/"), url
+        for link in (canonical[0], x_default):
+            assert client.get(link.removeprefix("http://testserver")).status_code == 200, link
+
+
+def no_nu_html_checker_errors(pages, tmp_path):
+    java = shutil.which("java")
+    if not java:
+        missing("java (apt-get install default-jre-headless)")
+    # A canary with one known error proves that the checker ran and reports.
+    (tmp_path / "canary.html").write_text(
+        '<!doctype html><html lang="en"><head><title>c</title></head>'
+        '<body><img src="x.png"></body></html>'
+    )
+    files = {"canary.html": "canary"}
+    for index, (url, html) in enumerate(pages.items()):
+        path = tmp_path / f"page{index:04d}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = url
+    result = subprocess.run(
+        [java, "-jar", str(vnu_jar()), "--errors-only", "--format", "json", "--stdout",
+         *[str(path) for path in sorted(tmp_path.glob("*.html"))]],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.stdout, result.stderr
+    messages = json.loads(result.stdout)["messages"]
+    canary = [m for m in messages if m.get("url", "").endswith("/canary.html")]
+    assert len(canary) == 1 and "alt" in canary[0]["message"], canary
+    messages = [m for m in messages if m not in canary]
+    errors = []
+    for m in messages:
+        url = files.get(m.get("url", "").rsplit("/", 1)[-1], m.get("url"))
+        errors.append(f"{url}:{m.get('lastLine')}: {m.get('message')} [{m.get('extract')!r}]")
+    assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors[:300])
