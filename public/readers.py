@@ -140,7 +140,8 @@ class Page:
 def _live_page(kind: str, slug: str, language: str) -> Page | None:
     if len(slug) > MAX_SLUG_LENGTH:
         return None
-    versions = list(PublishedVersion.objects.live(kind=kind).filter(key=slug))
+    live = PublishedVersion.objects.live(kind=kind).filter(key=slug)
+    versions = list(live.with_first_published())
     by_language = {version.language: version for version in versions}
     version = by_language.get(language) or by_language.get(SOURCE_LANGUAGE)
     if version is None:

@@ -3,19 +3,16 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import unicodedata
 from urllib.parse import urlencode
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
@@ -23,7 +20,7 @@ from articles.languages import SOURCE_LANGUAGE, direction, language_codes
 from reviews import snapshots
 from reviews.models import PublishedVersion
 
-from . import labels, readers, seo
+from . import labels, readers, seo, structured_data
 
 logger = logging.getLogger(__name__)
 
@@ -76,13 +73,6 @@ def _language_links(
     return {"language_links": switcher, "alternates": alternates}
 
 
-def _json_ld(data: dict) -> SafeString:
-    """JSON for a <script> element: <, > and & escaped so the text cannot close the tag."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
-    escaped = text.translate({ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"})
-    return mark_safe(escaped)  # noqa: S308 - JSON with every HTML-significant character escaped
-
-
 def _language_name(code: str) -> str:
     return translation.gettext(translation.get_language_info(code)["name"])
 
@@ -108,6 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "regions": regions,
         "map_regions": {region["slug"]: region for region in regions},
         "canonical": request.build_absolute_uri(reverse("public:home")),
+        "json_ld": structured_data.script_text(structured_data.home(request)),
         **_language_links(request),
     }
     return render(request, "public/home.html", context)
@@ -120,9 +111,10 @@ def region(request: HttpRequest, slug: str) -> HttpResponse:
     page = readers.live_region(slug, language)
     if page is None:
         raise Http404("No such region")
+    listed = readers.region_topics(slug, language)
     topics = [
         {"shown": shown, "url": reverse("public:topic", kwargs={"slug": shown.key})}
-        for shown in readers.region_topics(slug, language)
+        for shown in listed
     ]
     context = {
         "notices": readers.site_notices(language),
@@ -130,30 +122,13 @@ def region(request: HttpRequest, slug: str) -> HttpResponse:
         "topics": topics,
         "language_name": _language_name(language),
         "meta_description": seo.meta_description(page.shown.payload.get("description")),
+        "json_ld": structured_data.script_text(structured_data.region(request, page.shown, listed)),
         "canonical": request.build_absolute_uri(
             _reverse_in(page.shown.language, "public:region", {"slug": slug})
         ),
         **_language_links(request, "public:region", {"slug": slug}, published_in=page.languages),
     }
     return render(request, "public/region.html", context)
-
-
-def _topic_json_ld(request: HttpRequest, shown: readers.Shown, url: str) -> SafeString:
-    version, payload = shown.version, shown.payload
-    title = payload.get("title", "")
-    return _json_ld(
-        {
-            "@context": "https://schema.org",
-            "@type": "MedicalWebPage",
-            "name": title,
-            "description": payload.get("summary", ""),
-            "url": request.build_absolute_uri(url),
-            "inLanguage": shown.language,
-            "lastReviewed": version.approved_at.date().isoformat(),
-            "reviewedBy": {"@type": "Person", "name": version.reviewer_credit},
-            "about": {"@type": "MedicalCondition", "name": title},
-        }
-    )
 
 
 @require_safe
@@ -174,6 +149,7 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     content_url = _reverse_in(shown.language, "public:topic", {"slug": slug})
     sections = labels.topic_sections(payload)
+    description = seo.meta_description(payload.get("description"), payload.get("summary"))
     context = {
         "notices": notices,
         "topic": shown,
@@ -183,9 +159,7 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
         "topic_regions": topic_regions,
         "sections": sections,
         "contents": labels.page_contents(payload, sections),
-        "meta_description": seo.meta_description(
-            payload.get("description"), payload.get("summary")
-        ),
+        "meta_description": description,
         "warning_groups": labels.warning_groups(payload),
         "relief_groups": labels.relief_groups(payload),
         "exercises": labels.exercises(payload),
@@ -195,7 +169,14 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
         "source_language": SOURCE_LANGUAGE,
         "english_url": _reverse_in(SOURCE_LANGUAGE, "public:topic", {"slug": slug}),
         "canonical": request.build_absolute_uri(content_url),
-        "json_ld": _topic_json_ld(request, shown, content_url),
+        "json_ld": structured_data.script_text(
+            structured_data.topic(
+                request,
+                shown,
+                description=description,
+                regions=[region["shown"] for region in topic_regions],
+            )
+        ),
         **_language_links(request, "public:topic", {"slug": slug}, published_in=page.languages),
     }
     return render(request, "public/topic.html", context)

@@ -3,6 +3,7 @@ language version, the frozen published snapshots the public reads, and the audit
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -126,6 +127,21 @@ class PublishedVersionQuerySet(models.QuerySet):
 
     def topics(self, language: str | None = None):
         return self.live(language, ContentKind.TOPIC)
+
+    def with_first_published(self):
+        """Annotate `first_published`: when this language version was first approved since
+        it was last withdrawn (re-reviews keep the date; a withdrawal starts it anew)."""
+        same = {"kind": OuterRef("kind"), "key": OuterRef("key"), "language": OuterRef("language")}
+        withdrawn_since = self.model.objects.filter(
+            **same, withdrawn_at__gte=OuterRef("approved_at")
+        )
+        first = (
+            self.model.objects.filter(**same)
+            .exclude(Exists(withdrawn_since))
+            .order_by("approved_at")
+            .values("approved_at")[:1]
+        )
+        return self.annotate(first_published=Subquery(first))
 
     def overdue(self, today=None):
         return self.live().filter(next_review_due__lt=today or timezone.localdate())

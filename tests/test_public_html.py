@@ -1,6 +1,6 @@
 """Outside checks on every public page type in every language, on the real corpus: the
 W3C Nu HTML Checker (vnu.jar, one JVM run over every page), meta descriptions, titles,
-canonical and x-default links."""
+canonical and x-default links, and the JSON-LD against the schema.org vocabulary."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ import pytest
 from django.conf import settings
 
 from reviews import roles
+from tests import schema_org
 from tests.factories import LANGUAGES, make_user
-from tests.public_fixtures import corpus_fixture, hreflangs, publish_topic  # noqa: F401
+from tests.public_fixtures import corpus_fixture, hreflangs, json_ld, publish_topic  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,7 @@ def test_every_page_type_and_language(client, pages, tmp_path):
     every_page_has_a_short_meta_description(pages)
     every_page_has_its_own_title(pages)
     canonical_and_x_default_links_answer_200(client, pages)
+    structured_data_is_valid_schema_org(pages)
 
 
 def meta(html: str, name: str) -> list[str]:
@@ -150,3 +152,32 @@ def no_nu_html_checker_errors(pages, tmp_path):
         url = files.get(m.get("url", "").rsplit("/", 1)[-1], m.get("url"))
         errors.append(f"{url}:{m.get('lastLine')}: {m.get('message')} [{m.get('extract')!r}]")
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors[:300])
+
+
+# What each page type's JSON-LD must say (issue 14), beyond being valid schema.org.
+STRUCTURED_DATA = {
+    "/": ("WebSite", {"name", "url", "inLanguage", "publisher", "potentialAction"}),
+    "/regions/": ("CollectionPage", {"name", "description", "url", "inLanguage", "breadcrumb",
+                                     "hasPart", "publisher"}),
+    "/topics/": ("MedicalWebPage", {"headline", "description", "inLanguage", "datePublished",
+                                    "dateModified", "lastReviewed", "reviewedBy", "publisher",
+                                    "about", "citation", "breadcrumb", "url"}),
+}  # fmt: skip
+
+
+def structured_data_is_valid_schema_org(pages):
+    checked = 0
+    for url, html in pages.items():
+        if "/search/" in url or "no-such-page" in url:
+            assert "application/ld+json" not in html, url
+            continue
+        page_type = next(k for k in ("/regions/", "/topics/", "/") if k in url[3:] or k == "/")
+        kind, required = STRUCTURED_DATA[page_type]
+        if 'id="sources-heading"' not in html:
+            required = required - {"citation"}  # a test topic without references
+        data = json_ld(html)
+        assert data["@type"] == kind, url
+        assert required <= {key for key, value in data.items() if value}, (url, data.keys())
+        assert not schema_org.validate(data), (url, schema_org.validate(data))
+        checked += 1
+    assert checked > 100
