@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import OrderedDict
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -47,6 +48,9 @@ logger = logging.getLogger(__name__)
 
 # Headers a stored response keeps; per-request ones (Date, Connection) are not stored.
 HEADER = "X-Page-Cache"
+# Each worker also keeps the entries it used last in memory: keys name the generation, so
+# they are never stale, and a hit then costs one shared-cache read (the generations).
+LOCAL_ENTRIES = 256
 VARY_ALLOWED = {"accept-language", "accept-encoding"}
 
 
@@ -89,6 +93,13 @@ class PublicPageCache:
     def __init__(self, get_response):
         self.get_response = get_response
         self.catalogues = shared_catalogues.CatalogueWatcher()
+        self.local: OrderedDict[str, dict] = OrderedDict()
+
+    def _remember(self, key: str, stored: dict) -> None:
+        self.local[key] = stored
+        self.local.move_to_end(key)
+        while len(self.local) > LOCAL_ENTRIES:
+            self.local.popitem(last=False)
 
     def _generations(self) -> tuple[str | None, str | None]:
         try:
@@ -127,12 +138,14 @@ class PublicPageCache:
         key = self._key(request, generation)
         if key is None:
             return self._mark(self.get_response(request), None)
-        try:
-            stored = _cache().get(key)
-        except Exception:
-            logger.warning("Shared cache unavailable: page rendered", exc_info=True)
-            stored = None
+        stored = self.local.get(key)
+        if stored is None:
+            try:
+                stored = _cache().get(key)
+            except Exception:
+                logger.warning("Shared cache unavailable: page rendered", exc_info=True)
         if stored is not None:
+            self._remember(key, stored)
             return self._hit(request, stored)
 
         response = self.get_response(request)
@@ -145,7 +158,9 @@ class PublicPageCache:
             if _cache().get(publication.GENERATION_KEY) != generation:
                 response["Surrogate-Control"] = "no-store"
                 return response
-            _cache().set(key, self._stored(response), settings.PAGE_CACHE_SECONDS)
+            stored = self._stored(response)
+            _cache().set(key, stored, settings.PAGE_CACHE_SECONDS)
+            self._remember(key, stored)
         except Exception:
             logger.warning("Shared cache unavailable: page not stored", exc_info=True)
         return self._mark(response, True)
