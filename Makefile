@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # error pages show, gunicorn as in production.
 RUN_ENV := DJANGO_SETTINGS_MODULE=healthsite.settings.dev DJANGO_DEBUG=0
 
-.PHONY: install run serve setup test test-postgres bench observatory lint format messages migrations-check clean
+.PHONY: install run serve setup test test-postgres screenshots bench observatory lint format messages migrations-check clean
 
 install: $(VENV)/.installed
 
@@ -39,8 +39,14 @@ test: install
 
 # The same suite against a throwaway PostgreSQL cluster and a Redis server on loopback
 # (needs root or postgres); it includes the two-host test (tests/test_multihost.py).
+# Browser tests drive the same pages as on SQLite: they run once, in `make test`.
 test-postgres: install
-	scripts/with-services $(MAKE) test
+	scripts/with-services $(MAKE) test PYTEST_ARGS="-m 'not browser' $(PYTEST_ARGS)"
+
+# Refresh the README's screenshots (the browser tests take them into a temporary folder).
+screenshots: install
+	$(PY) manage.py compilemessages -v0
+	HEALTHSITE_SCREENSHOTS=docs/screenshots $(VENV)/bin/pytest tests/test_browser.py -k screenshots
 
 # req/s, p50, p99 of each page type (gunicorn, then Varnish) beside nginx and WhiteNoise
 # static files, with wrk; worker memory. Not in CI: machine-dependent.

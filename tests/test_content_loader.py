@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -102,6 +104,21 @@ BAD_FILES = {
     ),
     "unknown language": (topic_toml(extra='\n[causes]\nfr = "Froid"\n'), "causes.fr"),
     "unknown field": (topic_toml(extra='\nsumary = "typo"\n'), "sumary"),
+    "bad slug": (topic_toml(slug="Leg Cramps"), "slug"),
+    "no regions": (topic_toml().replace('regions = ["legs"]', "regions = []"), "regions"),
+    "regions not a list": (topic_toml().replace('["legs"]', '"legs"'), "regions"),
+    "reference without address": (
+        topic_toml().replace('url = "https://www.nhs.uk/conditions/leg-cramps/"', 'url = "nhs"'),
+        "references[0].url",
+    ),
+    "reference date not a date": (
+        topic_toml().replace("checked = 2026-12-01", 'checked = "yesterday"'),
+        "references[0].checked",
+    ),
+    "description over 160 characters": (
+        topic_toml(extra=f'\n[description]\nen = "{"x" * 161}"\n'),
+        "description.en",
+    ),
 }
 
 
@@ -165,3 +182,68 @@ def test_reloading_a_changed_file_leaves_the_approved_version_live(tmp_path):
     assert live.payload["title"] == "Leg cramps"
     version = workflow.version_for(article, "en")
     assert version.status == "draft" and version.last_edited_by is None
+
+
+def test_committed_json_schemas_are_current(tmp_path):
+    """Editors' TOML editors validate against content/schema/; it must match the models."""
+    from django.conf import settings
+
+    from articles.schema import export_json_schemas
+
+    committed = Path(settings.CONTENT_DIR) / "schema"
+    for path in export_json_schemas(tmp_path):
+        assert (committed / path.name).read_text() == path.read_text(), (
+            f"{path.name} is stale: run python manage.py export_content_schema"
+        )
+
+
+LIMITS = {
+    "invisible character": ("Leg\u202e cramps", "title.en", "invisible"),
+    "title too long": ("x" * 201, "title.en", "too long: 201 characters, at most 200"),
+}
+
+
+@pytest.mark.parametrize("case", LIMITS)
+def test_text_limits_and_invisible_characters_are_refused_at_load(tmp_path, case):
+    title, place, words = LIMITS[case]
+    root = write_content(tmp_path, {"bad": topic_toml(title=title)})
+    with pytest.raises(ContentError) as raised:
+        load_content(root)
+    assert any(place in str(p) and words in str(p) for p in raised.value.problems), raised.value
+    assert Article.objects.count() == 0
+
+
+def test_notice_and_emergency_number_errors_name_the_file_and_entry(tmp_path):
+    root = write_content(tmp_path)
+    (root / "notices.toml").write_text(
+        '[[notice]]\nkey = "disclaimer"\ntext.en = "Not a doctor."\n'
+        '[[notice]]\nkey = "banner"\ntext.en = "Hello"\n'
+    )
+    (root / "emergency_numbers.toml").write_text(
+        '[[number]]\ncountry = "GB"\nservice = "fire"\nnumber = "999"\n'
+        'country_name.en = "United Kingdom"\n'
+    )
+    with pytest.raises(ContentError) as raised:
+        load_content(root)
+    messages = [str(problem) for problem in raised.value.problems]
+    assert any("notices.toml: notice[1].key: 'banner' is not one of" in m for m in messages)
+    assert any("emergency_numbers.toml: number[0].service: 'fire'" in m for m in messages)
+    assert Article.objects.count() == 0
+
+
+def test_emergency_numbers_load_as_parts_of_the_emergency_notice(tmp_path):
+    from articles.models import SiteNotice
+
+    root = write_content(tmp_path)
+    (root / "notices.toml").write_text('[[notice]]\nkey = "emergency"\ntext.en = "Call now."\n')
+    (root / "emergency_numbers.toml").write_text(
+        '[[number]]\ncountry = "GB"\nservice = "emergency"\nnumber = "999"\n'
+        'country_name.en = "United Kingdom"\ncountry_name.ru = "Великобритания"\n'
+    )
+    load_content(root)
+    number = SiteNotice.objects.get(key="emergency").emergency_numbers.get()
+    assert (number.country, number.number, number.country_name_ru) == (
+        "GB",
+        "999",
+        "Великобритания",
+    )

@@ -1,0 +1,108 @@
+"""The structure the code promises (issue 9, DESIGN.md "Layout"): apps import one way,
+every reviewed kind is declared once, and rendering happens once, at approval."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+
+from articles.models import Article, BodyRegion, SiteNotice
+from articles.schema import entry_model
+from articles.translation import translated_fields
+from reviews.registry import registry
+
+from .factories import make_region, make_user, publish, publish_site_notices
+from .public_fixtures import make_rich_topic
+
+ROOT = Path(settings.BASE_DIR)
+# Each app may import only from the apps before it: public -> reviews -> articles.
+LAYERS = ["articles", "reviews", "public"]
+
+
+def imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return {name.split(".")[0] for name in names} & {*LAYERS, "healthsite"}
+
+
+def backward_imports() -> list[str]:
+    found = []
+    for rank, app in enumerate(LAYERS):
+        later = set(LAYERS[rank + 1 :]) | {"healthsite"}
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for other in imported_apps(path) & later:
+                found.append(f"{path.relative_to(ROOT)} imports {other}")
+    return found
+
+
+def test_apps_import_one_way():
+    assert backward_imports() == []
+
+
+def test_the_check_itself_sees_a_backward_import(tmp_path, monkeypatch):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "bad.py").write_text("from public.readers import live_topic\n")
+    for app in LAYERS[1:]:
+        (tmp_path / app).mkdir()
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    assert backward_imports() == ["articles/bad.py imports public"]
+
+
+@pytest.mark.parametrize("kind", sorted(registry.kinds))
+def test_every_translated_field_is_in_the_schema_the_source_text_and_the_payload(kind, db):
+    """Adding a translated field to a model and translation.py is enough for the loader,
+    the review text, the fingerprint, the completeness check and the payload."""
+    adapter = registry[kind]
+    for shape in [adapter.shape, *(part.shape for part in adapter.parts)]:
+        assert shape.text_fields == translated_fields(shape.model)
+        schema = entry_model(shape.model, tuple(shape.skip))
+        for name in shape.text_fields:
+            assert name in schema.model_fields, (shape.model, name)
+    # One object with every text field filled in English only.
+    obj = {"topic": Article, "region": BodyRegion, "notice": SiteNotice}[kind]
+    instance = {
+        Article: lambda: make_rich_topic("registry-topic"),
+        BodyRegion: lambda: make_region("registry-region"),
+        SiteNotice: lambda: SiteNotice.objects.create(key="disclaimer", text_en="x"),
+    }[obj]()
+    text = adapter.source_text(adapter.get(adapter.key_of(instance)), "en")
+    payload = adapter.render(adapter.key_of(instance), text)
+    for name in adapter.shape.text_fields:
+        assert name in text
+        assert name in payload or f"{name}_html" in payload
+
+
+def test_public_pages_never_render_markdown_or_sanitize(client, monkeypatch, db):
+    """Rendering and sanitizing happen once, at approval: with both made to fail, every
+    public page still answers from the frozen snapshots."""
+    reviewer = make_user("Medical reviewers", languages=["en", "ru", "es", "ar"])
+    publish_site_notices(reviewer=reviewer)
+    publish(make_region("legs"), reviewer=reviewer)
+    publish(make_rich_topic("rich-topic"), reviewer=reviewer)
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+
+    def broken(*args, **kwargs):
+        raise AssertionError("rendered on a public request")
+
+    for target in (
+        "markdown.markdown",
+        "nh3.clean",
+        "reviews.rendering.markdown_html",
+        "reviews.rendering.plain",
+        "reviews.registry.markdown_html",
+        "reviews.registry.plain",
+    ):
+        monkeypatch.setattr(target, broken)
+    for url in ("/en/", "/ar/", "/en/regions/legs/", "/en/topics/rich-topic/",
+                "/ru/topics/rich-topic/", "/en/search/?q=rich", "/sitemap.xml"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200, url
