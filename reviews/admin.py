@@ -111,6 +111,7 @@ class LanguageVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             path("queue/", view(admin_views.queue_view), name=f"{name}_queue"),
             path("coverage/", view(admin_views.coverage_view), name=f"{name}_coverage"),
             path("<int:pk>/review/", view(admin_views.review_view), name=f"{name}_review"),
+            path("my-credit/", view(admin_views.credit_view), name=f"{name}_credit"),
             *super().get_urls(),
         ]
 

@@ -12,15 +12,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles.languages import SOURCE_LANGUAGE
+from articles.languages import SOURCE_LANGUAGE, direction
+from articles.validators import reject_invisible_characters
 
 from . import roles, staff_security, workflow
 from .coverage import coverage
 from .diff import compare
-from .models import AuditEntry, LanguageVersion, PublishedVersion
+from .models import AuditEntry, LanguageVersion, PublishedVersion, StaffProfile
 from .registry import registry
 
 Status = LanguageVersion.Status
@@ -40,14 +43,30 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("Comment (required to request changes or withdraw)"),
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # What the page showed: an approval names exactly that text (workflow.Shown).
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    english_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # Set on the confirmation step of a withdrawal, once its effects were shown.
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, version: LanguageVersion, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user, version: LanguageVersion, shown=None, **kwargs):
+        initial = kwargs.pop("initial", {})
+        if shown is not None:
+            initial |= {
+                "fingerprint": shown.fingerprint,
+                "english_fingerprint": shown.english_fingerprint,
+            }
+        super().__init__(*args, initial=initial, **kwargs)
         self.user, self.version = user, version
         allowed = self.allowed_actions(user, version.language)
         self.fields["action"].choices = [(name, self.ACTIONS[name]) for name in allowed]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.cleaned_data["action"] == "withdraw" and not self.cleaned_data["confirmed"]
 
     @staticmethod
     def allowed_actions(user, language: str) -> list[str]:
@@ -68,7 +87,10 @@ class ReviewForm(forms.Form):
             workflow.submit(version, by=user, comment=comment)
             return _("Submitted for medical review.")
         if action == "approve":
-            workflow.approve(version, reviewer=user, comment=comment)
+            shown = workflow.Shown(
+                self.cleaned_data["fingerprint"], self.cleaned_data["english_fingerprint"]
+            )
+            workflow.approve(version, reviewer=user, shown=shown, comment=comment)
             return _("Approved: this version is now public.")
         if action == "request_changes":
             workflow.request_changes(version, reviewer=user, comment=comment)
@@ -138,8 +160,27 @@ def coverage_view(model_admin, request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "admin/reviews/coverage.html", context)
 
 
+def preview_html(value) -> SafeString:
+    """The payload as the public will read it: its stored, sanitized HTML as it is, its
+    plain texts escaped, every part in order. Nothing is rendered again here."""
+    if isinstance(value, dict):
+        rows = []
+        for name, item in value.items():
+            label = name.removesuffix("_html")
+            if name.endswith("_html"):
+                rows.append(format_html("<dt>{}</dt><dd>{}</dd>", label, mark_safe(item)))  # noqa: S308 - sanitized at approval time, exactly what the public page inserts
+            else:
+                rows.append(format_html("<dt>{}</dt><dd>{}</dd>", label, preview_html(item)))
+        return format_html('<dl class="preview-fields">{}</dl>', mark_safe("".join(rows)))  # noqa: S308 - built from format_html pieces
+    if isinstance(value, list):
+        items = "".join(format_html("<li>{}</li>", preview_html(item)) for item in value)
+        return format_html("<ol>{}</ol>", mark_safe(items))  # noqa: S308 - built from format_html pieces
+    return format_html("{}", "" if value is None else value)
+
+
 def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
-    """One language version: its text against the live version, and the actions."""
+    """One language version: its text as the public will read it, the word diff against
+    the live version (a translation beside the approved English), and the actions."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     version = get_object_or_404(LanguageVersion, pk=pk)
@@ -155,34 +196,109 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
             stale = staff_security.require_fresh_sign_in(request)
             if stale is not None:
                 return stale
+        if form.needs_confirmation:
+            return _confirm_withdrawal(model_admin, request, version, form)
         try:
             messages.success(request, form.act())
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
         return redirect("admin:reviews_languageversion_review", pk=version.pk)
-    live = (
-        PublishedVersion.objects.live(version.language)
-        .filter(kind=version.kind, key=version.key)
-        .select_related("approved_by")
-        .first()
-    )
+    live = _live(version, version.language)
     is_translation = version.language != SOURCE_LANGUAGE
-    english = adapter.source_text(obj, SOURCE_LANGUAGE) if is_translation else None
+    # A translation is checked against the approved English, never the English draft.
+    english = _live(version, SOURCE_LANGUAGE) if is_translation else None
     current = adapter.source_text(obj, version.language)
+    shown = workflow.as_shown(version)
     context = _context(
         model_admin,
         request,
         _("Review: %(item)s") % {"item": version},
         version=version,
         live=live,
-        changes=compare(live.source if live else None, current, english),
+        english=english,
+        changes=compare(
+            live.source if live else None, current, english.source if english else None
+        ),
+        preview=preview_html(adapter.render(version.key, current)),
+        preview_direction=direction(version.language),
         is_translation=is_translation,
         source_language=SOURCE_LANGUAGE,
         missing=adapter.missing_texts(obj, version.language),
         edit_url=adapter.admin_change_url(obj),
-        form=form,
+        form=form
+        if request.method == "POST"
+        else ReviewForm(user=request.user, version=version, shown=shown),
+        contributors=version.contributors.all(),
         history=AuditEntry.objects.filter(kind=version.kind, key=version.key)
         .filter(Q(language=version.language) | Q(language=""))
         .select_related("actor")[:20],
     )
     return TemplateResponse(request, "admin/reviews/review.html", context)
+
+
+def _live(version: LanguageVersion, language: str) -> PublishedVersion | None:
+    return (
+        PublishedVersion.objects.live(language)
+        .filter(kind=version.kind, key=version.key)
+        .select_related("approved_by")
+        .first()
+    )
+
+
+def _confirm_withdrawal(model_admin, request, version, form) -> HttpResponse:
+    """The step before a withdrawal: what else changes on the public site."""
+    try:
+        effects = workflow.withdrawal_effects(version.kind, version.key)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("admin:reviews_languageversion_review", pk=version.pk)
+    confirm = ReviewForm(
+        initial={"action": "withdraw", "comment": form.cleaned_data["comment"], "confirmed": True},
+        user=request.user,
+        version=version,
+    )
+    context = _context(
+        model_admin,
+        request,
+        _("Withdraw %(item)s?") % {"item": version.key},
+        version=version,
+        effects=effects,
+        form=confirm,
+    )
+    return TemplateResponse(request, "admin/reviews/confirm_withdrawal.html", context)
+
+
+class CreditForm(forms.Form):
+    """A reviewer's own public credit, per language: saving it confirms it."""
+
+    def __init__(self, *args, profile, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name in settings.LANGUAGES:
+            self.fields[code] = forms.CharField(
+                label=_(name),
+                required=False,
+                max_length=200,
+                initial=getattr(profile, f"public_credit_{code}", "") or "",
+                validators=[reject_invisible_characters],
+            )
+
+
+def credit_view(model_admin, request: HttpRequest) -> HttpResponse:
+    """My public credit: the name and role printed under every page I approve."""
+    profile = StaffProfile.objects.filter(user=request.user).first()
+    if profile is None or not request.user.is_staff:
+        raise PermissionDenied
+    form = CreditForm(request.POST or None, profile=profile)
+    if request.method == "POST" and form.is_valid():
+        new = {code: " ".join(text.split()) for code, text in form.cleaned_data.items()}
+        roles.set_credits(profile, new, by=request.user)
+        messages.success(request, _("Your public credit is saved and confirmed."))
+        return redirect("admin:reviews_languageversion_credit")
+    context = _context(
+        model_admin,
+        request,
+        _("My public credit"),
+        form=form,
+        confirmed=roles.credit_is_confirmed(request.user),
+    )
+    return TemplateResponse(request, "admin/reviews/credit.html", context)

@@ -1,20 +1,46 @@
 """Loading the content files under review: the loader writes the editable rows, and in the
-same transaction every row it changed is recorded as an edit (back to draft in the
-languages it touched; the approved version stays live)."""
+same transaction every row it changed is recorded as an edit by the person who ran it
+(back to draft in the languages it touched; the approved version stays live).
+
+Text from files has an author like any other: the person named with `--by`, so they can
+never approve it themselves. Only local demo setups may leave that out, and then the text
+is credited to the `content-files` account, which cannot sign in and holds no role.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from articles.loader import LoadReport, load_files
 
-from .workflow import record_edits
+from .workflow import WorkflowError, record_edits
+
+CONTENT_FILES_AUTHOR = "content-files"
+
+
+def content_files_author() -> AbstractBaseUser:
+    user, created = get_user_model().objects.get_or_create(
+        username=CONTENT_FILES_AUTHOR, defaults={"is_active": False, "is_staff": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
 
 
 def load_content(path: Path | None = None, *, by: AbstractBaseUser | None = None) -> LoadReport:
+    if by is None:
+        if not settings.DEMO_DATA_ALLOWED:
+            raise WorkflowError(
+                "Name the person who wrote these files (load_content --by USERNAME): "
+                "text under review needs an author, who then cannot approve it."
+            )
+        by = content_files_author()
     with transaction.atomic():
         report = load_files(path)
         for obj in report.written:

@@ -27,20 +27,30 @@ def flatten(text: Any, path: str = "") -> dict[str, str]:
     return {path: "" if text is None else str(text)}
 
 
+# A word diff compares every word with every other in the worst case: past this many
+# words on either side, the texts are compared line by line instead, so a review page's
+# cost stays bounded whatever a field holds (texts are capped at save and load as well).
+MAX_WORDS_FOR_WORD_DIFF = 3000
+
+
 def word_diff(old: str, new: str) -> SafeString:
     """HTML of `new` with removed words in <del> and added words in <ins>, all escaped."""
-    old_words, new_words = old.split(" "), new.split(" ")
+    separator = " "
+    old_words, new_words = old.split(separator), new.split(separator)
+    if max(len(old_words), len(new_words)) > MAX_WORDS_FOR_WORD_DIFF:
+        separator = "\n"
+        old_words, new_words = old.split(separator), new.split(separator)
     parts: list[str] = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for operation, a1, a2, b1, b2 in matcher.get_opcodes():
         if operation == "equal":
-            parts.append(escape(" ".join(new_words[b1:b2])))
+            parts.append(escape(separator.join(new_words[b1:b2])))
             continue
         if operation in ("delete", "replace"):
-            parts.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
+            parts.append(f"<del>{escape(separator.join(old_words[a1:a2]))}</del>")
         if operation in ("insert", "replace"):
-            parts.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
-    return mark_safe(" ".join(parts))  # noqa: S308 - every piece is escaped above
+            parts.append(f"<ins>{escape(separator.join(new_words[b1:b2]))}</ins>")
+    return mark_safe(separator.join(parts))  # noqa: S308 - every piece is escaped above
 
 
 @dataclass

@@ -48,6 +48,9 @@ class StaffProfile(models.Model):
         blank=True,
         help_text=_('Shown on approved pages, e.g. "Dr A. Name, neurologist".'),
     )
+    # Fingerprint of the credits (every language) as their owner last confirmed them: a
+    # credit someone else set is not published until its reviewer confirms it.
+    credit_confirmed = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("staff profile")
@@ -92,6 +95,10 @@ class LanguageVersion(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # Four eyes: everyone who changed this language's text since its last approval.
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("contributors")
+    )
     comment = models.TextField(_("last review comment"), blank=True)
 
     class Meta:

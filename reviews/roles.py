@@ -4,6 +4,7 @@ the languages. Every check here is made on the server, whatever the admin shows.
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from articles.hashing import fingerprint
 from articles.languages import SOURCE_LANGUAGE, language_codes
 
 EDITORS = "Editors"
@@ -53,12 +54,65 @@ def can_review(user, language: str) -> bool:
     )
 
 
-def public_credit(user, language: str) -> tuple[str, str]:
-    """(credit, its language): the credit written in `language`, else in the source
-    language, else the person's name."""
+def credits(profile) -> dict[str, str]:
+    return {
+        code: (getattr(profile, f"public_credit_{code}", "") or "").strip()
+        for code in language_codes()
+    }
+
+
+def credit_fingerprint(profile) -> str:
+    return fingerprint(credits(profile))
+
+
+def confirm_credit(profile) -> None:
+    """The reviewer themself confirms their credits as they now read."""
+    profile.credit_confirmed = credit_fingerprint(profile)
+    profile.save(update_fields=["credit_confirmed"])
+
+
+def credit_is_confirmed(user) -> bool:
     profile = getattr(user, "staff_profile", None)
+    return bool(profile and profile.credit_confirmed == credit_fingerprint(profile))
+
+
+def public_credit(user, language: str) -> tuple[str, str] | None:
+    """(credit, its language): the credit written in `language`, else in the source
+    language; None when the reviewer has no credit, or has not confirmed it as it reads
+    now (a credit is published only as its owner confirmed it)."""
+    if not credit_is_confirmed(user):
+        return None
+    written = credits(user.staff_profile)
     for code in dict.fromkeys([language, SOURCE_LANGUAGE]):
-        credit = (getattr(profile, f"public_credit_{code}", "") or "").strip() if profile else ""
-        if credit:
-            return credit, code
-    return user.get_full_name() or user.get_username(), SOURCE_LANGUAGE
+        if written.get(code):
+            return written[code], code
+    return None
+
+
+def set_credits(profile, new: dict[str, str], *, by) -> bool:
+    """Change a person's public credits; logged. Only their owner's change is confirmed:
+    a credit someone else wrote is published once its reviewer confirms it."""
+    from .models import AuditEntry
+
+    old = credits(profile)
+    changed = {code: text for code, text in new.items() if old.get(code, "") != text}
+    for code, text in changed.items():
+        setattr(profile, f"public_credit_{code}", text)
+    if changed:
+        profile.save()
+    own = by.pk == profile.user_id
+    if own:
+        confirm_credit(profile)
+    if changed or own:
+        AuditEntry.objects.create(
+            action=AuditEntry.Action.CREDIT,
+            actor=by,
+            comment=profile.user.get_username(),
+            details={
+                "user": profile.user.get_username(),
+                "old": {code: old.get(code, "") for code in changed},
+                "new": changed,
+                "confirmed_by_owner": own,
+            },
+        )
+    return bool(changed)

@@ -7,6 +7,7 @@ writes an audit entry. See "The review promise" in DESIGN.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from articles.languages import SOURCE_LANGUAGE, language_codes
 
 from . import publication, roles, snapshots
-from .models import AuditEntry, LanguageVersion, PublishedVersion
+from .models import AuditEntry, ContentKind, LanguageVersion, PublishedVersion
 from .registry import registry
 
 Status = LanguageVersion.Status
@@ -27,6 +28,20 @@ Status = LanguageVersion.Status
 
 class WorkflowError(Exception):
     """An action the rules do not allow; the message says why, for the person who tried."""
+
+
+class StaleReview(WorkflowError):
+    """The text (or the approved English it is checked against) changed since the
+    reviewer's page was shown: nothing was published; the page shows the new text."""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a review page showed: the fingerprint of the version's text and, for a
+    translation, of the approved English it was shown beside. An approval names it."""
+
+    fingerprint: str
+    english_fingerprint: str = ""
 
 
 def version_for(obj: Model, language: str) -> LanguageVersion:
@@ -41,7 +56,9 @@ def record_edits(obj: Model, *, by: AbstractBaseUser | None = None) -> list[str]
     """Note who changed which languages of `obj`; call after every save of its text.
 
     A changed language goes back to draft: its published version stays live until the
-    new text is approved. `by` is None for the content loader. Returns the languages.
+    new text is approved, and `by` counts as a contributor of that language until its
+    next approval (four eyes). `by` is None only for rows no person wrote (tests,
+    migrations); the content loader names its author. Returns the languages.
     """
     adapter = registry.of(obj)
     kind, key = adapter.kind, adapter.key_of(obj)
@@ -60,6 +77,8 @@ def record_edits(obj: Model, *, by: AbstractBaseUser | None = None) -> list[str]
         version.last_edited_at = now
         version.status = Status.DRAFT
         version.save()
+        if by is not None:
+            version.contributors.add(by)
         changed.append(language)
     return changed
 
@@ -82,8 +101,23 @@ def _after_commit(kind: str, key: str) -> None:
     transaction.on_commit(lambda: publication.changed(kind=kind, key=key))
 
 
-def _locked(version: LanguageVersion) -> LanguageVersion:
-    return LanguageVersion.objects.select_for_update().get(pk=version.pk)
+def _lock_item(kind: str, key: str) -> dict[str, LanguageVersion]:
+    """Every language version of one item, row-locked in one order (by language).
+
+    Submit, approve, request changes and withdraw of one item all start here, so they
+    serialize on the same locks taken in the same order: no interleaving can publish a
+    translation while the item is being withdrawn, and none can deadlock. Missing rows
+    are created first without a lock (concurrent creators do not conflict)."""
+    LanguageVersion.objects.bulk_create(
+        [LanguageVersion(kind=kind, key=key, language=code) for code in language_codes()],
+        ignore_conflicts=True,
+    )
+    locked = LanguageVersion.objects.select_for_update().filter(kind=kind, key=key)
+    return {version.language: version for version in locked.order_by("language")}
+
+
+def _live(kind: str, key: str, language: str) -> PublishedVersion | None:
+    return PublishedVersion.objects.live(language).filter(kind=kind, key=key).first()
 
 
 def submit(version: LanguageVersion, *, by: AbstractBaseUser, comment: str = "") -> LanguageVersion:
@@ -94,7 +128,7 @@ def submit(version: LanguageVersion, *, by: AbstractBaseUser, comment: str = "")
             % {"language": roles.language_name(version.language)}
         )
     with transaction.atomic():
-        version = _locked(version)
+        version = _lock_item(version.kind, version.key)[version.language]
         adapter = registry[version.kind]
         obj = adapter.get(version.key)
         missing = adapter.missing_texts(obj, version.language)
@@ -107,16 +141,15 @@ def submit(version: LanguageVersion, *, by: AbstractBaseUser, comment: str = "")
         digest = snapshots.fingerprint(text)
         if version.status == Status.SUBMITTED and version.submitted_fingerprint == digest:
             raise WorkflowError(_("This version is already waiting for review."))
-        live = PublishedVersion.objects.live(version.language).filter(
-            kind=version.kind, key=version.key
-        )
-        if live.filter(fingerprint=digest).exists():
+        live = _live(version.kind, version.key, version.language)
+        if live is not None and live.fingerprint == digest:
             raise WorkflowError(_("Nothing has changed since this version was approved."))
         if version.edited_fingerprint != digest:
             # Text that was never recorded as an edit (e.g. written by a migration).
             version.edited_fingerprint = digest
             version.last_edited_by = by
             version.last_edited_at = timezone.now()
+            version.contributors.add(by)
         version.status = Status.SUBMITTED
         version.submitted_by = by
         version.submitted_at = timezone.now()
@@ -136,22 +169,48 @@ def _check_reviewer(version: LanguageVersion, reviewer: AbstractBaseUser) -> Non
         )
 
 
+def as_shown(version: LanguageVersion) -> Shown:
+    """What a review page of `version` shows now (its fingerprints), for the approval."""
+    adapter = registry[version.kind]
+    text = adapter.source_text(adapter.get(version.key), version.language)
+    english = None
+    if version.language != SOURCE_LANGUAGE:
+        english = _live(version.kind, version.key, SOURCE_LANGUAGE)
+    return Shown(snapshots.fingerprint(text), english.fingerprint if english else "")
+
+
 def approve(
-    version: LanguageVersion, *, reviewer: AbstractBaseUser, comment: str = ""
+    version: LanguageVersion, *, reviewer: AbstractBaseUser, shown: Shown, comment: str = ""
 ) -> PublishedVersion:
-    """Freeze the submitted text as the published version of this language."""
+    """Freeze the submitted text as the published version of this language.
+
+    `shown` names the text the reviewer saw (see `as_shown`): if the text, or the approved
+    English beside a translation, changed since, nothing is published (StaleReview)."""
     _check_reviewer(version, reviewer)
+    credit = roles.public_credit(reviewer, version.language)
+    if credit is None:
+        raise WorkflowError(
+            _(
+                "Your public credit (the name and role printed on approved pages) is "
+                "missing or not confirmed by you. Set or confirm it under My public "
+                "credit, then approve."
+            )
+        )
+    credit, credit_language = credit
     with transaction.atomic():
-        # The lock makes a second, concurrent approval wait and then see "approved".
-        version = _locked(version)
+        # The item's locks make a concurrent approval or withdrawal wait, then see it.
+        version = _lock_item(version.kind, version.key)[version.language]
         if version.status != Status.SUBMITTED:
             raise WorkflowError(
                 _("Only a submitted version can be approved; this one is %(status)s.")
                 % {"status": version.get_status_display().lower()}
             )
-        if version.last_edited_by_id == reviewer.pk:
+        if version.contributors.filter(pk=reviewer.pk).exists():
             raise WorkflowError(
-                _("You made the last edit to this version; another reviewer must approve it.")
+                _(
+                    "You contributed to this version since it was last approved; another "
+                    "reviewer must approve it."
+                )
             )
         adapter = registry[version.kind]
         obj = adapter.get(version.key)
@@ -163,25 +222,25 @@ def approve(
             )
         english = None
         if version.language != SOURCE_LANGUAGE:
-            english = (
-                PublishedVersion.objects.live(SOURCE_LANGUAGE)
-                .filter(kind=version.kind, key=version.key)
-                .first()
-            )
+            english = _live(version.kind, version.key, SOURCE_LANGUAGE)
             if english is None:
                 raise WorkflowError(_("Approve the English version first."))
+        if shown.fingerprint != digest or shown.english_fingerprint != (
+            english.fingerprint if english else ""
+        ):
+            raise StaleReview(
+                _(
+                    "The text changed since this page was shown to you; nothing was "
+                    "published. Review the new text below, then approve again."
+                )
+            )
 
-        previous = (
-            PublishedVersion.objects.live(version.language)
-            .filter(kind=version.kind, key=version.key)
-            .first()
-        )
+        previous = _live(version.kind, version.key, version.language)
         if previous is not None:
             previous.is_current = False
             previous.save(update_fields=["is_current"])
         now = timezone.now()
         payload = adapter.render(version.key, text)
-        credit, credit_language = roles.public_credit(reviewer, version.language)
         published = PublishedVersion.objects.create(
             kind=version.kind,
             key=version.key,
@@ -206,6 +265,7 @@ def approve(
         version.status = Status.APPROVED
         version.comment = comment
         version.save()
+        version.contributors.clear()
         _audit(AuditEntry.Action.APPROVE, version, reviewer, comment, digest)
         _after_commit(version.kind, version.key)
     return published
@@ -219,7 +279,7 @@ def request_changes(
     if not comment.strip():
         raise WorkflowError(_("Say what needs to change: a comment is required."))
     with transaction.atomic():
-        version = _locked(version)
+        version = _lock_item(version.kind, version.key)[version.language]
         if version.status != Status.SUBMITTED:
             raise WorkflowError(_("Only a submitted version can be sent back."))
         version.status = Status.CHANGES_REQUESTED
@@ -235,22 +295,59 @@ def request_changes(
     return version
 
 
+def withdrawal_effects(kind: str, key: str) -> list[str]:
+    """What else changes on the public site if (kind, key) is withdrawn: shown on the
+    confirmation step before a withdrawal. Raises WorkflowError where it is not allowed."""
+    if kind == ContentKind.NOTICE and PublishedVersion.objects.live().exclude(kind=kind).exists():
+        raise WorkflowError(
+            _(
+                "Site notices cannot be withdrawn while anything is published: they carry "
+                "the disclaimer and the emergency guidance of every page. Replace the text "
+                "by approving a new version instead."
+            )
+        )
+    languages = sorted(
+        PublishedVersion.objects.live()
+        .filter(kind=kind, key=key)
+        .values_list("language", flat=True)
+    )
+    effects = [
+        _("Every published language goes off the site: %(languages)s.")
+        % {"languages": ", ".join(languages) or "—"}
+    ]
+    if kind == ContentKind.REGION:
+        topics = sorted(
+            set(
+                PublishedVersion.objects.topics()
+                .filter(placements__region=key)
+                .values_list("key", flat=True)
+            )
+        )
+        effects.append(
+            _(
+                "The region page disappears, and these topics no longer show its notice "
+                "or link to it: %(topics)s."
+            )
+            % {"topics": ", ".join(topics) or "—"}
+        )
+    return effects
+
+
 def withdraw(kind: str, key: str, *, by: AbstractBaseUser, reason: str) -> int:
     """Take content off every public place at once, in every language. Returns how many
-    published versions were taken down."""
+    published versions were taken down. Once it returns, nothing of the item is live."""
     if not by.has_perm("reviews.withdraw_content"):
         raise WorkflowError(_("Only medical reviewers and site admins may withdraw content."))
     if not reason.strip():
         raise WorkflowError(_("A reason is required to withdraw content."))
     with transaction.atomic():
+        versions = _lock_item(kind, key)
+        withdrawal_effects(kind, key)  # refuses what may not be withdrawn
         now = timezone.now()
         taken_down = PublishedVersion.objects.live().filter(kind=kind, key=key)
         fingerprints = dict(taken_down.values_list("language", "fingerprint"))
         count = taken_down.update(is_current=False, withdrawn_at=now)
-        for language in language_codes():
-            version, _created = LanguageVersion.objects.select_for_update().get_or_create(
-                kind=kind, key=key, language=language
-            )
+        for language, version in versions.items():
             version.status = Status.WITHDRAWN
             version.comment = reason
             version.save()

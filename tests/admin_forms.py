@@ -34,3 +34,16 @@ def change_form_data(response) -> dict:
                 if value != "":
                     data[subform.add_prefix(name)] = value
     return {key: value for key, value in data.items() if value is not None}
+
+
+def post_review(client, url: str, data: dict, **options):
+    """Act on a review page as a browser would: post the action with the hidden fields
+    the page carries (what it showed), and confirm a withdrawal on its second step."""
+    page = client.get(url)
+    form = page.context["form"]
+    hidden = {name: form[name].value() or "" for name in ("fingerprint", "english_fingerprint")}
+    response = client.post(url, {**hidden, **data}, **options)
+    if data.get("action") == "withdraw" and "effects" in (response.context or {}):
+        confirm = {**data, "confirmed": "True"}
+        response = client.post(url, {**hidden, **confirm}, **options)
+    return response

@@ -84,9 +84,17 @@ def make_user(role: str | None = None, *, languages=(), username: str | None = N
         user=user,
         translation_languages=list(languages) if role == roles.TRANSLATORS else [],
         review_languages=list(languages) if role == roles.REVIEWERS else [],
-        public_credit=credit or f"Dr {username}",
+        public_credit_en=credit or f"Dr {username}",
     )
+    roles.confirm_credit(user.staff_profile)
     return get_user_model().objects.get(pk=user.pk)
+
+
+def approve(version, *, reviewer, comment=""):
+    """Approve as a reviewer would after looking at the review page now."""
+    return workflow.approve(
+        version, reviewer=reviewer, shown=workflow.as_shown(version), comment=comment
+    )
 
 
 def publish(obj, languages=LANGUAGES, *, reviewer=None, author=None):
@@ -99,7 +107,7 @@ def publish(obj, languages=LANGUAGES, *, reviewer=None, author=None):
             roles.EDITORS if language == "en" else roles.TRANSLATORS, languages=[language]
         )
         version = workflow.submit(version, by=submitter)
-        published[language] = workflow.approve(version, reviewer=reviewer)
+        published[language] = approve(version, reviewer=reviewer)
     return published
 
 

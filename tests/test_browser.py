@@ -335,4 +335,56 @@ def page_contents_jump_to_sections_without_javascript(browser, site_url):
             assert direction == "rtl"
         page.locator(".back-to-top a").last.click()
         assert -2 <= contents.bounding_box()["y"] < 800
+
+
+def test_the_reviewer_sees_the_rendered_preview_and_a_stale_approval_is_refused(
+    in_browser, site_url
+):
+    """Issue 10's journey: the review page shows the text as the public will read it
+    beside the diff; approving after the text changed under the open page publishes
+    nothing and shows the new text."""
+    from django.contrib.auth import get_user_model
+
+    from articles.models import Article
+    from reviews import workflow
+    from reviews.models import PublishedVersion
+
+    article = Article.objects.get(slug="leg-cramps")
+    translator = get_user_model().objects.get(username="translator")
+
+    def translator_submits(title):
+        Article.objects.filter(pk=article.pk).update(title_es=title)
+        workflow.record_edits(Article.objects.get(pk=article.pk), by=translator)
+        workflow.submit(workflow.version_for(article, "es"), by=translator)
+
+    translator_submits("Calambres nocturnos de pierna")
+    version = workflow.version_for(article, "es")
+    url = f"{site_url}/admin/reviews/languageversion/{version.pk}/review/"
+    opened = in_browser(open_review_page, site_url, url)
+    translator_submits("Tome 40 comprimidos")
+    in_browser(approve_the_open_page, *opened)
+    assert (
+        PublishedVersion.objects.live("es").get(key="leg-cramps").payload["title"]
+        != "Tome 40 comprimidos"
+    )
+
+
+def open_review_page(browser, site_url, url):
+    context, page = log_in(browser, site_url, "reviewer")
+    page.goto(url)
+    preview = page.locator(".review-preview")
+    assert preview.get_attribute("lang") == "es"
+    assert "Calambres nocturnos de pierna" in preview.inner_text()
+    assert page.locator(".review-diff ins").first.is_visible()
+    return context, page
+
+
+def approve_the_open_page(context, page):
+    page.check("input[name=action][value=approve]")
+    page.click("input[type=submit][value=Confirm]")
+    assert (
+        "The text changed since this page was shown to you"
+        in page.locator(".messagelist").inner_text()
+    )
+    assert "Tome 40 comprimidos" in page.locator(".review-preview").inner_text()
     context.close()

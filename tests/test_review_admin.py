@@ -12,8 +12,8 @@ from articles.models import Article
 from reviews import roles, workflow
 from reviews.models import AuditEntry, LanguageVersion, PublishedVersion
 
-from .admin_forms import change_form_data
-from .factories import make_topic, make_user, publish
+from .admin_forms import change_form_data, post_review
+from .factories import approve, make_topic, make_user, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,9 @@ def test_reviewer_reads_queue_and_diff_then_approves_russian(client):
     assert "<del>Cramps [ru]</del>" in html and "<ins>Судороги мышц</ins>" in html
     assert "Cramps [en]" in html  # the English source beside it
 
-    response = client.post(review_url(article, "ru"), {"action": "approve", "comment": "ok"})
+    response = post_review(
+        client, review_url(article, "ru"), {"action": "approve", "comment": "ok"}
+    )
     assert response.status_code == 302
     assert live_title(article, "ru") == "Судороги мышц"
 
@@ -74,12 +76,12 @@ def test_editor_edit_changes_nothing_public_until_a_second_reviewer_approves(cli
     assert live_title(article, "en") == "Cramps [en]"
     assert workflow.version_for(article, "en").last_edited_by == editor
 
-    client.post(review_url(article, "en"), {"action": "submit"})
+    post_review(client, review_url(article, "en"), {"action": "submit"})
     assert live_title(article, "en") == "Cramps [en]"
 
     second = make_user(roles.REVIEWERS, languages=["en"])
     client.force_login(second)
-    client.post(review_url(article, "en"), {"action": "approve"})
+    post_review(client, review_url(article, "en"), {"action": "approve"})
     assert live_title(article, "en") == "Muscle cramps"
 
 
@@ -91,8 +93,8 @@ def test_admin_explains_why_a_reviewer_cannot_approve_their_own_edit(client):
     workflow.submit(workflow.version_for(article, "en"), by=make_user(roles.EDITORS))
 
     client.force_login(reviewer)
-    response = client.post(review_url(article, "en"), {"action": "approve"}, follow=True)
-    assert "You made the last edit to this version" in response.content.decode()
+    response = post_review(client, review_url(article, "en"), {"action": "approve"}, follow=True)
+    assert "You contributed to this version" in response.content.decode()
     assert not PublishedVersion.objects.live().exists()
 
 
@@ -123,7 +125,7 @@ def attempt(action, user, article):
                 by=make_user(roles.TRANSLATORS, languages=["ru"]),
             )
             if action == "approve":
-                workflow.approve(version, reviewer=user)
+                approve(version, reviewer=user)
             else:
                 workflow.request_changes(version, reviewer=user, comment="fix")
         elif action == "withdraw":

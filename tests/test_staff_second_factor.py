@@ -17,6 +17,7 @@ from articles.models import Article
 from reviews import roles, staff_security, workflow
 from reviews.models import PublishedVersion
 
+from .admin_forms import post_review
 from .factories import make_topic, make_user, publish
 from .test_review_admin import review_url
 from .test_settings import GOOD_KEY, run_manage
@@ -160,7 +161,7 @@ def test_approving_and_withdrawing_need_a_recent_sign_in(client, action):
     client.force_login(other)
     age_sign_in(client, 601)
     data = {"action": action, "comment": "reason"}
-    response = client.post(review_url(article, "ru"), data)
+    response = post_review(client, review_url(article, "ru"), {**data, "confirmed": "True"})
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/?next=")
     assert PublishedVersion.objects.live("ru").get(key=article.slug).payload["title"] == (
@@ -169,7 +170,7 @@ def test_approving_and_withdrawing_need_a_recent_sign_in(client, action):
     assert not in_admin(client)  # signed out; a new sign-in is needed
 
     client.force_login(other)  # signs in again: fresh
-    response = client.post(review_url(article, "ru"), data)
+    response = post_review(client, review_url(article, "ru"), data)
     assert response.status_code == 302 and "/login/" not in response["Location"]
     live = PublishedVersion.objects.live("ru").filter(key=article.slug)
     if action == "approve":

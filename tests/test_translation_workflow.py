@@ -18,7 +18,8 @@ from reviews import roles, workflow
 from reviews.coverage import coverage
 from reviews.interface_strings import ReloadChangedCatalogues
 
-from .factories import make_topic, make_user, publish
+from .admin_forms import post_review
+from .factories import approve, make_topic, make_user, publish
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(settings.BASE_DIR)
@@ -44,7 +45,7 @@ def test_translator_submits_their_language_but_cannot_approve_it():
     translator = make_user(roles.TRANSLATORS, languages=["ar"])
     version = workflow.submit(workflow.version_for(article, "ar"), by=translator)
     with pytest.raises(workflow.WorkflowError):
-        workflow.approve(version, reviewer=translator)
+        approve(version, reviewer=translator)
     with pytest.raises(workflow.WorkflowError):
         workflow.submit(workflow.version_for(article, "es"), by=translator)
 
@@ -237,12 +238,12 @@ def test_translator_to_public_arabic_page_and_dashboard(client):
     assert client.post(url, data).status_code == 302
     version = workflow.version_for(article, "ar")
     review = reverse("admin:reviews_languageversion_review", args=[version.pk])
-    client.post(review, {"action": "submit"})
+    post_review(client, review, {"action": "submit"})
     version.refresh_from_db()
     assert version.status == "submitted" and version.submitted_by == translator
 
     client.force_login(reviewer)
-    client.post(review, {"action": "approve"})
+    post_review(client, review, {"action": "approve"})
     assert PublishedVersion.objects.topics("ar").filter(key="leg-cramps").exists()
 
     client.logout()

@@ -87,6 +87,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue instead of failing: a transaction takes the write lock when it starts
+    # (IMMEDIATE) and waits up to `timeout` seconds for it, so a second approver or an
+    # editor's save waits for the first instead of getting "database is locked" (a 500).
+    # WAL lets readers (the public pages) go on while someone writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,10 +1,12 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.loader import ContentError, read_content
 from reviews.content_files import load_content
+from reviews.workflow import WorkflowError
 
 
 class Command(BaseCommand):
@@ -19,8 +21,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check", action="store_true", help="only check the files; write nothing"
         )
+        parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="who wrote the changes (required outside local demo setups); that person "
+            "cannot approve them",
+        )
 
-    def handle(self, *args, path=None, check=False, **options):
+    def handle(self, *args, path=None, check=False, by=None, **options):
         path = Path(path) if path else Path(settings.CONTENT_DIR)
         try:
             if check:
@@ -30,7 +38,14 @@ class Command(BaseCommand):
                     f"{len(bundle.topics)} topics, no problems."
                 )
                 return
-            report = load_content(path)
+            author = None
+            if by:
+                author = get_user_model().objects.filter(username=by, is_active=True).first()
+                if author is None:
+                    raise CommandError(f"No active user {by!r}.")
+            report = load_content(path, by=author)
+        except WorkflowError as error:
+            raise CommandError(str(error)) from None
         except ContentError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop
 from articles.languages import SOURCE_LANGUAGE, language_codes, translation_languages
 from articles.models import Article, BodyRegion, SiteNotice
 from reviews import roles, workflow
+from reviews.content_files import CONTENT_FILES_AUTHOR
 from reviews.models import LanguageVersion, PublishedVersion, StaffProfile
 from reviews.registry import registry
 
@@ -80,12 +81,14 @@ class Command(BaseCommand):
                 credit = translation.gettext(spec["credit"]) if "credit" in spec else ""
             setattr(profile, f"public_credit_{code}", credit)
         profile.save()
+        roles.confirm_credit(profile)  # the demo reviewer "confirms" the demo credit
         return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
 
     def _approve_loaded(self, obj, language: str, users) -> int:
         """Approve text the loader wrote; anything a person edited waits for a real review."""
         version = workflow.version_for(obj, language)
-        if version.last_edited_by_id is not None:
+        authors = set(version.contributors.values_list("username", flat=True))
+        if authors - {CONTENT_FILES_AUTHOR}:
             return 0
         if registry.of(obj).missing_texts(obj, language):
             return 0  # not translated: stays missing on purpose
@@ -98,5 +101,10 @@ class Command(BaseCommand):
         if version.status != LanguageVersion.Status.SUBMITTED:
             author = users["editor"] if language == SOURCE_LANGUAGE else users["translator"]
             version = workflow.submit(version, by=author, comment="Demo content")
-        workflow.approve(version, reviewer=users["reviewer"], comment="Demo approval")
+        workflow.approve(
+            version,
+            reviewer=users["reviewer"],
+            shown=workflow.as_shown(version),
+            comment="Demo approval",
+        )
         return 1
