@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 
 from articles.languages import language_codes
 
-from . import roles
 from .models import StaffProfile
 from .role_grants import ReviewLanguagesGuard, RoleGrantGuard
 
@@ -58,26 +57,6 @@ class StaffUserAdmin(RoleGrantGuard, UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
-
-    def save_formset(self, request, form, formset, change):
-        """A credit written here by someone else is logged and, until its owner confirms
-        it (My public credit), keeps them from approving (roles.public_credit)."""
-        if formset.model is not StaffProfile:
-            return super().save_formset(request, form, formset, change)
-        before = {
-            profile.pk: roles.credits(profile)
-            for profile in StaffProfile.objects.filter(user=form.instance.pk)
-        }
-        super().save_formset(request, form, formset, change)
-        for profile in StaffProfile.objects.filter(user=form.instance.pk):
-            new = roles.credits(profile)
-            old = before.get(profile.pk, dict.fromkeys(new, ""))
-            if new != old:
-                # Written already by the form; set_credits logs it (and confirms only
-                # when the owner made the change).
-                for code, text in old.items():
-                    setattr(profile, f"public_credit_{code}", text)
-                roles.set_credits(profile, new, by=request.user)
 
     @admin.display(description=gettext_lazy("roles"))
     def role_names(self, user):

@@ -379,7 +379,7 @@ def open_review_page(browser, site_url, url):
     return context, page
 
 
-def approve_the_open_page(context, page):
+def approve_the_open_page(browser, context, page):
     page.check("input[name=action][value=approve]")
     page.click("input[type=submit][value=Confirm]")
     assert (
