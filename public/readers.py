@@ -216,3 +216,44 @@ def sitemap_entries(kind: str) -> dict[str, dict[str, Any]]:
     for entry in entries.values():
         entry["languages"].sort(key=lambda code: order.get(code, len(order)))
     return dict(sorted(entries.items()))
+
+
+# -- the content API and feeds ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicList:
+    """One page of the live topics for a language, each in it or else in English."""
+
+    items: list[Shown]
+    count: int  # live topics in all
+
+
+def topics_page(language: str, *, offset: int, limit: int) -> TopicList:
+    """Three queries: how many live topics there are, which `limit` keys (by slug) come
+    after `offset`, and their versions (with their first publication date)."""
+    live = PublishedVersion.objects.topics().filter(language__in=_wanted(language))
+    keys = live.order_by("key").values_list("key", flat=True).distinct()
+    count = keys.count()
+    page_keys = list(keys[offset : offset + limit])
+    if not page_keys:
+        return TopicList([], count)
+    shown = _pick(live.filter(key__in=page_keys).with_first_published(), language)
+    return TopicList([shown[key] for key in page_keys if key in shown], count)
+
+
+def recent_topics(language: str, *, limit: int) -> list[Shown]:
+    """Two queries: the `limit` most recently approved live topics as a reader of
+    `language` sees them (in it, or in English where not translated), newest first."""
+    here = PublishedVersion.objects.topics(language).with_first_published()
+    found = [Shown(version, language) for version in here.order_by("-approved_at")[:limit]]
+    if language != SOURCE_LANGUAGE:
+        english = (
+            PublishedVersion.objects.topics(SOURCE_LANGUAGE)
+            .exclude(key__in=PublishedVersion.objects.topics(language).values("key"))
+            .with_first_published()
+            .order_by("-approved_at")[:limit]
+        )
+        found += [Shown(version, language) for version in english]
+    found.sort(key=lambda shown: shown.version.approved_at, reverse=True)
+    return found[:limit]

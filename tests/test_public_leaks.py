@@ -1,6 +1,8 @@
 """The review promise on the public site: only approved text, exactly as approved, ever
-reaches a page, a list, search, the sitemap, JSON-LD or the hreflang links."""
+reaches a page, a list, search, the sitemap, JSON-LD, the hreflang links or the content
+API (every endpoint, in every language)."""
 
+import json
 import re
 
 import pytest
@@ -28,6 +30,9 @@ def everything_public(client, slug, search_words=()):
         urls += [f"/{code}/", f"/{code}/regions/legs/", f"/{code}/topics/{slug}/"]
         urls += [f"/{code}/search/?q={word}" for word in search_words]
         urls += [f"/{code}/topics/other-topic/"]  # a neighbour: its links and metadata
+        api = f"/api/v1/{code}"
+        urls += [f"{api}/topics/", f"{api}/topics/{slug}/", f"{api}/topics/other-topic/"]
+        urls += [f"{api}/regions/", f"{api}/regions/legs/", f"{api}/notices/"]
     pages = {}
     for url in urls:
         response = client.get(url)
@@ -53,6 +58,7 @@ def test_a_draft_never_approved_is_nowhere(client, site):
     pages = everything_public(client, "draft-topic", ["secretdraft", "Summary"])
     for code in LANGUAGES:
         assert pages[f"/{code}/topics/draft-topic/"][0] == 404
+        assert pages[f"/api/v1/{code}/topics/draft-topic/"][0] == 404
     assert_nowhere(pages, "Secretdraft", "draft-topic")
 
 
@@ -79,6 +85,8 @@ def test_an_edit_after_approval_changes_nothing_public(client, site):
         assert status == 200
         assert f"Approvedtitle [{code}]" in html
         assert json_ld(html)["name"] == f"Approvedtitle [{code}]"
+        api = json.loads(pages[f"/api/v1/{code}/topics/edited-topic/"][1])
+        assert api["title"] == f"Approvedtitle [{code}]"
         assert f"Approvedtitle [{code}]" in pages[f"/{code}/regions/legs/"][1]
         assert (
             f'href="/{code}/topics/edited-topic/"' in pages[f"/{code}/search/?q=approvedtitle"][1]
@@ -95,6 +103,7 @@ def test_a_withdrawn_topic_is_gone_from_every_public_place(client, site):
     pages = everything_public(client, "withdrawn-topic", ["withdrawnword", "summary"])
     for code in LANGUAGES:
         assert pages[f"/{code}/topics/withdrawn-topic/"][0] == 404
+        assert pages[f"/api/v1/{code}/topics/withdrawn-topic/"][0] == 404
     assert_nowhere(pages, "Withdrawnword", "withdrawn-topic")
 
 
@@ -112,6 +121,12 @@ def test_an_unapproved_language_falls_back_to_english_and_is_never_shown(client,
         assert '<article class="topic" lang="en" dir="ltr"' in html
         assert "Partial topic [en]" in html
         assert json_ld(html)["inLanguage"] == "en"
+        api = json.loads(pages[f"/api/v1/{code}/topics/partial-topic/"][1])
+        assert (api["language"], api["fallback"], api["title"]) == (
+            "en",
+            True,
+            "Partial topic [en]",
+        )
         assert (
             f'hreflang="{code}" href="http://testserver/{code}/topics/partial-topic/"' not in html
         )
@@ -139,6 +154,9 @@ def test_edited_notices_and_regions_stay_as_approved(client, site):
         html = client.get(url).content.decode()
         assert "Unapproved" not in html, url
         assert "disclaimer text [en]" in html
+    for url in ["/api/v1/en/notices/", "/api/v1/en/regions/", "/api/v1/en/regions/legs/"]:
+        text = client.get(url).content.decode()
+        assert "Unapproved" not in text and ("legs notice [en]" in text or "disclaimer" in text)
 
 
 def test_a_withdrawn_region_leaves_the_map_and_its_page(client, site):
@@ -148,6 +166,9 @@ def test_a_withdrawn_region_leaves_the_map_and_its_page(client, site):
     home = client.get("/en/").content.decode()
     assert "/en/regions/legs/" not in home
     assert "/regions/legs/" not in client.get("/sitemap.xml").content.decode()
+    assert client.get("/api/v1/en/regions/legs/").status_code == 404
+    assert "legs" not in client.get("/api/v1/en/regions/").content.decode()
+    assert "legs notice" not in client.get("/api/v1/en/topics/leg-cramps/").content.decode()
     # The topic itself stays, without the withdrawn region's name or notice.
     topic = client.get("/en/topics/leg-cramps/").content.decode()
     assert "legs notice" not in topic and "/en/regions/legs/" not in topic
