@@ -243,17 +243,8 @@ def topics_page(language: str, *, offset: int, limit: int) -> TopicList:
 
 
 def recent_topics(language: str, *, limit: int) -> list[Shown]:
-    """Two queries: the `limit` most recently approved live topics as a reader of
-    `language` sees them (in it, or in English where not translated), newest first."""
-    here = PublishedVersion.objects.topics(language).with_first_published()
-    found = [Shown(version, language) for version in here.order_by("-approved_at")[:limit]]
-    if language != SOURCE_LANGUAGE:
-        english = (
-            PublishedVersion.objects.topics(SOURCE_LANGUAGE)
-            .exclude(key__in=PublishedVersion.objects.topics(language).values("key"))
-            .with_first_published()
-            .order_by("-approved_at")[:limit]
-        )
-        found += [Shown(version, language) for version in english]
-    found.sort(key=lambda shown: shown.version.approved_at, reverse=True)
-    return found[:limit]
+    """One query: the `limit` most recently approved live topics in `language` (a first
+    publication or a re-review), newest first. A feed is in one language, so topics not
+    yet translated are in the English feed only."""
+    versions = PublishedVersion.objects.topics(language).with_first_published()
+    return [Shown(version, language) for version in versions.order_by("-approved_at")[:limit]]

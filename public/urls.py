@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "public"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("regions/<slug:slug>/", views.region, name="region"),
     path("topics/<slug:slug>/", views.topic, name="topic"),
     path("search/", views.search, name="search"),
+    path("feed/", feeds.TopicFeed(), name="feed"),
 ]

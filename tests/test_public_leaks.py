@@ -1,6 +1,6 @@
 """The review promise on the public site: only approved text, exactly as approved, ever
-reaches a page, a list, search, the sitemap, JSON-LD, the hreflang links or the content
-API (every endpoint, in every language)."""
+reaches a page, a list, search, the sitemap, JSON-LD, the hreflang links, the content
+API (every endpoint, in every language) or the Atom feeds."""
 
 import json
 import re
@@ -30,6 +30,7 @@ def everything_public(client, slug, search_words=()):
         urls += [f"/{code}/", f"/{code}/regions/legs/", f"/{code}/topics/{slug}/"]
         urls += [f"/{code}/search/?q={word}" for word in search_words]
         urls += [f"/{code}/topics/other-topic/"]  # a neighbour: its links and metadata
+        urls += [f"/{code}/feed/"]
         api = f"/api/v1/{code}"
         urls += [f"{api}/topics/", f"{api}/topics/{slug}/", f"{api}/topics/other-topic/"]
         urls += [f"{api}/regions/", f"{api}/regions/legs/", f"{api}/notices/"]
@@ -87,6 +88,7 @@ def test_an_edit_after_approval_changes_nothing_public(client, site):
         assert json_ld(html)["name"] == f"Approvedtitle [{code}]"
         api = json.loads(pages[f"/api/v1/{code}/topics/edited-topic/"][1])
         assert api["title"] == f"Approvedtitle [{code}]"
+        assert f"<title>Approvedtitle [{code}]</title>" in pages[f"/{code}/feed/"][1]
         assert f"Approvedtitle [{code}]" in pages[f"/{code}/regions/legs/"][1]
         assert (
             f'href="/{code}/topics/edited-topic/"' in pages[f"/{code}/search/?q=approvedtitle"][1]
