@@ -4,8 +4,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 
+from public import api
 from public import views as public_views
-from public.api import api, openapi_document
 from public.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -16,8 +16,8 @@ urlpatterns = [
     path("healthz/", public_views.healthz, name="healthz"),
     path("robots.txt", public_views.robots_txt, name="robots_txt"),
     # The read-only content API (public.api); its OpenAPI document first.
-    path("api/v1/openapi.json", openapi_document, name="openapi"),
-    path("api/v1/", api.urls),
+    path("api/v1/openapi.json", api.openapi_document, name="openapi"),
+    path("api/v1/", api.urls()),
     path(
         "sitemap.xml",
         cache_control(public=True, max_age=3600)(sitemap),

@@ -356,6 +356,54 @@ def list_notices(request: HttpRequest, lang: Language = LangPath):
     ]
 
 
+# Preflight: a script elsewhere that sends If-None-Match asks first whether it may.
+def _preflight(request: HttpRequest, **path) -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+    response["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _preflight_list(request: HttpRequest, lang: str):
+    return _preflight(request)
+
+
+def _preflight_item(request: HttpRequest, lang: str, slug: str):
+    return _preflight(request)
+
+
+for _path, _view in (
+    ("/{lang}/topics/", _preflight_list),
+    ("/{lang}/topics/{slug}/", _preflight_item),
+    ("/{lang}/regions/", _preflight_list),
+    ("/{lang}/regions/{slug}/", _preflight_item),
+    ("/{lang}/notices/", _preflight_list),
+):
+    decorate_view(public_api)(api.api_operation(["OPTIONS"], _path, include_in_schema=False)(_view))
+
+
+def _head_as_get(view):
+    """HEAD answered as GET, like the pages (the server sends no body): not documented
+    as operations of their own."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "HEAD":
+            request.method = "GET"
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def urls():
+    """The API's URL patterns, answering HEAD too (for healthsite/urls.py)."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = _head_as_get(pattern.callback)
+    return patterns, app_name, namespace
+
+
 @public_api
 def openapi_document(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):

@@ -164,3 +164,24 @@ def test_queries_do_not_grow_with_the_corpus(client, site):
         publish_topic(f"topic-{index}", reviewer=site, languages=["en", "ar"])
     assert counts() == few
     assert max(few.values()) <= 4, few
+
+
+def test_a_cross_origin_preflight_is_allowed(client, site):
+    response = client.options(
+        "/api/v1/ru/topics/",
+        HTTP_ORIGIN="https://app.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response["Access-Control-Allow-Methods"]
+    assert "If-None-Match" in response["Access-Control-Allow-Headers"]
+    assert client.options("/api/v1/ru/topics/leg-cramps/").status_code == 204
+
+
+def test_head_is_answered_like_get(client, site):
+    response = client.head("/api/v1/en/regions/")
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
+    assert client.head("/api/v1/en/openapi.json").status_code == 404
+    assert client.head("/api/v1/openapi.json").status_code == 200
