@@ -1,6 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 
@@ -18,11 +18,18 @@ urlpatterns = [
     # The read-only content API (public.api); its OpenAPI document first.
     path("api/v1/openapi.json", api.openapi_document, name="openapi"),
     path("api/v1/", api.urls()),
+    # An index of bounded files (public/sitemaps.py), each a page of one kind and language.
     path(
         "sitemap.xml",
-        cache_control(public=True, max_age=3600)(sitemap),
-        {"sitemaps": SITEMAPS},
+        cache_control(public=True, max_age=3600)(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        cache_control(public=True, max_age=3600)(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
     ),
 ]
 

@@ -3,7 +3,7 @@
 Every public view goes through these helpers, never through the editable content rows,
 so a draft, an edit waiting for review or a withdrawn topic cannot leak. Each helper runs
 exactly one query whatever the number of topics, measures or languages, which keeps the
-per-page query count fixed (the tests pin it).
+per-page query count fixed (the tests pin it), and lists come a page at a time.
 """
 
 from __future__ import annotations
@@ -12,11 +12,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Collate
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from articles.languages import SOURCE_LANGUAGE, direction, language_codes
+from reviews import search_index
 from reviews.models import ContentKind, PublishedVersion
+
+from .pagination import PER_PAGE, Paged, offset
 
 # The body map draws these regions in this order; any region added later is listed after
 # them (alphabetically) in the plain list.
@@ -160,62 +166,114 @@ def live_region(slug: str, language: str) -> Page | None:
     return _live_page(ContentKind.REGION, slug, language)
 
 
-def _by_title(shown: list[Shown]) -> list[Shown]:
-    return sorted(shown, key=lambda item: (item.payload.get("title", "").casefold(), item.key))
+def _binary(field: str) -> Collate:
+    # Code-point order on every database (it is the order of the folded titles in
+    # Python), whatever the database's own collation.
+    return Collate(field, "C" if connection.vendor == "postgresql" else "BINARY")
 
 
-def region_topics(slug: str, language: str) -> list[Shown]:
-    """One query: the live topics of a region, each in `language` or else English."""
-    versions = PublishedVersion.objects.topics().filter(
-        placements__region=slug, language__in=_wanted(language)
+def _page_of(candidates, ordering: list, number: int) -> tuple[list[PublishedVersion], int]:
+    """One query: the versions of page `number` of `candidates` in `ordering`, and how
+    many candidates there are. Only the page's ids are sorted with the candidates; the
+    payloads read are the page's own, however long the list."""
+    ids = candidates.order_by(*ordering).values("pk")[offset(number) : offset(number) + PER_PAGE]
+    total = candidates.order_by().annotate(total=Window(Count("pk"))).values("total")[:1]
+    versions = list(
+        PublishedVersion.objects.filter(pk__in=ids)
+        .annotate(list_total=Subquery(total))
+        .order_by(*ordering)
     )
-    return _by_title(list(_pick(versions, language).values()))
+    return versions, (versions[0].list_total if versions else 0)
+
+
+def _here_or_english(versions, language: str):
+    """Of live versions, those in `language`, and the English ones of keys that have no
+    live version in `language`."""
+    if language == SOURCE_LANGUAGE:
+        return versions.filter(language=language)
+    translated = PublishedVersion.objects.live(language).filter(
+        kind=OuterRef("kind"), key=OuterRef("key")
+    )
+    return versions.filter(Q(language=language) | Q(language=SOURCE_LANGUAGE) & ~Exists(translated))
+
+
+def region_topics(slug: str, language: str, number: int = 1) -> Paged:
+    """One query: page `number` of the live topics of a region, by title, each in
+    `language` or else English."""
+    candidates = _here_or_english(
+        PublishedVersion.objects.topics().filter(placements__region=slug), language
+    )
+    versions, total = _page_of(candidates, [_binary("sort_title"), "key"], number)
+    return Paged([Shown(version, language) for version in versions], number, total)
 
 
 @dataclass(frozen=True)
 class SearchResults:
-    translated: list[Shown]  # found in the visitor's language
-    english: list[Shown]  # found in English, for topics not yet translated
+    """One page of results: those in the visitor's language first, then English ones of
+    topics not translated yet (a page may hold both)."""
+
+    page: Paged
+
+    @property
+    def translated(self) -> list[Shown]:
+        return [shown for shown in self.page.items if not shown.fallback]
+
+    @property
+    def english(self) -> list[Shown]:
+        return [shown for shown in self.page.items if shown.fallback]
+
+    @property
+    def total(self) -> int:
+        return self.page.total
 
 
-MAX_RESULTS = 50
-
-
-def search_topics(words: list[str], language: str) -> SearchResults:
-    """Two queries at most: live topics whose text holds every word (already case-folded).
+def search_topics(words: list[str], language: str, number: int = 1) -> SearchResults:
+    """One query: page `number` of the live topics whose text holds every word (in any
+    form: see reviews.search_index), best first, titles above body text.
 
     The visitor's language first; then, for topics with no live version in that language
     yet, their English text, so a not-yet-translated topic can still be found.
     """
-    translated = PublishedVersion.objects.topics(language)
-    for word in words:
-        translated = translated.filter(search_text__contains=word)
-    found = [Shown(version, language) for version in translated[:MAX_RESULTS]]
-    english: list[Shown] = []
-    if language != SOURCE_LANGUAGE:
-        untranslated = PublishedVersion.objects.topics(SOURCE_LANGUAGE).exclude(
-            key__in=PublishedVersion.objects.topics(language).values("key")
-        )
-        for word in words:
-            untranslated = untranslated.filter(search_text__contains=word)
-        english = [Shown(version, language) for version in untranslated[:MAX_RESULTS]]
-    return SearchResults(_by_title(found), _by_title(english))
+    rows = search_index.search(
+        words,
+        kind=ContentKind.TOPIC,
+        language=language,
+        fallback=SOURCE_LANGUAGE if language != SOURCE_LANGUAGE else None,
+        limit=PER_PAGE,
+        offset=offset(number),
+    )
+    versions = list(rows)
+    total = versions[0].search_total if versions else 0
+    return SearchResults(Paged([Shown(version, language) for version in versions], number, total))
 
 
-def sitemap_entries(kind: str) -> dict[str, dict[str, Any]]:
-    """One query: {key: {"languages": [...], "lastmod": datetime}} for every live page."""
+def sitemap_keys(kind: str, language: str):
+    """The keys of the live pages of `kind` in `language`, by key, as a query (a sitemap
+    file counts and slices it)."""
+    return (
+        PublishedVersion.objects.live(language, kind).order_by("key").values_list("key", flat=True)
+    )
+
+
+def sitemap_entries(kind: str, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """One query: {key: {"languages": [...], "lastmod": {language: datetime}}} for the
+    named live pages, languages in settings order."""
     entries: dict[str, dict[str, Any]] = {}
-    rows = PublishedVersion.objects.live(kind=kind).values_list("key", "language", "approved_at")
+    rows = (
+        PublishedVersion.objects.live(kind=kind)
+        .filter(key__in=keys)
+        .values_list("key", "language", "approved_at")
+    )
     order = {code: index for index, code in enumerate(language_codes())}
     for key, language, approved_at in rows:
         if language not in order:
             continue
-        entry = entries.setdefault(key, {"languages": [], "lastmod": approved_at})
+        entry = entries.setdefault(key, {"languages": [], "lastmod": {}})
         entry["languages"].append(language)
-        entry["lastmod"] = max(entry["lastmod"], approved_at)
+        entry["lastmod"][language] = approved_at
     for entry in entries.values():
         entry["languages"].sort(key=lambda code: order.get(code, len(order)))
-    return dict(sorted(entries.items()))
+    return entries
 
 
 # -- the content API and feeds ------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from urllib.parse import urlencode
 
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
@@ -17,10 +16,10 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from articles.languages import SOURCE_LANGUAGE, direction, language_codes
-from reviews import snapshots
+from reviews import search_index
 from reviews.models import PublishedVersion
 
-from . import labels, readers, seo, structured_data
+from . import labels, pagination, readers, seo, structured_data
 
 logger = logging.getLogger(__name__)
 
@@ -108,25 +107,38 @@ def home(request: HttpRequest) -> HttpResponse:
 @public_page
 def region(request: HttpRequest, slug: str) -> HttpResponse:
     language = translation.get_language()
+    number = pagination.requested_page(request)
     page = readers.live_region(slug, language)
     if page is None:
         raise Http404("No such region")
-    listed = readers.region_topics(slug, language)
+    topics_page = readers.region_topics(slug, language, number)
+    topics_page.check_exists()
     topics = [
         {"shown": shown, "url": reverse("public:topic", kwargs={"slug": shown.key})}
-        for shown in listed
+        for shown in topics_page.items
     ]
+    # Each page of the list is its own page (canonical and alternates name its number).
+    page_query = pagination.page_query(number)
     context = {
         "notices": readers.site_notices(language),
         "region": page.shown,
         "topics": topics,
+        **pagination.links(topics_page, request.path),
         "language_name": _language_name(language),
         "meta_description": seo.meta_description(page.shown.payload.get("description")),
-        "json_ld": structured_data.script_text(structured_data.region(request, page.shown, listed)),
-        "canonical": request.build_absolute_uri(
-            _reverse_in(page.shown.language, "public:region", {"slug": slug})
+        "json_ld": structured_data.script_text(
+            structured_data.region(request, page.shown, topics_page.items)
         ),
-        **_language_links(request, "public:region", {"slug": slug}, published_in=page.languages),
+        "canonical": request.build_absolute_uri(
+            _reverse_in(page.shown.language, "public:region", {"slug": slug}) + page_query
+        ),
+        **_language_links(
+            request,
+            "public:region",
+            {"slug": slug},
+            published_in=page.languages,
+            query=page_query,
+        ),
     }
     return render(request, "public/region.html", context)
 
@@ -183,58 +195,57 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def search_words(query: str) -> list[str]:
-    """Folded words of a query, like the stored search text: control characters dropped,
-    punctuation trimmed from both ends of each word, duplicates dropped, at most
-    MAX_QUERY_WORDS."""
-    words: list[str] = []
+    """The words of a query, case-folded as the index reads text (reviews.search_index):
+    control characters dropped, punctuation and symbols between words, duplicates
+    dropped, at most MAX_QUERY_WORDS."""
     cleaned = "".join(ch for ch in query if unicodedata.category(ch) not in ("Cc", "Cs", "Co"))
-    for token in cleaned.split():
-        start, end = 0, len(token)
-        while start < end and unicodedata.category(token[start])[0] in "PSZ":
-            start += 1
-        while end > start and unicodedata.category(token[end - 1])[0] in "PSZ":
-            end -= 1
-        word = snapshots.fold(token[start:end])
-        if word and word not in words:
-            words.append(word)
-    return words[:MAX_QUERY_WORDS]
+    return list(dict.fromkeys(search_index.words(cleaned)))[:MAX_QUERY_WORDS]
 
 
-@require_safe
-@public_page
-def search(request: HttpRequest) -> HttpResponse:
-    language = translation.get_language()
+def _search_context(request: HttpRequest, language: str) -> dict:
     query = request.GET.get("q", "")
     if not isinstance(query, str):  # pragma: no cover - QueryDict always gives str
         query = ""
     query = query.strip()
     too_long = len(query) > MAX_QUERY_LENGTH
     words = [] if too_long else search_words(query)
-    results = readers.search_topics(words, language) if words else None
+    number = pagination.requested_page(request)
+    results = readers.search_topics(words, language, number) if words else None
+    if results is not None:
+        results.page.check_exists()
+    elif number > 1:
+        raise Http404("No such page")
     if too_long:
         state = "too_long"
     elif not query:
         state = "empty"
     elif not words:
         state = "no_words"
-    elif not (results.translated or results.english):
+    elif not results.total:
         state = "nothing_found"
     else:
         state = "found"
     shown_query = query[:MAX_QUERY_LENGTH]
-    context = {
-        "notices": readers.site_notices(language),
+    kept = {"q": shown_query} if shown_query else {}
+    return {
         "query": shown_query,
         "state": state,
         "results": results,
-        "result_count": len(results.translated) + len(results.english) if results else 0,
+        "result_count": results.total if results else 0,
+        **pagination.links(results.page if results else None, request.path, kept),
+        **_language_links(request, "public:search", query=pagination.page_query(number, kept)),
+    }
+
+
+@require_safe
+@public_page
+def search(request: HttpRequest) -> HttpResponse:
+    language = translation.get_language()
+    context = {
+        "notices": readers.site_notices(language),
         "max_length": MAX_QUERY_LENGTH,
         "language_name": _language_name(language),
-        **_language_links(
-            request,
-            "public:search",
-            query="?" + urlencode({"q": shown_query}) if shown_query else "",
-        ),
+        **_search_context(request, language),
     }
     # Result pages are not worth indexing; only the links to topics are.
     context["alternates"] = []

@@ -133,7 +133,7 @@ class PublishedVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["is_current", "outdated", "language", "kind"]
     search_fields = ["key"]
-    exclude = ["search_text"]
+    exclude = ["sort_title"]
 
 
 @admin.register(AuditEntry)

@@ -192,8 +192,9 @@ class PublishedVersion(models.Model):
         help_text=_("The English version changed after this translation was approved."),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    # Searchable plain text of the payload, lower-cased at approval.
-    search_text = models.TextField(editable=False, blank=True)
+    # The title folded (snapshots.fold), so that lists sort and page in the database
+    # without reading every payload.
+    sort_title = models.TextField(editable=False, blank=True)
 
     objects = PublishedVersionQuerySet.as_manager()
 
@@ -252,6 +253,33 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id} in {self.region}"
+
+
+class SearchEntry(models.Model):
+    """Part of a live published snapshot: its words as search matches them (stemmed and
+    folded terms, see reviews.search_index), indexed by the database's full-text engine.
+    Written at approval, deleted when the version is replaced or withdrawn."""
+
+    version = models.OneToOneField(
+        PublishedVersion, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ContentKind)
+    key = models.SlugField(_("slug"))
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
+    title = models.TextField(_("title terms"))
+    body = models.TextField(_("body terms"))
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "language"], name="one_search_entry_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} [{self.language}]"
 
 
 class AuditEntryQuerySet(models.QuerySet):

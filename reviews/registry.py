@@ -103,6 +103,8 @@ class ReviewedKind:
     kind: str
     model: type[models.Model]
     key_field: str
+    # Found by the public search (reviews.search_index indexes its live versions).
+    searchable: bool = False
 
     @cached_property
     def shape(self) -> Shape:
@@ -236,6 +238,6 @@ class Registry:
 
 
 registry = Registry()
-registry.register(TopicKind(ContentKind.TOPIC, Article, "slug"))
+registry.register(TopicKind(ContentKind.TOPIC, Article, "slug", searchable=True))
 registry.register(ReviewedKind(ContentKind.REGION, BodyRegion, "slug"))
 registry.register(ReviewedKind(ContentKind.NOTICE, SiteNotice, "key"))

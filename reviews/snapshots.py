@@ -1,5 +1,6 @@
 """What a published snapshot stores beside its payload: the fingerprint of the text a
-reviewer approved and the folded words search compares against."""
+reviewer approved, and what search reads of it (reviews.search_index): its plain
+texts, folded as search compares them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from articles.hashing import fingerprint
 
 from .rendering import html_to_text
 
-__all__ = ["fingerprint", "fold", "search_text"]
+__all__ = ["fingerprint", "fold", "plain_texts"]
 
 # Payload values that are structure or addresses, not words a reader searches for.
 _NOT_WORDS = {
@@ -37,20 +38,22 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
-def search_text(payload: dict[str, Any]) -> str:
-    """Every word of a payload, tags stripped and folded (see `fold`)."""
+def plain_texts(payload: dict[str, Any], *, skip: frozenset[str] = frozenset()) -> list[str]:
+    """The texts of a payload a reader could search for, tags stripped; structure,
+    addresses and the top-level fields named in `skip` left out. Fields in name order
+    (a database may keep a JSON object's keys in another order than written)."""
     words: list[str] = []
 
     def walk(value: Any) -> None:
         if isinstance(value, dict):
-            for name, item in value.items():
-                if name not in _NOT_WORDS:
+            for name, item in sorted(value.items()):
+                if name not in _NOT_WORDS and not (value is payload and name in skip):
                     walk(item)
         elif isinstance(value, list):
             for item in value:
                 walk(item)
         elif isinstance(value, str):
-            words.append(html_to_text(value))
+            words.append(html_to_text(value).strip())
 
     walk(payload)
-    return fold(" ".join(" ".join(words).split()))
+    return words

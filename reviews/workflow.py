@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from articles.languages import SOURCE_LANGUAGE, language_codes
 
-from . import publication, roles, snapshots
+from . import publication, roles, search_index, snapshots
 from .models import AuditEntry, ContentKind, LanguageVersion, PublishedVersion
 from .registry import registry
 
@@ -254,9 +254,10 @@ def approve(
             reviewer_credit_language=credit_language,
             approved_at=now,
             next_review_due=(now + timedelta(days=settings.REVIEW_INTERVAL_DAYS)).date(),
-            search_text=snapshots.search_text(payload),
+            sort_title=snapshots.fold(payload.get("title") or payload.get("name") or version.key),
         )
         adapter.after_approval(published, text)
+        search_index.index(published)
         if english is None and previous is not None and previous.fingerprint != digest:
             # English changed: translations checked against older English are outdated.
             PublishedVersion.objects.live().filter(kind=version.kind, key=version.key).exclude(
@@ -347,6 +348,7 @@ def withdraw(kind: str, key: str, *, by: AbstractBaseUser, reason: str) -> int:
         taken_down = PublishedVersion.objects.live().filter(kind=kind, key=key)
         fingerprints = dict(taken_down.values_list("language", "fingerprint"))
         count = taken_down.update(is_current=False, withdrawn_at=now)
+        search_index.remove(kind, key)
         for language, version in versions.items():
             version.status = Status.WITHDRAWN
             version.comment = reason

@@ -125,3 +125,45 @@ def ui(language: str, msgid: str) -> str:
     with translation.override(language):
         text = translation.gettext(msgid)
     return escape(text.split("%(")[0].strip())
+
+
+SITEMAP_NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "x": "http://www.w3.org/1999/xhtml",
+}
+
+
+def sitemap_files(client) -> dict[str, str]:
+    """{path: XML} of /sitemap.xml (the index) and of every file it lists."""
+    from urllib.parse import urlsplit
+    from xml.etree import ElementTree
+
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    files = {"/sitemap.xml": index.content.decode()}
+    root = ElementTree.fromstring(index.content)  # noqa: S314 - our own output
+    for loc in root.findall("s:sitemap/s:loc", SITEMAP_NS):
+        parts = urlsplit(loc.text)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        response = client.get(path)
+        assert response.status_code == 200, path
+        files[path] = response.content.decode()
+    return files
+
+
+def sitemap_urls(client) -> dict[str, dict[str, str]]:
+    """{address: {hreflang: alternate address}} of every address in the sitemaps."""
+    from xml.etree import ElementTree
+
+    urls = {}
+    for path, xml in sitemap_files(client).items():
+        if path == "/sitemap.xml":
+            continue
+        root = ElementTree.fromstring(xml)  # noqa: S314 - our own output
+        for url in root.findall("s:url", SITEMAP_NS):
+            loc = url.findtext("s:loc", namespaces=SITEMAP_NS)
+            assert loc not in urls, f"{loc} listed twice"
+            urls[loc] = {
+                link.get("hreflang"): link.get("href") for link in url.findall("x:link", SITEMAP_NS)
+            }
+    return urls

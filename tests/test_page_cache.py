@@ -20,6 +20,7 @@ PAGES = [
     "/en/search/?q=cachedword",
     "/ru/search/?q=cachedword",
     "/sitemap.xml",
+    "/sitemap-topics-en.xml",
     "/robots.txt",
 ]
 
@@ -66,7 +67,7 @@ def test_an_approval_shows_at_once_through_the_cache(client, site, topic):
     assert region["X-Page-Cache"] == "miss"
     assert "second-topic" in region.content.decode()
     assert "Secondword" in client.get("/en/search/?q=secondword").content.decode()
-    assert "second-topic" in client.get("/sitemap.xml").content.decode()
+    assert "second-topic" in client.get("/sitemap-topics-en.xml").content.decode()
 
 
 def test_a_withdrawal_shows_at_once_through_the_cache(client, site, topic):
@@ -78,7 +79,7 @@ def test_a_withdrawal_shows_at_once_through_the_cache(client, site, topic):
 
     for code in ("en", "ar"):
         assert client.get(f"/{code}/topics/cached-topic/").status_code == 404
-    for url in ["/en/regions/legs/", "/en/search/?q=cachedword", "/sitemap.xml"]:
+    for url in ["/en/regions/legs/", "/en/search/?q=cachedword", "/sitemap-topics-en.xml"]:
         html = client.get(url).content.decode()
         assert "cached-topic" not in html and "Cachedword" not in html, url
 

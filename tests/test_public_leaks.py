@@ -16,6 +16,7 @@ from tests.public_fixtures import (  # noqa: F401
     publish_topic,
     reviewer_fixture,
     site_fixture,
+    sitemap_files,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,12 @@ def everything_public(client, slug, search_words=()):
         urls += [f"{api}/topics/", f"{api}/topics/{slug}/", f"{api}/topics/other-topic/"]
         urls += [f"{api}/regions/", f"{api}/regions/legs/", f"{api}/notices/"]
     pages = {}
+    # Every sitemap file, and all of them together under "/sitemap.xml".
+    sitemaps = sitemap_files(client)
+    for url, xml in sitemaps.items():
+        pages[url] = (200, xml)
+    pages["/sitemap.xml"] = (200, "\n".join(sitemaps.values()))
+    urls.remove("/sitemap.xml")
     for url in urls:
         response = client.get(url)
         assert response.status_code in (200, 404), url
@@ -167,10 +174,40 @@ def test_a_withdrawn_region_leaves_the_map_and_its_page(client, site):
     assert client.get("/en/regions/legs/").status_code == 404
     home = client.get("/en/").content.decode()
     assert "/en/regions/legs/" not in home
-    assert "/regions/legs/" not in client.get("/sitemap.xml").content.decode()
+    assert not any("/regions/legs/" in xml for xml in sitemap_files(client).values())
     assert client.get("/api/v1/en/regions/legs/").status_code == 404
     assert "legs" not in client.get("/api/v1/en/regions/").content.decode()
     assert "legs notice" not in client.get("/api/v1/en/topics/leg-cramps/").content.decode()
     # The topic itself stays, without the withdrawn region's name or notice.
     topic = client.get("/en/topics/leg-cramps/").content.decode()
     assert "legs notice" not in topic and "/en/regions/legs/" not in topic
+
+
+def test_the_search_index_holds_approved_live_text_only(client, site):
+    """Below the pages: the full-text engine itself never finds a draft, an edit waiting
+    for review or a withdrawn topic, in any language."""
+    from reviews import search_index
+
+    def engine_finds(word):
+        return {
+            (version.key, version.language)
+            for code in LANGUAGES
+            for version in search_index.search(
+                [word], kind="topic", language=code, fallback="en", limit=50, offset=0
+            )
+        }
+
+    make_topic("draft-topic", title="Secretdraft")
+    edited = publish_topic("edited-topic", reviewer=site, title="Approvedtitle")
+    for code in LANGUAGES:
+        setattr(edited, f"title_{code}", f"Newsecret [{code}]")
+    edited.save()
+    workflow.record_edits(edited, by=None)
+    workflow.submit(workflow.version_for(edited, "en"), by=make_user("Editors"))
+    publish_topic("withdrawn-topic", reviewer=site, title="Withdrawnword")
+    workflow.withdraw("topic", "withdrawn-topic", by=site, reason="unsafe advice")
+
+    assert engine_finds("secretdraft") == set()
+    assert engine_finds("newsecret") == set()
+    assert engine_finds("withdrawnword") == set()
+    assert engine_finds("approvedtitle") == {("edited-topic", code) for code in LANGUAGES}

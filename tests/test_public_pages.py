@@ -4,7 +4,6 @@ language fallback and switcher, metadata, sitemap, robots.txt, health check, cac
 import re
 from datetime import timedelta
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
@@ -25,6 +24,8 @@ from tests.public_fixtures import (  # noqa: F401 - fixtures
     publish_topic,
     reviewer_fixture,
     site_fixture,
+    sitemap_files,
+    sitemap_urls,
     ui,
 )
 
@@ -269,23 +270,45 @@ def test_sitemap_lists_live_pages_with_alternates_of_published_languages(client,
     publish_topic("leg-cramps", reviewer=site, languages=["en", "es"])
     response = client.get("/sitemap.xml")
     assert response["Content-Type"].startswith("application/xml")
-    root = ElementTree.fromstring(response.content)  # noqa: S314 - our own output
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-    entries = {
-        url.findtext("s:loc", namespaces=ns): {
-            link.get("hreflang") for link in url.findall("x:link", ns)
-        }
-        for url in root.findall("s:url", ns)
-    }
+    entries = sitemap_urls(client)
     base = "http://testserver"
-    assert entries[f"{base}/en/topics/leg-cramps/"] == {"en", "es", "x-default"}
-    assert entries[f"{base}/es/topics/leg-cramps/"] == {"en", "es", "x-default"}
+    topic = {"en": f"{base}/en/topics/leg-cramps/", "es": f"{base}/es/topics/leg-cramps/"}
+    assert entries[f"{base}/en/topics/leg-cramps/"] == {**topic, "x-default": topic["en"]}
+    assert entries[f"{base}/es/topics/leg-cramps/"] == {**topic, "x-default": topic["en"]}
     assert f"{base}/ar/topics/leg-cramps/" not in entries
     for code in LANGUAGES:
-        assert entries[f"{base}/{code}/"] == {*LANGUAGES, "x-default"}
-        assert entries[f"{base}/{code}/regions/legs/"] == {*LANGUAGES, "x-default"}
+        assert set(entries[f"{base}/{code}/"]) == {*LANGUAGES, "x-default"}
+        assert entries[f"{base}/{code}/"]["x-default"] == f"{base}/en/"
+        assert set(entries[f"{base}/{code}/regions/legs/"]) == {*LANGUAGES, "x-default"}
     assert f"{base}/en/regions/head/" not in entries
     assert not any("/search/" in loc for loc in entries)
+    # x-default names a page that answers, the same one the page itself names.
+    page = client.get("/es/topics/leg-cramps/").content.decode()
+    assert f'hreflang="x-default" href="{topic["en"]}"' in page
+    assert client.get("/en/topics/leg-cramps/").status_code == 200
+
+
+def test_sitemap_files_stay_bounded_and_unknown_ones_are_not_found(client, site, monkeypatch):
+    from public import sitemaps
+
+    monkeypatch.setattr(sitemaps._LanguageSitemap, "limit", 2)
+    for number in range(5):
+        publish_topic(f"topic-{number}", reviewer=site, languages=["en"])
+    files = sitemap_files(client)
+    english = [path for path in files if path.startswith("/sitemap-topics-en.xml")]
+    assert english == [
+        "/sitemap-topics-en.xml",
+        "/sitemap-topics-en.xml?p=2",
+        "/sitemap-topics-en.xml?p=3",
+    ]
+    assert all(files[path].count("<url>") <= 2 for path in english)
+    assert len(sitemap_urls(client)) == 4 + 2 * 4 + 5  # homes, regions, topics
+    for path in [
+        "/sitemap-topics-en.xml?p=4",
+        "/sitemap-topics-en.xml?p=x",
+        "/sitemap-nothing.xml",
+    ]:
+        assert client.get(path).status_code == 404, path
 
 
 def test_robots_txt_points_to_the_sitemap(client):

@@ -14,14 +14,18 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # page -> queries: what each costs and why.
 BUDGET = {
     "/{lang}/": 2,  # notices, regions
-    "/{lang}/regions/legs/": 3,  # the region, notices, its topics
+    "/{lang}/regions/legs/": 3,  # the region, notices, one page of its topics (and their count)
     "/{lang}/topics/topic-1/": 3,  # the topic (all languages), notices, its regions
-    # notices, hits, and (not in English) English hits of topics not yet translated
-    "/{lang}/search/?q=summary": {"en": 2, "ar": 3},
+    # notices, one page of hits with their count (English hits of topics not yet
+    # translated in the same query)
+    "/{lang}/search/?q=summary": 2,
     "/{lang}/search/": 1,  # notices only: nothing to search for
     "/{lang}/topics/no-such-topic/": 2,  # the topic lookup, then the 404 page's notices
     "/{lang}/no/such/page/": 1,  # the 404 page's notices
-    "/sitemap.xml": 2,  # regions, topics
+    "/sitemap.xml": 8,  # the index: a count of each regions and topics file per language
+    "/sitemap-topics-{lang}.xml": 3,  # the count, one page of topics, their languages
+    "/sitemap-regions-{lang}.xml": 3,
+    "/sitemap-home.xml": 0,
 }
 
 
@@ -50,3 +54,38 @@ def test_query_count_is_the_same_for_1_and_10_topics(
             with django_assert_num_queries(expected):
                 response = client.get(url.format(lang=language))
             assert response.status_code in (200, 404)
+
+
+# Paged lists cost the same on their first and last page, with 1 topic or 100.
+PAGED_BUDGET = {
+    "/{lang}/regions/legs/?page={page}": 3,
+    "/{lang}/search/?q=summary&page={page}": 2,
+}
+
+
+@pytest.mark.parametrize("topics", [1, 100])
+def test_query_count_of_paged_lists_is_the_same_for_1_and_100_topics(
+    client, site, django_assert_num_queries, topics
+):
+    for number in range(1, topics + 1):
+        # Every tenth in every language; the rest English only (shown as fallbacks).
+        publish_topic(
+            f"topic-{number:03}",
+            reviewer=site,
+            languages=LANGUAGES if number % 10 == 1 else ["en"],
+            regions=("legs",),
+        )
+    last = -(-topics // 20)
+    for language in ("en", "ar"):
+        for url, budget in PAGED_BUDGET.items():
+            for page in sorted({1, last}):
+                cache.clear()
+                with django_assert_num_queries(budget):
+                    response = client.get(url.format(lang=language, page=page))
+                assert response.status_code == 200, (url, page)
+                html = response.content.decode()
+                assert html.count('<a href="/' + language + "/topics/topic-") == min(
+                    20, topics - 20 * (page - 1)
+                )
+            # One page past the last: not found, never a 500.
+            assert client.get(url.format(lang=language, page=last + 1)).status_code == 404

@@ -1,5 +1,5 @@
 from reviews.rendering import markdown_html, plain
-from reviews.snapshots import fold, search_text
+from reviews.snapshots import fold, plain_texts
 
 
 def test_a_list_straight_under_a_sentence_renders_as_a_list():
@@ -16,9 +16,15 @@ def test_markup_is_never_markup_and_links_are_sanitized():
     assert "<strong>b</strong>" in html
 
 
-def test_search_text_is_casefolded_words_without_markup():
-    payload = {"title": "Судороги НОГ", "causes_html": "<p>Cold &amp; Heat</p>"}
-    assert search_text(payload) == "судороги ног cold & heat"
+def test_searched_texts_are_words_without_markup_or_structure():
+    payload = {
+        "title": "Судороги НОГ",
+        "causes_html": "<p>Cold &amp; Heat</p>",
+        "regions": ["legs"],
+        "references": [{"title": "NHS", "url": "https://www.nhs.uk/"}],
+    }
+    assert plain_texts(payload) == ["Cold & Heat", "Судороги НОГ"]
+    assert plain_texts(payload, skip=frozenset({"title"})) == ["Cold & Heat"]
 
 
 def test_one_line_texts_are_stored_as_the_characters_typed():
