@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # error pages show, gunicorn as in production.
 RUN_ENV := DJANGO_SETTINGS_MODULE=healthsite.settings.dev DJANGO_DEBUG=0
 
-.PHONY: install run serve setup test test-postgres screenshots bench observatory lint format messages migrations-check clean
+.PHONY: install run serve setup test test-postgres screenshots bench bench-scale observatory lint format messages migrations-check clean
 
 install: $(VENV)/.installed
 
@@ -53,6 +53,13 @@ screenshots: install
 bench: install
 	$(PY) manage.py compilemessages -v0
 	$(PY) scripts/bench.py
+
+# The same table on a corpus grown by N synthetic topics in four languages (scripts/scale.py):
+# load and approval time, database size per 1,000 topics, then the pages.
+N ?= 10000
+bench-scale: install
+	$(PY) manage.py compilemessages -v0
+	$(PY) scripts/bench.py --topics $(N)
 
 # Mozilla HTTP Observatory's score of three pages, production settings behind TLS on
 # loopback (needs node and npm; installs the scanner into var/observatory). CI runs it.

@@ -267,6 +267,12 @@ def load_files(path: Path | None = None) -> LoadReport:
     return report
 
 
+def write_topic(slug: str, entry: dict[str, Any], report: LoadReport) -> None:
+    """Write one checked topic entry (as `read_content` gives it) under `slug`, as
+    `load_files` does; for callers that write many topics in batches of their own."""
+    _upsert(Article, {"slug": slug}, entry, report, f"topic {slug}")
+
+
 def _assign(obj: models.Model, entry: dict[str, Any]) -> dict[str, list]:
     """Set the entry's texts (every language) and plain values on `obj`; return the
     many-to-many values, which can only be set once it is saved."""

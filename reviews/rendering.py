@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import markdown
 import nh3
@@ -66,11 +67,25 @@ def _prepare_blocks(text: str) -> str:
     return "\n".join(out)
 
 
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    # Building a Markdown instance registers every processor again: one per thread,
+    # reset between texts (as Python-Markdown documents), renders the same HTML.
+    converter = getattr(_local, "markdown", None)
+    if converter is None:
+        converter = _local.markdown = markdown.Markdown(
+            extensions=["sane_lists"], output_format="html"
+        )
+    return converter.reset()
+
+
 def markdown_html(text: str) -> str:
     if not text:
         return ""
     source = _prepare_blocks(_keep_characters(text))
-    rendered = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
+    rendered = _markdown().convert(source)
     # Subheadings inside a section sit under its h2.
     rendered = re.sub(r"<(/?)h[1-2]>", r"<\1h3>", rendered)
     rendered = re.sub(r"<(/?)h[5-6]>", r"<\1h4>", rendered)

@@ -23,6 +23,7 @@ results contract on both. The public side queries it through `public.readers`.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from functools import lru_cache
@@ -62,24 +63,17 @@ def _term(word: str, language: str) -> str:
     return snapshots.fold(word)
 
 
-def _is_word_character(char: str) -> bool:
-    # Letters, digits and combining marks (an Arabic shadda or a Spanish accent in NFD
-    # form belongs to its word); everything else separates words.
-    return unicodedata.category(char)[0] in "LNM"
+# A word: letters and digits of any script (\w without "_") and the combining marks
+# written inside words (accents in decomposed form, Arabic harakat, shadda, dagger alif);
+# everything else separates words.
+_WORD = re.compile(
+    r"(?:[^\W_]|[\u0300-\u036f\u0483-\u0487\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])+"
+)
 
 
 def words(text: str) -> list[str]:
     """The words of a text, case-folded, in order."""
-    found, current = [], []
-    for char in unicodedata.normalize("NFC", text.casefold()):
-        if _is_word_character(char):
-            current.append(char)
-        elif current:
-            found.append("".join(current))
-            current = []
-    if current:
-        found.append("".join(current))
-    return found
+    return _WORD.findall(unicodedata.normalize("NFC", text.casefold()))
 
 
 def terms(text: str, language: str) -> list[str]:

@@ -36,6 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.frontends import have, request, running_nginx, running_varnish  # noqa: E402
 from tests.serving import ROOT, prepare_site, running_gunicorn, site_env  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale import build as build_synthetic_corpus  # noqa: E402 - scripts/scale.py
+
 PAGES = [
     ("home", "/en/"),
     ("region", "/en/regions/legs/"),
@@ -43,7 +46,8 @@ PAGES = [
     ("Arabic topic", "/ar/topics/throat-spasm/"),
     ("search en", "/en/search/?q=cramp"),
     ("search ru", "/ru/search/?q=%D1%81%D1%83%D0%B4%D0%BE%D1%80%D0%BE%D0%B3%D0%B8"),  # судороги
-    ("sitemap", "/sitemap.xml"),
+    ("sitemap index", "/sitemap.xml"),
+    ("sitemap file", "/sitemap-topics-en.xml"),
 ]
 STATIC_COPY = "bench/topic-page.html"  # the topic page's bytes, as a static file
 SHARE_OF_STATIC = 0.8
@@ -110,6 +114,12 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--topics",
+        type=int,
+        default=0,
+        help="add this many synthetic topics first (make bench-scale N=...; scripts/scale.py)",
+    )
     options = parser.parse_args()
     missing = [name for name in ("wrk", "varnishd", "nginx") if not have(name)]
     if missing:
@@ -123,6 +133,8 @@ def main() -> int:
         work = Path(tmp)
         env = site_env(work, ROOT / "locale")
         prepare_site(env)
+        if options.topics:
+            missed_at_scale = build_synthetic_corpus(env, work / "db.sqlite3", options.topics)
         # The topic page's own bytes as a static file, for the static baselines.
         with running_gunicorn(env, workers=1) as (base, _process):
             topic = request(base + dict(PAGES)["topic"])[2]
@@ -191,6 +203,8 @@ def main() -> int:
         missed += [
             f"worker {size:.0f} MB > {RSS_TARGET_MB} MB" for size in sizes if size > RSS_TARGET_MB
         ]
+    if options.topics:
+        missed += missed_at_scale
     for line in missed:
         print("MISSED:", line)
     print("all targets met" if not missed else f"{len(missed)} target(s) missed")

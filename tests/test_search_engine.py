@@ -86,7 +86,6 @@ def test_untranslated_topics_follow_in_english_on_the_same_pages(client, site):
     publish_topic("translated", reviewer=site)
     publish_topic("english-only", reviewer=site, languages=["en"])
     html = client.get("/ru/search/", {"q": "summary"}).content.decode()
-    assert "2 topics found" in html
     assert html.index('href="/ru/topics/translated/"') < html.index(
         'href="/ru/topics/english-only/"'
     )

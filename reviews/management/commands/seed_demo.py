@@ -58,7 +58,7 @@ class Command(BaseCommand):
         for obj in objects:
             workflow.record_edits(obj, by=None)
             for language in ALL_LANGUAGES:  # English first: translations are checked against it
-                approved += self._approve_loaded(obj, language, users)
+                approved += approve_loaded(obj, language, users)
         self.stdout.write(
             f"Demo users: {', '.join(users)} (password: <username>-demo). "
             f"Approved {approved} language versions as the demo reviewer."
@@ -84,27 +84,28 @@ class Command(BaseCommand):
         roles.confirm_credit(profile)  # the demo reviewer "confirms" the demo credit
         return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
 
-    def _approve_loaded(self, obj, language: str, users) -> int:
-        """Approve text the loader wrote; anything a person edited waits for a real review."""
-        version = workflow.version_for(obj, language)
-        authors = set(version.contributors.values_list("username", flat=True))
-        if authors - {CONTENT_FILES_AUTHOR}:
-            return 0
-        if registry.of(obj).missing_texts(obj, language):
-            return 0  # not translated: stays missing on purpose
-        if (
-            PublishedVersion.objects.live(language)
-            .filter(kind=version.kind, key=version.key, fingerprint=version.edited_fingerprint)
-            .exists()
-        ):
-            return 0
-        if version.status != LanguageVersion.Status.SUBMITTED:
-            author = users["editor"] if language == SOURCE_LANGUAGE else users["translator"]
-            version = workflow.submit(version, by=author, comment="Demo content")
-        workflow.approve(
-            version,
-            reviewer=users["reviewer"],
-            shown=workflow.as_shown(version),
-            comment="Demo approval",
-        )
-        return 1
+
+def approve_loaded(obj, language: str, users) -> int:
+    """Approve text the loader wrote; anything a person edited waits for a real review."""
+    version = workflow.version_for(obj, language)
+    authors = set(version.contributors.values_list("username", flat=True))
+    if authors - {CONTENT_FILES_AUTHOR}:
+        return 0
+    if registry.of(obj).missing_texts(obj, language):
+        return 0  # not translated: stays missing on purpose
+    if (
+        PublishedVersion.objects.live(language)
+        .filter(kind=version.kind, key=version.key, fingerprint=version.edited_fingerprint)
+        .exists()
+    ):
+        return 0
+    if version.status != LanguageVersion.Status.SUBMITTED:
+        author = users["editor"] if language == SOURCE_LANGUAGE else users["translator"]
+        version = workflow.submit(version, by=author, comment="Demo content")
+    workflow.approve(
+        version,
+        reviewer=users["reviewer"],
+        shown=workflow.as_shown(version),
+        comment="Demo approval",
+    )
+    return 1

@@ -1,0 +1,89 @@
+"""`make bench-scale N=10000`: the bench (scripts/bench.py) on a corpus grown by N synthetic
+topics, copies of the seed topics in four languages under new slugs, loaded and approved
+in batches (`manage.py build_synthetic_corpus`), with its progress shown.
+
+Prints the load-and-approval time, the builder's peak memory and the database size per
+1,000 topics (with what each part of a snapshot takes), then bench.py measures the same
+page table as `make bench`. Target (issue 13): load and approval of the whole corpus in
+under 10 minutes.
+"""
+
+from __future__ import annotations
+
+import resource
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.serving import ROOT
+
+LOAD_TARGET_SECONDS = 600
+
+# What each table holds, in groups that say what a snapshot costs.
+TABLE_GROUPS = {
+    "editable rows (articles_*)": lambda name: name.startswith("articles_"),
+    "published payload + source (reviews_publishedversion)": lambda name: name
+    == "reviews_publishedversion",
+    "search entries (reviews_searchentry)": lambda name: name == "reviews_searchentry",
+    "full-text index (reviews_searchentry_fts*)": lambda name: name.startswith(
+        "reviews_searchentry_fts"
+    ),
+    "review states, placements, audit": lambda name: name.startswith("reviews_"),
+}
+
+
+def _table_sizes(database: Path) -> dict[str, int]:
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall()
+        indexes = dict(connection.execute("SELECT name, tbl_name FROM sqlite_master").fetchall())
+    sizes: dict[str, int] = {}
+    for name, size in rows:
+        table = indexes.get(name, name)
+        sizes[table] = sizes.get(table, 0) + size
+    return sizes
+
+
+def _grouped(database: Path) -> dict[str, int]:
+    groups = dict.fromkeys([*TABLE_GROUPS, "everything else"], 0)
+    for table, size in _table_sizes(database).items():
+        group = next((g for g, test in TABLE_GROUPS.items() if test(table)), "everything else")
+        groups[group] += size
+    return groups
+
+
+def _topics(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        return connection.execute("SELECT count(*) FROM articles_article").fetchone()[0]
+
+
+def build(env: dict, database: Path, topics: int) -> list[str]:
+    """Add `topics` synthetic topics to the prepared site; returns the targets missed."""
+    seed_topics = _topics(database)
+    before = _grouped(database)
+    print(f"seed corpus: {seed_topics} topics, {database.stat().st_size / 2**20:.1f} MB")
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, "manage.py", "build_synthetic_corpus", str(topics)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    elapsed = time.monotonic() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    after = _grouped(database)
+    added = _topics(database) - seed_topics
+    print(
+        f"loaded and approved {added} topics in {elapsed:.0f} s "
+        f"({elapsed / added * 1000:.0f} s per 1,000 topics); builder peak memory "
+        f"{peak_mb:.0f} MB; database {database.stat().st_size / 2**20:.1f} MB"
+    )
+    print("database size per 1,000 topics added:")
+    for group, size in after.items():
+        print(f"  {group:<58} {(size - before[group]) / added * 1000 / 2**20:8.1f} MB")
+    total = sum(after.values()) - sum(before.values())
+    print(f"  {'total':<58} {total / added * 1000 / 2**20:8.1f} MB")
+    if elapsed > LOAD_TARGET_SECONDS:
+        return [f"load and approval of {added} topics: {elapsed:.0f} s > {LOAD_TARGET_SECONDS} s"]
+    return []
