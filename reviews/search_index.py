@@ -7,7 +7,7 @@ the Snowball stemmer of the version's language, then folded (`snapshots.fold`: a
 Arabic vowel marks and hamza forms, ё/е). A query goes through the same `terms()`, so
 "cramp" and "cramps", «судорога» and «судороги», «calambre» and «calambres» meet on one
 term on every database. The database's own full-text engine indexes the terms
-(migration 0007; the approach of Wagtail's database search backends):
+(migration 0008; the approach of Wagtail's database search backends):
 
 - SQLite: an FTS5 table over the entries (external content, kept in step by triggers),
   ranked by bm25 with the title weighted above the body;

@@ -54,7 +54,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reviews", "0006_frozen_placements_audit_details")]
+    dependencies = [("reviews", "0007_contributors_and_confirmed_credits")]
 
     operations = [
         migrations.RemoveField(model_name="publishedversion", name="search_text"),
