@@ -331,7 +331,9 @@ def get_region(request: HttpRequest, lang: Language = LangPath, slug: str = Slug
     page = readers.live_region(slug, language)
     if page is None:
         return _not_found("region")
-    topics = readers.region_topics(slug, language)
+    # The first page of the region's topics, as on its public page: a response must not
+    # grow with the corpus (the topics endpoint pages through all of them).
+    topics = readers.region_topics(slug, language).items
     return {
         **_region(request, page.shown),
         "topics": [_topic_summary(request, shown) for shown in topics],
