@@ -60,9 +60,13 @@ class EmergencyNumberTranslation(TranslationOptions):
 def translated_fields(model) -> tuple[str, ...]:
     """The translated text fields of `model`, as registered above (none if unregistered)."""
     try:
-        return tuple(translator.get_options_for_model(model).fields)
+        names = translator.get_options_for_model(model).fields
     except NotRegistered:
         return ()
+    # modeltranslation keeps them in a set-like mapping whose order changes from one
+    # process to the next (string hashing); pages show sections in the model's order.
+    order = {field.name: index for index, field in enumerate(model._meta.fields)}
+    return tuple(sorted(names, key=lambda name: order.get(name, len(order))))
 
 
 def required_fields(model) -> tuple[str, ...]:

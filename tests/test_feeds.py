@@ -79,3 +79,22 @@ def test_every_page_links_its_feed_and_the_feed_is_cached_like_a_page(client, si
     assert client.get("/en/feed/")["X-Page-Cache"] == "hit"
     workflow.withdraw("topic", "linked-topic", by=site, reason="check")
     assert entries(client, "en") == []
+
+
+def test_a_feed_costs_the_same_queries_whatever_the_number_of_topics(client, site):
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        caches[settings.PAGE_CACHE_ALIAS].clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/ru/feed/").status_code == 200
+        return len(captured)
+
+    publish_topic("topic-0", reviewer=site)
+    few = queries()
+    for index in range(1, 6):
+        publish_topic(f"topic-{index}", reviewer=site)
+    assert queries() == few <= 2

@@ -1,6 +1,7 @@
 """The public pages: every URL in every language, the topic page's parts and order,
 language fallback and switcher, metadata, sitemap, robots.txt, health check, caching."""
 
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -154,6 +155,33 @@ def test_topic_page_parts_in_order(client, site):
     body = html.split("</head>", 1)[1]  # the head's JSON-LD names some of them too
     positions = [body.index(marker) for marker in order]
     assert positions == sorted(positions), [m for m, p in zip(order, positions, strict=True)]
+
+
+def test_sections_come_in_the_models_order_in_every_process():
+    import subprocess
+    import sys
+
+    from articles.models import Article
+    from public.labels import topic_sections
+
+    payload = {
+        f"{name}_html": "<p>x</p>" for name in ("risk_factors", "causes", "symptoms", "what_it_is")
+    }
+    expected = ["what_it_is", "symptoms", "causes", "risk_factors"]
+    assert [section["key"] for section in topic_sections(payload)] == expected
+    assert [f.name for f in Article._meta.fields if f.name in expected] == expected
+    # String hashing differs per process: the order must not depend on it.
+    code = (
+        "import django; django.setup(); from reviews.registry import registry;"
+        "from articles.models import Article; print(registry.for_model(Article).sections)"
+    )
+    for seed in ("1", "2", "3"):
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed,
+                 "DJANGO_SETTINGS_MODULE": "healthsite.settings.test"},
+        ).stdout  # fmt: skip
+        assert out.strip() == str(tuple(expected)), seed
 
 
 def test_topic_page_contents_link_to_every_section_in_the_content_language(client, site):
