@@ -85,6 +85,7 @@ def test_every_page_type_and_language(client, pages, tmp_path):
     every_page_has_a_short_meta_description(pages)
     every_page_has_its_own_title(pages)
     canonical_and_x_default_links_answer_200(client, pages)
+    the_sitemap_gives_each_page_the_same_x_default(client, pages)
     structured_data_is_valid_schema_org(pages)
 
 
@@ -181,3 +182,27 @@ def structured_data_is_valid_schema_org(pages):
         assert not schema_org.validate(data), (url, schema_org.validate(data))
         checked += 1
     assert checked > 100
+
+
+def sitemap_x_defaults(client) -> dict[str, str | None]:
+    """{page URL: its x-default alternate} from every file of the sitemap index."""
+    from xml.etree import ElementTree
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)  # noqa: S314
+    found = {}
+    for loc in index.findall("s:sitemap/s:loc", ns):
+        part = ElementTree.fromstring(client.get(loc.text).content)  # noqa: S314
+        for url in part.findall("s:url", ns):
+            links = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
+            found[url.find("s:loc", ns).text] = links.get("x-default")
+    return found
+
+
+def the_sitemap_gives_each_page_the_same_x_default(client, pages):
+    in_sitemap = sitemap_x_defaults(client)
+    assert len(in_sitemap) > 100
+    for location, x_default in in_sitemap.items():
+        html = pages.get(location.removeprefix("http://testserver"))
+        assert html is not None, location  # every page of the sitemap is checked above
+        assert hreflangs(html).get("x-default") == x_default, location
