@@ -1,3 +1,7 @@
+import json
+
+import pytest
+
 from reviews.rendering import markdown_html, plain
 from reviews.snapshots import fold, plain_texts
 
@@ -37,3 +41,21 @@ def test_search_folding_ignores_case_accents_arabic_vowel_marks_and_yo():
     assert fold("Ёлка") == fold("елка")
     assert fold("Calambres MUSCULARES") == fold("calambres musculares")
     assert fold("músculo") == fold("musculo")
+
+
+@pytest.mark.django_db
+def test_snapshots_store_text_as_written_not_as_escapes():
+    from django.db import connection
+
+    from tests.factories import make_topic, publish
+
+    article = make_topic("cramps", title="Судорога")
+    publish(article, ["en", "ru"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT payload, source FROM reviews_publishedversion WHERE language = %s", ["ru"]
+        )
+        payload, source = cursor.fetchone()
+    for stored in (payload, source):
+        text = stored if isinstance(stored, str) else json.dumps(stored, ensure_ascii=False)
+        assert "Судорога" in text and "\\u0421" not in text
