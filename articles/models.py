@@ -188,10 +188,11 @@ class WarningSign(models.Model):
     """A "when to get help" item."""
 
     class Urgency(models.TextChoices):
-        # Most urgent first: pages show them in this order.
-        EMERGENCY = "emergency", _("Emergency: call the emergency number now")
-        URGENT = "urgent", _("Urgent: see a doctor today")
-        ROUTINE = "routine", _("Routine: book an appointment")
+        # Most urgent first: pages show them in this order. These labels are for editors;
+        # the page's headings are reviewed notices (public.frame).
+        EMERGENCY = "emergency", _("Emergency (call the emergency number)")
+        URGENT = "urgent", _("Urgent (see a doctor the same day)")
+        ROUTINE = "routine", _("Routine (book an appointment)")
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="warning_signs", verbose_name=_("topic")

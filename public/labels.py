@@ -14,33 +14,12 @@ from reviews.registry import registry
 Urgency = WarningSign.Urgency
 Kind = ReliefMeasure.Kind
 
-# The sentence each urgency group opens with, in the reader's words.
-URGENCY_TEXT = {
-    Urgency.EMERGENCY: (
-        _("Emergency: call the emergency number now"),
-        _("Call the emergency number now if:"),
-    ),
-    Urgency.URGENT: (_("Urgent: see a doctor today"), _("See a doctor today if:")),
-    Urgency.ROUTINE: (
-        _("Book an appointment with a doctor"),
-        _("Book an appointment with a doctor if:"),
-    ),
+# The reviewed notices (public.frame) that head each urgency group and relief kind.
+URGENCY_NOTICES = {
+    urgency: (f"help_{urgency}_heading", f"help_{urgency}_lead") for urgency in Urgency.values
 }
-# Kinds of relief with a note under their heading.
-KIND_NOTES = {
-    Kind.MEDICINE: _(
-        "Only as prescribed by a doctor. This list is not advice to take any medicine: a "
-        "doctor decides whether a medicine is right for you and how much to take."
-    ),
-    Kind.TRADITIONAL: _(
-        "Traditional remedies: there is little scientific evidence that they work. Do not "
-        "use them instead of medical care."
-    ),
-}
-KIND_TAGS = {
-    Kind.MEDICINE: _("Only as prescribed by a doctor"),
-    Kind.TRADITIONAL: _("Traditional remedy: little scientific evidence"),
-}
+KIND_NOTICES = {Kind.MEDICINE: ("medicine_note", "medicine_tag"),
+                Kind.TRADITIONAL: ("traditional_note", "traditional_tag")}  # fmt: skip
 # Exercises have a section of their own, after the other kinds of relief.
 EXERCISE = Kind.EXERCISE
 
@@ -57,19 +36,19 @@ def topic_sections(payload: dict) -> list[dict]:
     ]
 
 
-def warning_groups(payload: dict) -> list[dict]:
+def warning_groups(payload: dict, frame) -> list[dict]:
     signs = payload.get("warning_signs", [])
     groups = []
     for urgency in Urgency:
         found = [sign["text_html"] for sign in signs if sign["urgency"] == urgency]
         if found:
-            heading, lead = URGENCY_TEXT[urgency]
-            groups.append({"urgency": urgency.value, "heading": heading, "lead": lead,
-                           "signs": found})  # fmt: skip
+            heading, lead = URGENCY_NOTICES[urgency]
+            groups.append({"urgency": urgency.value, "heading": frame[heading],
+                           "lead": frame[lead], "signs": found})  # fmt: skip
     return groups
 
 
-def relief_groups(payload: dict) -> list[dict]:
+def relief_groups(payload: dict, frame) -> list[dict]:
     measures = payload.get("relief", [])
     groups = []
     for kind in Kind:
@@ -81,11 +60,16 @@ def relief_groups(payload: dict) -> list[dict]:
                 {
                     "kind": kind.value,
                     "heading": kind.label,
-                    "note": KIND_NOTES.get(kind),
+                    "note": frame[KIND_NOTICES[kind][0]] if kind in KIND_NOTICES else None,
                     "measures": found,
-                }  # fmt: skip
+                }
             )
     return groups
+
+
+def kind_tags(frame) -> dict[str, object]:
+    """The label each medicine or traditional measure carries, by kind."""
+    return {kind.value: frame[tag] for kind, (_note, tag) in KIND_NOTICES.items()}
 
 
 def exercises(payload: dict) -> list[dict]:
@@ -106,7 +90,7 @@ def page_contents(payload: dict, sections: list[dict]) -> list[dict]:
     if payload.get("warning_signs"):
         contents.append({"id": "help-heading", "heading": HELP_HEADING})
     contents += [{"id": f"section-{s['key']}", "heading": s["heading"]} for s in sections]
-    if relief_groups(payload):
+    if any(measure["kind"] != EXERCISE for measure in payload.get("relief", [])):
         contents.append({"id": "relief-heading", "heading": RELIEF_HEADING})
     if exercises(payload):
         contents.append({"id": "exercises-heading", "heading": EXERCISE.label})

@@ -107,6 +107,17 @@ class SiteNotices:
     def emergency(self) -> Shown | None:
         return self._here.get("emergency")
 
+    def frame(self, language: str):
+        """The reviewed frame texts (public.frame) in `language`, English where missing."""
+        from .frame import Frame
+
+        return Frame(self.for_language(language))
+
+    @cached_property
+    def here(self):
+        """The frame texts in the page's own language, for templates: notices.here.KEY."""
+        return self.frame(self.language)
+
 
 def site_notices(language: str, *, also: str | None = None) -> SiteNotices:
     """One query: the notices in `language` (and `also`, e.g. a topic's content language)."""

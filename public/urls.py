@@ -10,4 +10,5 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic, name="topic"),
     path("search/", views.search, name="search"),
     path("feed/", feeds.TopicFeed(), name="feed"),
+    path("emergency-numbers/", views.emergency_numbers, name="emergency_numbers"),
 ]

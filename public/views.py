@@ -12,10 +12,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from articles.languages import SOURCE_LANGUAGE, direction, language_codes
+from articles.models import EmergencyNumber
 from reviews import search_index
 from reviews.models import PublishedVersion
 
@@ -162,6 +164,16 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
     content_url = _reverse_in(shown.language, "public:topic", {"slug": slug})
     sections = labels.topic_sections(payload)
     description = seo.meta_description(payload.get("description"), payload.get("summary"))
+    # Frame texts inside the article are in the article's language; notices about the
+    # page (not translated yet) in the visitor's.
+    frame = notices.frame(shown.language)
+    version = shown.version
+    with translation.override(shown.language):
+        reviewed_line = frame["reviewed_by"].fill(
+            credit=version.reviewer_credit_html,
+            approved=date_format(version.approved_at, "DATE_FORMAT"),
+            due=date_format(version.next_review_due, "DATE_FORMAT"),
+        )
     context = {
         "notices": notices,
         "topic": shown,
@@ -172,10 +184,13 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
         "sections": sections,
         "contents": labels.page_contents(payload, sections),
         "meta_description": description,
-        "warning_groups": labels.warning_groups(payload),
-        "relief_groups": labels.relief_groups(payload),
+        "frame": frame,
+        "reviewed_line": reviewed_line,
+        "not_translated": notices.here["not_translated"].fill(language=_language_name(language)),
+        "warning_groups": labels.warning_groups(payload, frame),
+        "relief_groups": labels.relief_groups(payload, frame),
         "exercises": labels.exercises(payload),
-        "kind_tags": labels.KIND_TAGS,
+        "kind_tags": labels.kind_tags(frame),
         "exercise_heading": labels.EXERCISE.label,
         "language_name": _language_name(language),
         "source_language": SOURCE_LANGUAGE,
@@ -192,6 +207,33 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
         **_language_links(request, "public:topic", {"slug": slug}, published_in=page.languages),
     }
     return render(request, "public/topic.html", context)
+
+
+@require_safe
+@public_page
+def emergency_numbers(request: HttpRequest) -> HttpResponse:
+    """The numbers to call, by country, as the reviewed emergency notice lists them."""
+    language = translation.get_language()
+    notices = readers.site_notices(language)
+    emergency = notices.emergency
+    numbers = emergency.payload.get("numbers", []) if emergency else []
+    services = dict(EmergencyNumber.Service.choices)
+    countries: dict[str, dict] = {}
+    for number in numbers:
+        country = countries.setdefault(
+            number["country"], {"name": number["country_name"], "numbers": []}
+        )
+        country["numbers"].append(
+            {"number": number["number"], "service": services.get(number["service"], "")}
+        )
+    context = {
+        "notices": notices,
+        "emergency": emergency,
+        "countries": list(countries.values()),
+        "canonical": request.build_absolute_uri(reverse("public:emergency_numbers")),
+        **_language_links(request, "public:emergency_numbers"),
+    }
+    return render(request, "public/emergency_numbers.html", context)
 
 
 def search_words(query: str) -> list[str]:

@@ -11,6 +11,7 @@ coverage figures look kinds up here instead of switching on types.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -195,6 +196,21 @@ class ReviewedKind:
         """Records an approval keeps beside the payload (frozen with it)."""
 
 
+class NoticeKind(ReviewedKind):
+    PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+    def missing_texts(self, obj: models.Model, language: str) -> list[str]:
+        """Also: a notice the page fills in must keep exactly its placeholders, in every
+        language, or the page would show "{credit}" or lose the reviewer's name."""
+        missing = super().missing_texts(obj, language)
+        expected = set(SiteNotice.PLACEHOLDERS.get(obj.key, ()))
+        text = self.source_text(obj, language).get("text", "")
+        if text and set(self.PLACEHOLDER.findall(text)) != expected:
+            names = ", ".join(f"{{{name}}}" for name in sorted(expected)) or "none"
+            missing.append(f"text (placeholders must be exactly: {names})")
+        return missing
+
+
 class TopicKind(ReviewedKind):
     URGENCY_ORDER = {urgency: rank for rank, urgency in enumerate(WarningSign.Urgency.values)}
 
@@ -240,4 +256,4 @@ class Registry:
 registry = Registry()
 registry.register(TopicKind(ContentKind.TOPIC, Article, "slug", searchable=True))
 registry.register(ReviewedKind(ContentKind.REGION, BodyRegion, "slug"))
-registry.register(ReviewedKind(ContentKind.NOTICE, SiteNotice, "key"))
+registry.register(NoticeKind(ContentKind.NOTICE, SiteNotice, "key"))

@@ -32,12 +32,17 @@ def make_region(slug: str = "legs", languages=LANGUAGES, **extra) -> BodyRegion:
 
 
 def make_notices(languages=LANGUAGES) -> list[SiteNotice]:
-    return [
-        SiteNotice.objects.get_or_create(key=key, defaults=texts("text", f"{key} text", languages))[
-            0
-        ]
-        for key in SiteNotice.Key.values
-    ]
+    """Every site notice: "disclaimer text [ru]"...; the frame texts are their English
+    originals marked with the language ("Caution [ru]"), placeholders kept."""
+    from public.frame import ORIGINALS
+
+    notices = []
+    for key in SiteNotice.Key.values:
+        base = f"{key} text" if key in SiteNotice.MARKDOWN_KEYS else ORIGINALS[key]
+        notices.append(
+            SiteNotice.objects.get_or_create(key=key, defaults=texts("text", base, languages))[0]
+        )
+    return notices
 
 
 def make_topic(

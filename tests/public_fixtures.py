@@ -107,14 +107,18 @@ def hreflangs(html: str) -> dict[str, str]:
     return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
 
 
-FALLBACK_NOTICE = (
-    "This topic is not yet available in %(language_name)s. "
-    "Below is the medically reviewed English version."
-)
-OUTDATED_NOTICE = (
-    "The English original of this topic has changed since this translation was reviewed. "
-    "The translation is being updated."
-)
+# Reviewed site notices (public.frame) the page shows, by key.
+FALLBACK_NOTICE = "not_translated"
+OUTDATED_NOTICE = "translation_outdated"
+
+
+def notice(language: str, key: str) -> str:
+    """A reviewed notice's text as a page in `language` shows it (its approved version in
+    that language), up to its first placeholder."""
+    from reviews.models import PublishedVersion
+
+    version = PublishedVersion.objects.live(language, "notice").get(key=key)
+    return escape(version.payload["text"].split("{")[0].strip())
 
 
 def ui(language: str, msgid: str) -> str:

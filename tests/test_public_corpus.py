@@ -12,7 +12,12 @@ from django.contrib.staticfiles import finders
 from reviews import roles
 from reviews.models import PublishedVersion
 from tests.factories import make_user
-from tests.public_fixtures import FALLBACK_NOTICE, corpus_fixture, publish_topic, ui  # noqa: F401
+from tests.public_fixtures import (  # noqa: F401
+    FALLBACK_NOTICE,
+    corpus_fixture,
+    notice,
+    publish_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,10 +68,10 @@ def arabic_shows_translations_right_to_left_and_the_rest_in_english(client):
         assert '<html lang="ar" dir="rtl">' in html
         if slug in translated:
             assert '<article class="topic" lang="ar" dir="rtl"' in html
-            assert ui("ar", FALLBACK_NOTICE) not in html
+            assert notice("ar", FALLBACK_NOTICE) not in html
         else:
             assert '<article class="topic" lang="en" dir="ltr"' in html
-            assert ui("ar", FALLBACK_NOTICE) in html
+            assert notice("ar", FALLBACK_NOTICE) in html
 
 
 def every_topic_page_with_its_css_is_under_60_kb(client):

@@ -22,6 +22,7 @@ from tests.public_fixtures import (  # noqa: F401 - fixtures
     hreflangs,
     json_ld,
     make_rich_topic,
+    notice,
     publish_topic,
     reviewer_fixture,
     site_fixture,
@@ -235,7 +236,7 @@ def test_untranslated_topic_falls_back_to_english_marked_lang_en(client, site):
     assert '<html lang="ar" dir="rtl">' in html
     assert '<article class="topic" lang="en" dir="ltr"' in html
     assert "Leg cramps [en]" in html and "Leg cramps [ar]" not in html
-    assert ui("ar", FALLBACK_NOTICE) in html
+    assert notice("ar", FALLBACK_NOTICE) in html
     # The page around the content stays Arabic: the notices and region name.
     carries_notices(html, "ar")
     assert "legs notice [ar]" in html
@@ -249,7 +250,7 @@ def test_translated_topic_has_no_fallback_notice(client, site):
     publish_topic("leg-cramps", reviewer=site)
     html = page(client, "/ar/topics/leg-cramps/")
     assert '<article class="topic" lang="ar" dir="rtl"' in html
-    assert ui("ar", FALLBACK_NOTICE) not in html
+    assert notice("ar", FALLBACK_NOTICE) not in html
     assert set(hreflangs(html)) == {*LANGUAGES, "x-default"}
 
 
@@ -260,9 +261,9 @@ def test_outdated_translation_says_so(client, site):
     workflow.record_edits(article, by=None)
     publish(article, ["en"], reviewer=site)
     html = page(client, "/ru/topics/leg-cramps/")
-    assert ui("ru", OUTDATED_NOTICE) in html
+    assert notice("ru", OUTDATED_NOTICE) in html
     assert 'href="/en/topics/leg-cramps/"' in html
-    assert ui("en", OUTDATED_NOTICE) not in page(client, "/en/topics/leg-cramps/")
+    assert notice("en", OUTDATED_NOTICE) not in page(client, "/en/topics/leg-cramps/")
 
 
 def test_topic_json_ld(client, site):

@@ -341,3 +341,17 @@ def test_approving_with_no_credit_at_all_is_refused():
     version = workflow.submit(workflow.version_for(article, "en"), by=make_user(roles.EDITORS))
     with pytest.raises(workflow.WorkflowError, match="public credit"):
         workflow.approve(version, reviewer=reviewer, shown=workflow.as_shown(version))
+
+
+def test_a_notice_translation_that_drops_a_placeholder_cannot_be_submitted():
+    from articles.models import SiteNotice
+
+    notice = SiteNotice.objects.create(
+        key="reviewed_by",
+        text_en="Medically reviewed by {credit} on {approved}, next review due {due}.",
+        text_ru="Проверено врачом {approved}, следующая проверка {due}.",  # no {credit}
+    )
+    workflow.record_edits(notice)
+    translator = make_user(roles.TRANSLATORS, languages=["ru"])
+    with pytest.raises(workflow.WorkflowError, match="placeholders must be exactly"):
+        workflow.submit(workflow.version_for(notice, "ru"), by=translator)

@@ -1,0 +1,92 @@
+"""Text that tells a reader what to do about their health is reviewed content (issue 11,
+item 4): the page frame's urgency headings, medicine notes and review lines come from
+approved site notices, never from interface strings a translator can change."""
+
+import polib
+import pytest
+from django.conf import settings
+
+from articles.models import Article, SiteNotice
+from public.frame import ORIGINALS
+from reviews import roles, workflow
+from tests.factories import approve, make_user
+from tests.public_fixtures import make_rich_topic, reviewer_fixture, site_fixture  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+FRAME_KEYS = [key for key in SiteNotice.Key.values if key not in SiteNotice.MARKDOWN_KEYS]
+
+
+def test_no_frame_text_is_an_interface_string():
+    """None of these sentences may be a msgid: a translator could change it unreviewed."""
+    originals = {" ".join(text.split("{")[0].split()) for text in ORIGINALS.values()}
+    for code, _name in settings.LANGUAGES[1:]:
+        path = settings.LOCALE_PATHS[0] / code / "LC_MESSAGES" / "django.po"
+        msgids = {" ".join(entry.msgid.split()) for entry in polib.pofile(str(path))}
+        assert not {text for text in originals if text and text in msgids}, code
+
+
+def test_a_changed_urgency_heading_reaches_the_page_only_once_approved(client, site):
+    published = make_rich_topic("rich-topic")
+    from tests.factories import publish
+
+    publish(published, reviewer=site)
+    heading = SiteNotice.objects.get(key="help_emergency_heading")
+    SiteNotice.objects.filter(pk=heading.pk).update(text_ru="Не срочно: можно подождать")
+    translator = make_user(roles.TRANSLATORS, languages=["ru"])
+    workflow.record_edits(SiteNotice.objects.get(pk=heading.pk), by=translator)
+    workflow.submit(workflow.version_for(heading, "ru"), by=translator)
+
+    html = client.get("/ru/topics/rich-topic/").content.decode()
+    assert "Не срочно" not in html
+    assert "Emergency: call the emergency number now [ru]" in html
+
+    approve(workflow.version_for(heading, "ru"), reviewer=make_user(roles.REVIEWERS,
+                                                                  languages=["ru"]))  # fmt: skip
+    from django.core.cache import caches
+
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+    assert "Не срочно: можно подождать" in client.get("/ru/topics/rich-topic/").content.decode()
+
+
+def test_each_frame_text_on_the_topic_page_comes_from_its_notice(client, site):
+    from tests.factories import publish
+
+    article = make_rich_topic("rich-topic")
+    Article.objects.filter(pk=article.pk).update(audience="children")
+    workflow.record_edits(Article.objects.get(pk=article.pk))
+    publish(Article.objects.get(pk=article.pk), reviewer=site)
+    html = client.get("/es/topics/rich-topic/").content.decode()
+    for key in ("help_emergency_heading", "help_emergency_lead", "medicine_note",
+                "medicine_tag", "traditional_note", "traditional_tag", "children_note",
+                "caution_label"):  # fmt: skip
+        assert f"{ORIGINALS[key]} [es]".replace("'", "&#x27;") in html, key
+    assert "Medically reviewed by <span" in html and "[es]</p>" in html
+
+
+def test_emergency_numbers_are_listed_from_the_approved_emergency_notice(client, site):
+    from articles.models import EmergencyNumber
+    from tests.factories import publish
+
+    emergency = SiteNotice.objects.get(key="emergency")
+    for order, (country, number) in enumerate([("GB", "999"), ("ES", "112")]):
+        EmergencyNumber.objects.create(
+            notice=emergency,
+            country=country,
+            service="emergency",
+            number=number,
+            order=order,
+            country_name_en=f"Country {country}",
+            country_name_es=f"País {country}",
+        )
+    workflow.record_edits(emergency)
+    publish(emergency, ["en", "es"], reviewer=site)
+    html = client.get("/es/emergency-numbers/").content.decode()
+    assert "País GB" in html and 'href="tel:999"' in html and 'href="tel:112"' in html
+    # An unapproved edit of a number stays off the page.
+    EmergencyNumber.objects.filter(number="999").update(number="000")
+    workflow.record_edits(SiteNotice.objects.get(pk=emergency.pk))
+    from django.core.cache import caches
+
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+    html = client.get("/es/emergency-numbers/").content.decode()
+    assert 'href="tel:999"' in html and "tel:000" not in html
