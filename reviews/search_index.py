@@ -30,13 +30,29 @@ from functools import lru_cache
 
 import snowballstemmer
 from django.db import connection
+from django.utils.translation import get_language_info
+
+from articles.languages import language_codes
 
 from . import snapshots
 from .models import PublishedVersion, SearchEntry
 from .registry import registry
 
-# Snowball algorithm per language code; a language without one is matched unstemmed.
-STEMMERS = {"en": "english", "ru": "russian", "es": "spanish", "ar": "arabic"}
+
+def _algorithms() -> dict[str, str]:
+    """Snowball algorithm per site language, found by the language's English name (Django's
+    language info: "Russian" -> "russian"), so adding a language to settings is enough; a
+    language Snowball has no stemmer for is matched unstemmed."""
+    available = set(snowballstemmer.algorithms())
+    found = {}
+    for code in language_codes():
+        name = get_language_info(code)["name"].lower()
+        if name in available:
+            found[code] = name
+    return found
+
+
+STEMMERS = _algorithms()
 
 # Titles first: a word in the title counts this many times a word in the body (bm25).
 TITLE_WEIGHT = 10.0
