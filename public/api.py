@@ -48,6 +48,10 @@ def public_api(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
+        if kwargs.get("lang") in language_codes():
+            # The language asked for (LocaleMiddleware would name the browser's); each
+            # item still says its own language, English where it stands in.
+            response["Content-Language"] = kwargs["lang"]
         response["Access-Control-Allow-Origin"] = "*"
         # Other sites' scripts may read the API (the pages stay same-origin).
         response["Cross-Origin-Resource-Policy"] = "cross-origin"

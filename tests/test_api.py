@@ -107,6 +107,7 @@ def test_cache_headers_etag_cors_and_the_shared_page_cache(client, site):
     first = get(client, url)
     assert first["Cache-Control"] == "public, max-age=60"
     assert first["Access-Control-Allow-Origin"] == "*"
+    assert get(client, "/api/v1/ar/topics/", HTTP_ACCEPT_LANGUAGE="ru")["Content-Language"] == "ar"
     assert first["Cross-Origin-Resource-Policy"] == "cross-origin"
     assert first["X-Page-Cache"] == "miss"
     again = get(client, url)
