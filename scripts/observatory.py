@@ -105,9 +105,12 @@ def main() -> int:
         manage(production, "migrate", "--noinput", "-v0")
         manage(production, "compilemessages", "-v0")
         manage(production, "collectstatic", "--noinput", "-v0")
-        manage(production, "load_content")
-        # The demo approval only so the topic page exists; production refuses seed_demo.
-        manage({**production, "DJANGO_SETTINGS_MODULE": "healthsite.settings.dev"}, "seed_demo")
+        # Demo content only so the pages exist: production refuses seed_demo and wants
+        # load_content to name a real author (--by), so both run with dev settings on the
+        # same database.
+        demo = {**production, "DJANGO_SETTINGS_MODULE": "healthsite.settings.dev"}
+        manage(demo, "load_content")
+        manage(demo, "seed_demo")
         servers = []
         for port, tls in ((https_port, True), (http_port, False)):
             command = [str(GUNICORN), "healthsite.wsgi", "-c", "healthsite/gunicorn.conf.py"]
