@@ -126,8 +126,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 @pytest.fixture
 def published_content(site):
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     publish(make_rich_topic("rich-topic"), reviewer=site)
     publish_topic("english-only", reviewer=site, languages=["en"])
+    # The WSGI app runs in the test's thread: as Django's test client does, keep the start
+    # and end of a request from closing the connection that holds the test's transaction.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
