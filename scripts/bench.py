@@ -38,6 +38,7 @@ from tests.serving import ROOT, prepare_site, running_gunicorn, site_env  # noqa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import build as build_synthetic_corpus  # noqa: E402 - scripts/scale.py
+from scale import cold_render_times  # noqa: E402
 
 PAGES = [
     ("home", "/en/"),
@@ -135,6 +136,7 @@ def main() -> int:
         prepare_site(env)
         if options.topics:
             missed_at_scale = build_synthetic_corpus(env, work / "db.sqlite3", options.topics)
+        cold_render_times(env, [path for _name, path in PAGES])
         # The topic page's own bytes as a static file, for the static baselines.
         with running_gunicorn(env, workers=1) as (base, _process):
             topic = request(base + dict(PAGES)["topic"])[2]

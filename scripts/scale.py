@@ -87,3 +87,32 @@ def build(env: dict, database: Path, topics: int) -> list[str]:
     if elapsed > LOAD_TARGET_SECONDS:
         return [f"load and approval of {added} topics: {elapsed:.0f} s > {LOAD_TARGET_SECONDS} s"]
     return []
+
+
+COLD_RENDER_SCRIPT = """
+import statistics, sys, time
+import django
+django.setup()
+from django.conf import settings
+from django.core.cache import caches
+from django.test import Client
+client = Client(HTTP_HOST="127.0.0.1")
+for path in sys.argv[1:]:
+    timings = []
+    for _ in range(7):
+        caches[settings.PAGE_CACHE_ALIAS].clear()  # what rendering costs, not the cache
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    print(f"  {path:<58} {statistics.median(timings):8.1f} ms", flush=True)
+"""
+
+
+def cold_render_times(env: dict, paths: list[str]) -> None:
+    """How long each page takes to render with the page cache empty (median of 7, in one
+    process: no HTTP, no gunicorn)."""
+    print("render time with an empty page cache (median of 7):")
+    subprocess.run(
+        [sys.executable, "-c", COLD_RENDER_SCRIPT, *paths], cwd=ROOT, env=env, check=True
+    )
