@@ -6,7 +6,7 @@ from django.views.decorators.cache import cache_control
 
 from public import api
 from public import views as public_views
-from public.sitemaps import SITEMAPS
+from public.sitemaps import SITEMAPS, sitemap_file
 
 urlpatterns = [
     # Interface strings for translators (django-rosetta behind our language checks).
@@ -25,12 +25,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
-    path(
-        "sitemap-<slug:section>.xml",
-        cache_control(public=True, max_age=3600)(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
+    path("sitemap-<slug:section>.xml", sitemap_file, name="sitemap-section"),
 ]
 
 urlpatterns += i18n_patterns(

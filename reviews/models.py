@@ -221,7 +221,23 @@ class PublishedVersion(models.Model):
                 name="one_live_version_per_language",
             )
         ]
-        indexes = [models.Index(fields=["language", "kind", "is_current"])]
+        indexes = [
+            models.Index(fields=["language", "kind", "is_current"]),
+            # Lists and sitemaps of live versions read only these indexes, never the rows:
+            # SQLite keeps the columns after the payload and source (is_current,
+            # approved_at) beyond their overflow pages, which made every row read cost the
+            # whole snapshot.
+            models.Index(
+                fields=["kind", "key", "language", "approved_at", "is_current"],
+                condition=models.Q(is_current=True),
+                name="live_versions_by_key",
+            ),
+            models.Index(
+                fields=["kind", "language", "sort_title", "key", "is_current"],
+                condition=models.Q(is_current=True),
+                name="live_versions_by_title",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} [{self.language}] {self.approved_at:%Y-%m-%d}"
