@@ -5,19 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0009_snapshot_text_as_written'),
+        ("reviews", "0009_snapshot_text_as_written"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='publishedversion',
-            index=models.Index(condition=models.Q(('is_current', True)), fields=['kind', 'key', 'language', 'approved_at', 'is_current'], name='live_versions_by_key'),
+            model_name="publishedversion",
+            index=models.Index(
+                condition=models.Q(("is_current", True)),
+                fields=["kind", "key", "language", "approved_at", "is_current"],
+                name="live_versions_by_key",
+            ),
         ),
         migrations.AddIndex(
-            model_name='publishedversion',
-            index=models.Index(condition=models.Q(('is_current', True)), fields=['kind', 'language', 'sort_title', 'key', 'is_current'], name='live_versions_by_title'),
+            model_name="publishedversion",
+            index=models.Index(
+                condition=models.Q(("is_current", True)),
+                fields=["kind", "language", "sort_title", "key", "is_current"],
+                name="live_versions_by_title",
+            ),
         ),
     ]
