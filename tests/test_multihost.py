@@ -128,9 +128,16 @@ class Staff:
         return response
 
     def post(self, path: str, data: dict, page=None):
-        page = page or self.get(path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
+        """Submit the page's form as a browser would: with its hidden fields (the CSRF
+        token, what the review page showed) and, for a withdrawal, its confirmation."""
+        response = self._submit(path, page or self.get(path), data)
+        if data.get("action") == "withdraw" and 'name="confirmed"' in response.text:
+            response = self._submit(path, response, data)
+        return response
+
+    def _submit(self, path: str, page, data: dict):
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+        body = urllib.parse.urlencode({**hidden, **data}).encode()
         response = self.opener.open(
             urllib.request.Request(self.base + path, data=body, headers={"Referer": page.url}),
             timeout=20,

@@ -9,7 +9,7 @@ import time
 import pytest
 from django.db import connection
 
-from reviews import roles, snapshots, workflow
+from reviews import roles, workflow
 from reviews.models import PublishedVersion
 
 from .factories import make_topic, make_user, publish
@@ -70,7 +70,8 @@ def test_a_withdrawal_during_an_approval_leaves_nothing_live(monkeypatch):
     article, version = topic_with_spanish_waiting()
     approver, withdrawer = (make_user(roles.REVIEWERS, languages=ALL) for _ in range(2))
     shown = workflow.as_shown(version)
-    entered, release = hold_inside(monkeypatch, snapshots, "search_text")
+    # Held inside approve, after it took the item's locks (it reads the live English).
+    entered, release = hold_inside(monkeypatch, workflow, "_live")
     results = {}
     first = in_thread(
         lambda: workflow.approve(version, reviewer=approver, shown=shown), results, "approve"
