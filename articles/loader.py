@@ -311,10 +311,13 @@ def _upsert(model, lookup: dict, entry: dict, report: LoadReport, label: str) ->
     # The file is the whole truth for a changed entry: its parts are replaced in order.
     for part_name, related_name in model.content_parts.items():
         relation = model._meta.get_field(related_name)
-        getattr(obj, related_name).all().delete()
+        if not created:
+            getattr(obj, related_name).all().delete()
+        children = []
         for order, item in enumerate(entry.get(part_name, [])):
             child = relation.related_model(**{relation.field.name: obj, "order": order})
             _assign(child, item)
-            child.save()
+            children.append(child)
+        relation.related_model.objects.bulk_create(children)
     (report.created if created else report.updated).append(label)
     report.written.append(obj)

@@ -192,8 +192,9 @@ class ReviewedKind:
                 compare(part.shape, item, other, f"{part.name}[{index}].")
         return missing
 
-    def after_approval(self, published: PublishedVersion, text: dict[str, Any]) -> None:
-        """Records an approval keeps beside the payload (frozen with it)."""
+    def after_approval(self, approved: list[tuple[PublishedVersion, dict[str, Any]]]) -> None:
+        """Records approvals keep beside their payloads (frozen with them): called once per
+        approval batch with each new published version and the text it froze."""
 
 
 class NoticeKind(ReviewedKind):
@@ -227,9 +228,11 @@ class TopicKind(ReviewedKind):
             name for name in self.shape.text_fields if name not in Article.plain_text_fields
         )
 
-    def after_approval(self, published: PublishedVersion, text: dict[str, Any]) -> None:
+    def after_approval(self, approved: list[tuple[PublishedVersion, dict[str, Any]]]) -> None:
         Placement.objects.bulk_create(
-            Placement(version=published, region=slug) for slug in text["regions"]
+            Placement(version=published, region=slug)
+            for published, text in approved
+            for slug in text["regions"]
         )
 
 

@@ -124,12 +124,18 @@ def entry_for(version: PublishedVersion) -> SearchEntry:
 def index(version: PublishedVersion) -> None:
     """Make `version` the searchable one of its language (call when it is approved,
     in the approval's transaction): the entry of the version it replaces goes."""
-    if not is_indexed(version.kind):
-        return
-    SearchEntry.objects.filter(
-        kind=version.kind, key=version.key, language=version.language
-    ).delete()
-    entry_for(version).save(force_insert=True)
+    index_many([version])
+
+
+def index_many(versions: list[PublishedVersion]) -> None:
+    """`index` of each of an approval batch's new versions (one per item and language)."""
+    versions = [version for version in versions if is_indexed(version.kind)]
+    by_language: dict[tuple[str, str], list[str]] = {}
+    for version in versions:
+        by_language.setdefault((version.kind, version.language), []).append(version.key)
+    for (kind, language), keys in by_language.items():
+        SearchEntry.objects.filter(kind=kind, language=language, key__in=keys).delete()
+    SearchEntry.objects.bulk_create([entry_for(version) for version in versions])
 
 
 def remove(kind: str, key: str) -> None:

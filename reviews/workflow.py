@@ -7,13 +7,14 @@ writes an audit entry. See "The review promise" in DESIGN.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,33 +61,53 @@ def record_edits(obj: Model, *, by: AbstractBaseUser | None = None) -> list[str]
     next approval (four eyes). `by` is None only for rows no person wrote (tests,
     migrations); the content loader names its author. Returns the languages.
     """
-    adapter = registry.of(obj)
-    kind, key = adapter.kind, adapter.key_of(obj)
-    # One read of the object with all its parts, shared by every language.
-    obj = adapter.get(key)
-    versions = {v.language: v for v in LanguageVersion.objects.filter(kind=kind, key=key)}
-    changed = []
+    return next(iter(record_edits_many([obj], by=by).values()))
+
+
+def record_edits_many(
+    objs: Sequence[Model], *, by: AbstractBaseUser | None = None
+) -> dict[Item, list[str]]:
+    """`record_edits` of many saved objects (a loaded folder), reading each item and its
+    language versions once; returns the changed languages of each (kind, key)."""
+    items = [(registry.of(obj).kind, registry.of(obj).key_of(obj)) for obj in objs]
+    # One read of the objects with all their parts, shared by every language.
+    loaded = _Loaded(items, live=False)
+    versions = {
+        (version.kind, version.key, version.language): version
+        for version in LanguageVersion.objects.filter(_items_filter(items))
+    }
     now = timezone.now()
-    for language in language_codes():
-        digest = snapshots.fingerprint(adapter.source_text(obj, language))
-        version = versions.get(language) or LanguageVersion(kind=kind, key=key, language=language)
-        if version.pk is not None and version.edited_fingerprint == digest:
-            continue
-        version.edited_fingerprint = digest
-        version.last_edited_by = by
-        version.last_edited_at = now
-        version.status = Status.DRAFT
-        version.save()
-        if by is not None:
-            version.contributors.add(by)
-        changed.append(language)
+    created, updated, changed = [], [], {}
+    for kind, key in dict.fromkeys(items):
+        obj = loaded.objects[(kind, key)]
+        adapter = registry[kind]
+        changed[(kind, key)] = []
+        for language in language_codes():
+            digest = snapshots.fingerprint(adapter.source_text(obj, language))
+            version = versions.get((kind, key, language))
+            if version is not None and version.edited_fingerprint == digest:
+                continue
+            if version is None:
+                version = LanguageVersion(kind=kind, key=key, language=language)
+                created.append(version)
+            else:
+                updated.append(version)
+            version.edited_fingerprint = digest
+            version.last_edited_by = by
+            version.last_edited_at = now
+            version.status = Status.DRAFT
+            changed[(kind, key)].append(language)
+    LanguageVersion.objects.bulk_create(created)
+    LanguageVersion.objects.bulk_update(updated, [*_EDIT_FIELDS, "status"])
+    if by is not None:
+        _add_contributor([*created, *updated], by)
     return changed
 
 
-def _audit(
+def _audit_entry(
     action: str, version: LanguageVersion, actor: AbstractBaseUser, comment: str, digest: str
-) -> None:
-    AuditEntry.objects.create(
+) -> AuditEntry:
+    return AuditEntry(
         action=action,
         kind=version.kind,
         key=version.key,
@@ -97,66 +118,155 @@ def _audit(
     )
 
 
+def _audit(
+    action: str, version: LanguageVersion, actor: AbstractBaseUser, comment: str, digest: str
+) -> None:
+    _audit_entry(action, version, actor, comment, digest).save()
+
+
 def _after_commit(kind: str, key: str) -> None:
     transaction.on_commit(lambda: publication.changed(kind=kind, key=key))
 
 
-def _lock_item(kind: str, key: str) -> dict[str, LanguageVersion]:
-    """Every language version of one item, row-locked in one order (by language).
+Item = tuple[str, str]  # (kind, key)
 
-    Submit, approve, request changes and withdraw of one item all start here, so they
-    serialize on the same locks taken in the same order: no interleaving can publish a
-    translation while the item is being withdrawn, and none can deadlock. Missing rows
-    are created first without a lock (concurrent creators do not conflict)."""
+
+def _items_filter(items: Iterable[Item]) -> Q:
+    by_kind: dict[str, set[str]] = {}
+    for kind, key in items:
+        by_kind.setdefault(kind, set()).add(key)
+    condition = Q(pk__in=[])
+    for kind, keys in sorted(by_kind.items()):
+        condition |= Q(kind=kind, key__in=sorted(keys))
+    return condition
+
+
+def _lock_items(items: Iterable[Item]) -> dict[tuple[str, str, str], LanguageVersion]:
+    """Every language version of the items, row-locked in one order (kind, key, language).
+
+    Submit, approve, request changes and withdraw all start here, so they serialize on
+    the same locks taken in the same order: no interleaving can publish a translation
+    while the item is being withdrawn, and none can deadlock (a batch takes its locks in
+    the same global order as a single action). Missing rows are created first without a
+    lock (concurrent creators do not conflict)."""
+    items = sorted(set(items))
     LanguageVersion.objects.bulk_create(
-        [LanguageVersion(kind=kind, key=key, language=code) for code in language_codes()],
+        [
+            LanguageVersion(kind=kind, key=key, language=code)
+            for kind, key in items
+            for code in language_codes()
+        ],
         ignore_conflicts=True,
     )
-    locked = LanguageVersion.objects.select_for_update().filter(kind=kind, key=key)
-    return {version.language: version for version in locked.order_by("language")}
+    locked = LanguageVersion.objects.select_for_update().filter(_items_filter(items))
+    return {
+        (version.kind, version.key, version.language): version
+        for version in locked.order_by("kind", "key", "language")
+    }
 
 
-def _live(kind: str, key: str, language: str) -> PublishedVersion | None:
-    return PublishedVersion.objects.live(language).filter(kind=kind, key=key).first()
+def _lock_item(kind: str, key: str) -> dict[str, LanguageVersion]:
+    """Every language version of one item, row-locked (see `_lock_items`)."""
+    locked = _lock_items([(kind, key)])
+    return {language: version for (_kind, _key, language), version in locked.items()}
+
+
+class _Loaded:
+    """The rows a batch reads under its locks, each fetched once for the whole batch:
+    the items with every part (one query per part, not per item) and their live
+    versions (without payloads: only their fingerprints are compared)."""
+
+    def __init__(self, items: Iterable[Item], *, live: bool = True):
+        items = set(items)
+        self.objects: dict[Item, Model] = {}
+        for kind in {kind for kind, _key in items}:
+            adapter = registry[kind]
+            keys = [key for item_kind, key in items if item_kind == kind]
+            for obj in adapter.objects().filter(**{f"{adapter.key_field}__in": keys}):
+                self.objects[(kind, adapter.key_of(obj))] = obj
+        self.live = _live_versions(items) if live else {}
+
+    def text(self, version: LanguageVersion) -> dict:
+        adapter = registry[version.kind]
+        return adapter.source_text(self.objects[(version.kind, version.key)], version.language)
+
+
+def _live_versions(items: Iterable[Item]) -> dict[tuple[str, str, str], PublishedVersion]:
+    live = PublishedVersion.objects.live().filter(_items_filter(items)).defer("payload", "source")
+    return {(version.kind, version.key, version.language): version for version in live}
 
 
 def submit(version: LanguageVersion, *, by: AbstractBaseUser, comment: str = "") -> LanguageVersion:
     """An editor (English) or translator (their languages) asks for medical review."""
-    if not roles.can_submit(by, version.language):
-        raise WorkflowError(
-            _("You may not submit the %(language)s version for review.")
-            % {"language": roles.language_name(version.language)}
-        )
-    with transaction.atomic():
-        version = _lock_item(version.kind, version.key)[version.language]
-        adapter = registry[version.kind]
-        obj = adapter.get(version.key)
-        missing = adapter.missing_texts(obj, version.language)
-        if missing:
+    return submit_many([version], by=by, comment=comment)[0]
+
+
+def submit_many(
+    versions: Sequence[LanguageVersion], *, by: AbstractBaseUser, comment: str = ""
+) -> list[LanguageVersion]:
+    """Submit several language versions at once, each checked as one submission is: if
+    any is refused, none is submitted (the WorkflowError names the first refused)."""
+    if not versions:
+        return []
+    for language in sorted({version.language for version in versions}):
+        if not roles.can_submit(by, language):
             raise WorkflowError(
-                _("This version is not complete; fill in: %(fields)s")
-                % {"fields": ", ".join(missing)}
+                _("You may not submit the %(language)s version for review.")
+                % {"language": roles.language_name(language)}
             )
-        text = adapter.source_text(obj, version.language)
-        digest = snapshots.fingerprint(text)
-        if version.status == Status.SUBMITTED and version.submitted_fingerprint == digest:
-            raise WorkflowError(_("This version is already waiting for review."))
-        live = _live(version.kind, version.key, version.language)
-        if live is not None and live.fingerprint == digest:
-            raise WorkflowError(_("Nothing has changed since this version was approved."))
-        if version.edited_fingerprint != digest:
-            # Text that was never recorded as an edit (e.g. written by a migration).
-            version.edited_fingerprint = digest
-            version.last_edited_by = by
-            version.last_edited_at = timezone.now()
-            version.contributors.add(by)
-        version.status = Status.SUBMITTED
-        version.submitted_by = by
-        version.submitted_at = timezone.now()
-        version.submitted_fingerprint = digest
-        version.save()
-        _audit(AuditEntry.Action.SUBMIT, version, by, comment, digest)
-    return version
+    with transaction.atomic():
+        locked = _lock_items((version.kind, version.key) for version in versions)
+        loaded = _Loaded((version.kind, version.key) for version in versions)
+        now = timezone.now()
+        submitted, new_contributors, entries = [], [], []
+        for given in versions:
+            version = locked[(given.kind, given.key, given.language)]
+            adapter = registry[version.kind]
+            obj = loaded.objects[(version.kind, version.key)]
+            missing = adapter.missing_texts(obj, version.language)
+            if missing:
+                raise WorkflowError(
+                    _("This version is not complete; fill in: %(fields)s")
+                    % {"fields": ", ".join(missing)}
+                )
+            digest = snapshots.fingerprint(loaded.text(version))
+            if version.status == Status.SUBMITTED and version.submitted_fingerprint == digest:
+                raise WorkflowError(_("This version is already waiting for review."))
+            live = loaded.live.get((version.kind, version.key, version.language))
+            if live is not None and live.fingerprint == digest:
+                raise WorkflowError(_("Nothing has changed since this version was approved."))
+            if version.edited_fingerprint != digest:
+                # Text that was never recorded as an edit (e.g. written by a migration).
+                version.edited_fingerprint = digest
+                version.last_edited_by = by
+                version.last_edited_at = now
+                new_contributors.append(version)
+            version.status = Status.SUBMITTED
+            version.submitted_by = by
+            version.submitted_at = now
+            version.submitted_fingerprint = digest
+            submitted.append(version)
+            entries.append(_audit_entry(AuditEntry.Action.SUBMIT, version, by, comment, digest))
+        # What every submitted version shares in one UPDATE; what differs per version after.
+        LanguageVersion.objects.filter(pk__in=[version.pk for version in submitted]).update(
+            status=Status.SUBMITTED, submitted_by=by, submitted_at=now
+        )
+        LanguageVersion.objects.bulk_update(submitted, ["submitted_fingerprint"])
+        LanguageVersion.objects.bulk_update(new_contributors, _EDIT_FIELDS)
+        _add_contributor(new_contributors, by)
+        AuditEntry.objects.bulk_create(entries)
+    return submitted
+
+
+_EDIT_FIELDS = ["edited_fingerprint", "last_edited_by", "last_edited_at"]
+
+
+def _add_contributor(versions: Sequence[LanguageVersion], user: AbstractBaseUser) -> None:
+    through = LanguageVersion.contributors.through
+    through.objects.bulk_create(
+        [through(languageversion_id=version.pk, user_id=user.pk) for version in versions],
+        ignore_conflicts=True,
+    )
 
 
 def _check_reviewer(version: LanguageVersion, reviewer: AbstractBaseUser) -> None:
@@ -171,12 +281,20 @@ def _check_reviewer(version: LanguageVersion, reviewer: AbstractBaseUser) -> Non
 
 def as_shown(version: LanguageVersion) -> Shown:
     """What a review page of `version` shows now (its fingerprints), for the approval."""
-    adapter = registry[version.kind]
-    text = adapter.source_text(adapter.get(version.key), version.language)
-    english = None
-    if version.language != SOURCE_LANGUAGE:
-        english = _live(version.kind, version.key, SOURCE_LANGUAGE)
-    return Shown(snapshots.fingerprint(text), english.fingerprint if english else "")
+    return shown_many([version])[0]
+
+
+def shown_many(versions: Sequence[LanguageVersion]) -> list[Shown]:
+    """`as_shown` of several versions, reading each item once."""
+    loaded = _Loaded((version.kind, version.key) for version in versions)
+    shown = []
+    for version in versions:
+        english = None
+        if version.language != SOURCE_LANGUAGE:
+            english = loaded.live.get((version.kind, version.key, SOURCE_LANGUAGE))
+        text = loaded.text(version)
+        shown.append(Shown(snapshots.fingerprint(text), english.fingerprint if english else ""))
+    return shown
 
 
 def approve(
@@ -186,89 +304,143 @@ def approve(
 
     `shown` names the text the reviewer saw (see `as_shown`): if the text, or the approved
     English beside a translation, changed since, nothing is published (StaleReview)."""
-    _check_reviewer(version, reviewer)
-    credit = roles.public_credit(reviewer, version.language)
-    if credit is None:
-        raise WorkflowError(
-            _(
-                "Your public credit (the name and role printed on approved pages) is "
-                "missing or not confirmed by you. Set or confirm it under My public "
-                "credit, then approve."
+    return approve_many([(version, shown)], reviewer=reviewer, comment=comment)[0]
+
+
+def approve_many(
+    approvals: Sequence[tuple[LanguageVersion, Shown]],
+    *,
+    reviewer: AbstractBaseUser,
+    comment: str = "",
+) -> list[PublishedVersion]:
+    """Approve several submitted versions, each checked exactly as one approval is, in one
+    transaction: if any is refused, nothing is published. The English of an item and its
+    translations are approved in separate calls (a translation is checked against the
+    English that is live when it was shown)."""
+    if not approvals:
+        return []
+    credits: dict[str, tuple[str, str]] = {}
+    for version, _shown in approvals:
+        if version.language in credits:
+            continue
+        _check_reviewer(version, reviewer)
+        credit = roles.public_credit(reviewer, version.language)
+        if credit is None:
+            raise WorkflowError(
+                _(
+                    "Your public credit (the name and role printed on approved pages) is "
+                    "missing or not confirmed by you. Set or confirm it under My public "
+                    "credit, then approve."
+                )
             )
-        )
-    credit, credit_language = credit
+        credits[version.language] = credit
+    languages_of: dict[Item, set[str]] = {}
+    for version, _shown in approvals:
+        languages_of.setdefault((version.kind, version.key), set()).add(version.language)
+    if any(SOURCE_LANGUAGE in codes and len(codes) > 1 for codes in languages_of.values()):
+        raise WorkflowError(_("Approve the English version first."))
     with transaction.atomic():
-        # The item's locks make a concurrent approval or withdrawal wait, then see it.
-        version = _lock_item(version.kind, version.key)[version.language]
-        if version.status != Status.SUBMITTED:
-            raise WorkflowError(
-                _("Only a submitted version can be approved; this one is %(status)s.")
-                % {"status": version.get_status_display().lower()}
-            )
-        if version.contributors.filter(pk=reviewer.pk).exists():
-            raise WorkflowError(
-                _(
-                    "You contributed to this version since it was last approved; another "
-                    "reviewer must approve it."
+        # The items' locks make a concurrent approval or withdrawal wait, then see it.
+        locked = _lock_items(languages_of)
+        loaded = _Loaded(languages_of)
+        contributed = set(
+            LanguageVersion.contributors.through.objects.filter(
+                languageversion_id__in=[version.pk for version in locked.values()],
+                user_id=reviewer.pk,
+            ).values_list("languageversion_id", flat=True)
+        )
+        now = timezone.now()
+        due = (now + timedelta(days=settings.REVIEW_INTERVAL_DAYS)).date()
+        approved, published, texts, retired, english_changed, entries = [], [], [], [], [], []
+        for given, shown in approvals:
+            version = locked[(given.kind, given.key, given.language)]
+            if version.status != Status.SUBMITTED:
+                raise WorkflowError(
+                    _("Only a submitted version can be approved; this one is %(status)s.")
+                    % {"status": version.get_status_display().lower()}
+                )
+            if version.pk in contributed:
+                raise WorkflowError(
+                    _(
+                        "You contributed to this version since it was last approved; another "
+                        "reviewer must approve it."
+                    )
+                )
+            adapter = registry[version.kind]
+            text = loaded.text(version)
+            digest = snapshots.fingerprint(text)
+            if digest != version.submitted_fingerprint:
+                raise WorkflowError(
+                    _("The text changed after it was submitted; it must be submitted again.")
+                )
+            english = None
+            if version.language != SOURCE_LANGUAGE:
+                english = loaded.live.get((version.kind, version.key, SOURCE_LANGUAGE))
+                if english is None:
+                    raise WorkflowError(_("Approve the English version first."))
+            if shown.fingerprint != digest or shown.english_fingerprint != (
+                english.fingerprint if english else ""
+            ):
+                raise StaleReview(
+                    _(
+                        "The text changed since this page was shown to you; nothing was "
+                        "published. Review the new text below, then approve again."
+                    )
+                )
+            previous = loaded.live.get((version.kind, version.key, version.language))
+            if previous is not None:
+                retired.append(previous.pk)
+                if english is None and previous.fingerprint != digest:
+                    english_changed.append((version.kind, version.key))
+            payload = adapter.render(version.key, text)
+            credit, credit_language = credits[version.language]
+            published.append(
+                PublishedVersion(
+                    kind=version.kind,
+                    key=version.key,
+                    language=version.language,
+                    payload=payload,
+                    source=text,
+                    fingerprint=digest,
+                    english_version=english,
+                    approved_by=reviewer,
+                    reviewer_credit=credit,
+                    reviewer_credit_language=credit_language,
+                    approved_at=now,
+                    next_review_due=due,
+                    sort_title=snapshots.fold(
+                        payload.get("title") or payload.get("name") or version.key
+                    ),
                 )
             )
-        adapter = registry[version.kind]
-        obj = adapter.get(version.key)
-        text = adapter.source_text(obj, version.language)
-        digest = snapshots.fingerprint(text)
-        if digest != version.submitted_fingerprint:
-            raise WorkflowError(
-                _("The text changed after it was submitted; it must be submitted again.")
-            )
-        english = None
-        if version.language != SOURCE_LANGUAGE:
-            english = _live(version.kind, version.key, SOURCE_LANGUAGE)
-            if english is None:
-                raise WorkflowError(_("Approve the English version first."))
-        if shown.fingerprint != digest or shown.english_fingerprint != (
-            english.fingerprint if english else ""
-        ):
-            raise StaleReview(
-                _(
-                    "The text changed since this page was shown to you; nothing was "
-                    "published. Review the new text below, then approve again."
-                )
+            texts.append(text)
+            version.status = Status.APPROVED
+            version.comment = comment
+            approved.append(version)
+            entries.append(
+                _audit_entry(AuditEntry.Action.APPROVE, version, reviewer, comment, digest)
             )
 
-        previous = _live(version.kind, version.key, version.language)
-        if previous is not None:
-            previous.is_current = False
-            previous.save(update_fields=["is_current"])
-        now = timezone.now()
-        payload = adapter.render(version.key, text)
-        published = PublishedVersion.objects.create(
-            kind=version.kind,
-            key=version.key,
-            language=version.language,
-            payload=payload,
-            source=text,
-            fingerprint=digest,
-            english_version=english,
-            approved_by=reviewer,
-            reviewer_credit=credit,
-            reviewer_credit_language=credit_language,
-            approved_at=now,
-            next_review_due=(now + timedelta(days=settings.REVIEW_INTERVAL_DAYS)).date(),
-            sort_title=snapshots.fold(payload.get("title") or payload.get("name") or version.key),
-        )
-        adapter.after_approval(published, text)
-        search_index.index(published)
-        if english is None and previous is not None and previous.fingerprint != digest:
+        PublishedVersion.objects.filter(pk__in=retired).update(is_current=False)
+        PublishedVersion.objects.bulk_create(published)
+        for kind in {version.kind for version in approved}:
+            registry[kind].after_approval(
+                [(p, text) for p, text in zip(published, texts, strict=True) if p.kind == kind]
+            )
+        search_index.index_many(published)
+        if english_changed:
             # English changed: translations checked against older English are outdated.
-            PublishedVersion.objects.live().filter(kind=version.kind, key=version.key).exclude(
+            PublishedVersion.objects.live().filter(_items_filter(english_changed)).exclude(
                 language=SOURCE_LANGUAGE
             ).update(outdated=True)
-        version.status = Status.APPROVED
-        version.comment = comment
-        version.save()
-        version.contributors.clear()
-        _audit(AuditEntry.Action.APPROVE, version, reviewer, comment, digest)
-        _after_commit(version.kind, version.key)
+        LanguageVersion.objects.filter(pk__in=[version.pk for version in approved]).update(
+            status=Status.APPROVED, comment=comment
+        )
+        LanguageVersion.contributors.through.objects.filter(
+            languageversion_id__in=[version.pk for version in approved]
+        ).delete()
+        AuditEntry.objects.bulk_create(entries)
+        _after_commit(approved[0].kind, approved[0].key if len(approved) == 1 else "*")
     return published
 
 

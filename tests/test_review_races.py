@@ -70,8 +70,8 @@ def test_a_withdrawal_during_an_approval_leaves_nothing_live(monkeypatch):
     article, version = topic_with_spanish_waiting()
     approver, withdrawer = (make_user(roles.REVIEWERS, languages=ALL) for _ in range(2))
     shown = workflow.as_shown(version)
-    # Held inside approve, after it took the item's locks (it reads the live English).
-    entered, release = hold_inside(monkeypatch, workflow, "_live")
+    # Held inside approve, after it took the item's locks (it reads the live versions).
+    entered, release = hold_inside(monkeypatch, workflow, "_live_versions")
     results = {}
     first = in_thread(
         lambda: workflow.approve(version, reviewer=approver, shown=shown), results, "approve"

@@ -15,7 +15,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.languages import language_codes
 from articles.loader import LoadReport, read_content, write_topic
 from articles.models import Article
 from reviews import workflow
@@ -51,11 +50,9 @@ class Command(BaseCommand):
                 for number in numbers:
                     slug, entry = seeds[number % len(seeds)]
                     write_topic(f"{slug}-{existing + number + 1:05}", entry, report)
-                for written in report.written:
-                    workflow.record_edits(written, by=author)
-                    obj = adapter.get(written.slug)
-                    for language in language_codes():  # English first
-                        approved += approve_loaded(obj, language, users)
+                workflow.record_edits_many(report.written, by=author)
+                written = adapter.objects().filter(slug__in=[obj.slug for obj in report.written])
+                approved += approve_loaded(list(written), users)
             elapsed = time.monotonic() - started
             done = numbers.stop
             self.stdout.write(

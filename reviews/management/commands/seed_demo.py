@@ -49,16 +49,13 @@ class Command(BaseCommand):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("seed_demo creates users with known passwords: not allowed here.")
         users = {name: self._user(name, spec) for name, spec in DEMO_USERS.items()}
-        approved = 0
         objects = [
             *registry.for_model(SiteNotice).objects(),
-            *BodyRegion.objects.all(),
+            *registry.for_model(BodyRegion).objects(),
             *registry.for_model(Article).objects(),
         ]
-        for obj in objects:
-            workflow.record_edits(obj, by=None)
-            for language in ALL_LANGUAGES:  # English first: translations are checked against it
-                approved += approve_loaded(obj, language, users)
+        workflow.record_edits_many(objects, by=None)
+        approved = approve_loaded(objects, users)
         self.stdout.write(
             f"Demo users: {', '.join(users)} (password: <username>-demo). "
             f"Approved {approved} language versions as the demo reviewer."
@@ -85,27 +82,50 @@ class Command(BaseCommand):
         return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
 
 
-def approve_loaded(obj, language: str, users) -> int:
-    """Approve text the loader wrote; anything a person edited waits for a real review."""
-    version = workflow.version_for(obj, language)
-    authors = set(version.contributors.values_list("username", flat=True))
-    if authors - {CONTENT_FILES_AUTHOR}:
-        return 0
-    if registry.of(obj).missing_texts(obj, language):
-        return 0  # not translated: stays missing on purpose
-    if (
-        PublishedVersion.objects.live(language)
-        .filter(kind=version.kind, key=version.key, fingerprint=version.edited_fingerprint)
-        .exists()
-    ):
-        return 0
-    if version.status != LanguageVersion.Status.SUBMITTED:
-        author = users["editor"] if language == SOURCE_LANGUAGE else users["translator"]
-        version = workflow.submit(version, by=author, comment="Demo content")
-    workflow.approve(
-        version,
-        reviewer=users["reviewer"],
-        shown=workflow.as_shown(version),
-        comment="Demo approval",
+def approve_loaded(objects, users) -> int:
+    """Approve text the loader wrote: all English first, then every translation, each
+    checked against the English approved just before (a batch of each); anything a
+    person edited waits for a real review. `objects` come from their adapters'
+    `objects()` (with their parts)."""
+    items = {(registry.of(obj).kind, registry.of(obj).key_of(obj)): obj for obj in objects}
+    keys = {key for _kind, key in items}
+    english = _waiting(items, [SOURCE_LANGUAGE], keys)
+    translations = _waiting(items, TRANSLATED, keys)
+    for waiting, author in ((english, "editor"), (translations, "translator")):
+        workflow.submit_many(
+            [version for version in waiting if version.status != LanguageVersion.Status.SUBMITTED],
+            by=users[author],
+            comment="Demo content",
+        )
+    for waiting in (english, translations):  # shown beside the English just approved
+        shown = workflow.shown_many(waiting)
+        workflow.approve_many(
+            list(zip(waiting, shown, strict=True)),
+            reviewer=users["reviewer"],
+            comment="Demo approval",
+        )
+    return len(english) + len(translations)
+
+
+def _waiting(items: dict, languages: list[str], keys: set[str]) -> list[LanguageVersion]:
+    """The language versions of `items` in `languages` that hold loaded text not yet live."""
+    versions = LanguageVersion.objects.filter(language__in=languages, key__in=keys)
+    live = set(
+        PublishedVersion.objects.live()
+        .filter(language__in=languages, key__in=keys)
+        .values_list("kind", "key", "language", "fingerprint")
     )
-    return 1
+    waiting = []
+    for version in versions.prefetch_related("contributors"):
+        obj = items.get((version.kind, version.key))
+        if obj is None:
+            continue
+        authors = {user.username for user in version.contributors.all()}
+        if authors - {CONTENT_FILES_AUTHOR}:
+            continue
+        if registry[version.kind].missing_texts(obj, version.language):
+            continue  # not translated: stays missing on purpose
+        if (version.kind, version.key, version.language, version.edited_fingerprint) in live:
+            continue
+        waiting.append(version)
+    return waiting
