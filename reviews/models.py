@@ -237,6 +237,19 @@ class PublishedVersion(models.Model):
                 condition=models.Q(is_current=True),
                 name="live_versions_by_title",
             ),
+            # Feeds: the newest live versions of a language, read in this order.
+            models.Index(
+                fields=["kind", "language", "approved_at", "is_current"],
+                condition=models.Q(is_current=True),
+                name="live_versions_by_date",
+            ),
+            # The history of one language version (`with_first_published`, on every topic
+            # page): without it, SQLite walked every version of the language (103 ms per
+            # topic page at 10,000 topics, 11 ms with it).
+            models.Index(
+                fields=["kind", "key", "language", "approved_at", "withdrawn_at"],
+                name="versions_of_an_item",
+            ),
         ]
 
     def __str__(self) -> str:

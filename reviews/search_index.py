@@ -216,10 +216,16 @@ def _hits_sql(vendor: str) -> str:
     """SQL of the entries matching a query in one language: (version_id, key, score),
     higher score first. Parameters: the query, the language."""
     if vendor == "sqlite":
+        # The matches are found and scored first (MATERIALIZED), then joined to their
+        # entries by rowid: left to itself, SQLite's planner walks every entry of the
+        # language and probes the index for each (0.5 s at 10,000 topics, not 15 ms).
         return f"""
-            SELECT e.version_id, e.key, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score
-            FROM {FTS_TABLE} JOIN reviews_searchentry e ON e.version_id = {FTS_TABLE}.rowid
-            WHERE {FTS_TABLE} MATCH %s AND e.kind = %s AND e.language = %s"""
+            SELECT e.version_id, e.key, m.score
+            FROM (
+                SELECT rowid AS version_id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score
+                FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s
+            ) AS m CROSS JOIN reviews_searchentry e ON e.version_id = m.version_id
+            WHERE e.kind = %s AND e.language = %s"""
     return """
         SELECT e.version_id, e.key, ts_rank(e.document, q.query) AS score
         FROM reviews_searchentry e, plainto_tsquery('simple'::regconfig, %s) AS q(query)

@@ -1,0 +1,61 @@
+"""The plans SQLite chooses for the public reads whose cost must not grow with the
+corpus (issue 13): each reads an index range of one item, one page or one query's
+matches, never every version of a language. Without table statistics SQLite plans the
+same way on an empty test database as on 10,000 topics, so the plans are checked here;
+`make bench-scale` measures the times (README)."""
+
+import pytest
+from django.db import connection
+
+from reviews import search_index
+from reviews.models import PublishedVersion
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's query planner"),
+]
+
+
+def plan(sql: str, params) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return [row[-1] for row in cursor.fetchall()]
+
+
+def queryset_plan(queryset) -> list[str]:
+    return plan(*queryset.query.sql_with_params())
+
+
+def test_a_topic_page_reads_the_history_of_its_own_versions_only():
+    # `with_first_published` looks up when each version was first approved since its last
+    # withdrawal: by (kind, key, language), from the index alone.
+    steps = queryset_plan(
+        PublishedVersion.objects.live(kind="topic").filter(key="leg-cramps").with_first_published()
+    )
+    searches = [step for step in steps if step.startswith(("SEARCH", "SCAN"))]
+    assert searches[0].startswith("SEARCH reviews_publishedversion USING INDEX"), steps
+    assert all("COVERING INDEX versions_of_an_item" in step for step in searches[1:]), steps
+
+
+def test_a_feed_reads_the_newest_versions_in_index_order():
+    queryset = PublishedVersion.objects.topics("ru").with_first_published()
+    steps = queryset_plan(queryset.order_by("-approved_at")[:20])
+    assert "live_versions_by_date" in steps[0], steps
+    assert not any("TEMP B-TREE" in step for step in steps), steps  # no sort of every row
+
+
+@pytest.mark.parametrize("language, fallback", [("en", None), ("ru", "en")])
+def test_search_scores_the_matches_first_and_then_reads_their_entries(language, fallback):
+    raw = search_index.search(
+        ["cramp"], kind="topic", language=language, fallback=fallback, limit=20, offset=0
+    )
+    steps = plan(raw.raw_query, raw.params)
+    scans = [step for step in steps if step.startswith(("SEARCH", "SCAN"))]
+    # Each full-text match is an outer loop, and its entry is read by its rowid: never
+    # every entry of the language, each probing the full-text index.
+    matches = [i for i, step in enumerate(scans) if "reviews_searchentry_fts VIRTUAL" in step]
+    assert len(matches) == (2 if fallback else 1), steps
+    for index in matches:
+        assert scans[index + 1].startswith("SEARCH e USING"), steps
+        assert scans[index + 1].endswith("(version_id=?)"), steps
+    assert list(raw) == []  # and it runs
