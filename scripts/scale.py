@@ -2,10 +2,12 @@
 topics, copies of the seed topics in four languages under new slugs, loaded and approved
 in batches (`manage.py build_synthetic_corpus`), with its progress shown.
 
-Prints the load-and-approval time, the builder's peak memory and the database size per
-1,000 topics (with what each part of a snapshot takes), then bench.py measures the same
-page table as `make bench`. Target (issue 13): load and approval of the whole corpus in
-under 10 minutes.
+First, in the same run, each page's render time and gunicorn p50 on the seed corpus.
+Then prints the load-and-approval time, the builder's peak memory and the database size
+per 1,000 topics (with what each part of a snapshot takes), and bench.py measures the
+same page table as `make bench`, with the seed corpus's p50 beside each page. Targets
+(issue 13): load and approval of the whole corpus in under 10 minutes, each page's p50
+within 2x of the seed corpus's, each sitemap file under 50 ms.
 """
 
 from __future__ import annotations
@@ -105,14 +107,30 @@ for path in sys.argv[1:]:
         response = client.get(path)
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (path, response.status_code)
-    print(f"  {path:<58} {statistics.median(timings):8.1f} ms", flush=True)
+    print(f"RENDER {statistics.median(timings):.3f} {path}", flush=True)
 """
 
 
-def cold_render_times(env: dict, paths: list[str]) -> None:
+def cold_render_times(env: dict, paths: list[str], before: dict | None = None) -> dict:
     """How long each page takes to render with the page cache empty (median of 7, in one
-    process: no HTTP, no gunicorn)."""
-    print("render time with an empty page cache (median of 7):")
-    subprocess.run(
-        [sys.executable, "-c", COLD_RENDER_SCRIPT, *paths], cwd=ROOT, env=env, check=True
-    )
+    process: no HTTP, no gunicorn); printed beside `before` (the seed corpus's) if given.
+    Returns {path: ms}."""
+    print("render time with an empty page cache (median of 7)" + (
+        ": seed corpus, then this corpus" if before else ":"))  # fmt: skip
+    output = subprocess.run(
+        [sys.executable, "-c", COLD_RENDER_SCRIPT, *paths],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    times = {}
+    for line in output.splitlines():
+        if line.startswith("RENDER "):  # (the site's own log lines may be there too)
+            _label, milliseconds, path = line.split(" ", 2)
+            times[path] = float(milliseconds)
+    for path in paths:
+        seed = f"{before[path]:8.1f} ms -> " if before else ""
+        print(f"  {path:<58} {seed}{times[path]:8.1f} ms", flush=True)
+    return times
