@@ -18,7 +18,7 @@ from django.db import transaction
 
 from articles.loader import LoadReport, load_files
 
-from .workflow import WorkflowError, record_edits
+from .workflow import WorkflowError, record_edits_many
 
 CONTENT_FILES_AUTHOR = "content-files"
 
@@ -43,6 +43,5 @@ def load_content(path: Path | None = None, *, by: AbstractBaseUser | None = None
         by = content_files_author()
     with transaction.atomic():
         report = load_files(path)
-        for obj in report.written:
-            record_edits(obj, by=by)
+        record_edits_many(report.written, by=by)
     return report
