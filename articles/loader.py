@@ -1,18 +1,21 @@
 """Read the human-editable content files (content/, see content/FORMAT.md) into the
 editable rows.
 
-Reading and writing are separate steps: every file is read and checked against the
-declared schema (`articles.schema`) first, and only a run with no problems at all writes
-anything, inside one transaction. An entry is written only when it changed since the
-last load (a hash is kept on the row), so re-running the loader is harmless and never
-undoes edits made in the admin to content whose file did not change. The rows written
-are returned, so the review workflow can record them as edits (`reviews` calls this).
+Every file is read and checked against the declared schema (`articles.schema`), and
+only a run with no problems at all leaves anything written: the load is one transaction,
+undone if any file has a problem. Topic files are read, checked and written one at a
+time (`load_files`), so a folder of 10,000 topics is loaded in bounded memory. An entry
+is written only when it changed since the last load (a hash is kept on the row), so
+re-running the loader is harmless and never undoes edits made in the admin to content
+whose file did not change. The rows written are handed back, so the review workflow can
+record them as edits (`reviews` calls this).
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,7 @@ from .models import Article, BodyRegion, SiteNotice
 from .schema import entry_model, file_schemas
 
 NUMBERS_NOTICE = SiteNotice.Key.EMERGENCY
+LOAD_BATCH = 200  # topic files written between two progress reports (`load_files`)
 
 
 @dataclass(frozen=True)
@@ -190,80 +194,156 @@ def _keyed(entries, key: str, path: Path, table: str, kind: str, bundle, target,
         bundle.files[(kind, value)] = path
 
 
+def _topic_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted((path / "topics").glob("*.toml"))
+    if path.is_file():
+        return [path]
+    raise ContentError([Problem(path, "path", "no such file or folder")])
+
+
+def _read_shared(path: Path, bundle: ContentBundle, problems: list[Problem]) -> None:
+    """The folder's regions, notices and emergency numbers, into `bundle`."""
+    if not path.is_dir():
+        return
+    schemas = file_schemas()
+    regions = path / "regions.toml"
+    if regions.exists() and (data := _validate(regions, schemas["regions"], problems)):
+        _keyed(data["region"], "slug", regions, "region", "region", bundle, bundle.regions,
+               problems)  # fmt: skip
+    notices = path / "notices.toml"
+    if notices.exists() and (data := _validate(notices, schemas["notices"], problems)):
+        _keyed(data["notice"], "key", notices, "notice", "notice", bundle, bundle.notices,
+               problems)  # fmt: skip
+    numbers = path / "emergency_numbers.toml"
+    if numbers.exists() and (data := _validate(numbers, schemas["emergency_numbers"],
+                                               problems)):  # fmt: skip
+        if NUMBERS_NOTICE not in bundle.notices:
+            problems.append(Problem(numbers, "number", "needs the emergency notice"))
+        else:
+            bundle.notices[NUMBERS_NOTICE]["numbers"] = data["number"]
+
+
+class _TopicChecker:
+    """Checks topic files one at a time: the schema, slugs used once, known regions.
+    Keeps only each slug's file, so checking 10,000 files holds one topic at a time."""
+
+    def __init__(self, bundle: ContentBundle, problems: list[Problem]):
+        self.schema = file_schemas()["topic"]
+        self.files = bundle.files
+        self.problems = problems
+        self.known_regions = set(bundle.regions) | set(
+            BodyRegion.objects.values_list("slug", flat=True)
+        )
+
+    def check(self, topic_file: Path) -> tuple[str, dict] | None:
+        """(slug, entry) of a valid topic file; None (and its problems noted) otherwise."""
+        topic = _validate(topic_file, self.schema, self.problems)
+        if topic is None:
+            return None
+        slug = topic.pop("slug")
+        if ("topic", slug) in self.files:
+            other = self.files[("topic", slug)]
+            self.problems.append(
+                Problem(topic_file, "slug", f"duplicate topic slug {slug!r}, also used by {other}")
+            )
+            return None
+        self.files[("topic", slug)] = topic_file
+        unknown = [
+            Problem(
+                topic_file,
+                f"regions[{index}]",
+                f"unknown region {region!r}; known regions are "
+                f"{', '.join(sorted(self.known_regions))}",
+            )
+            for index, region in enumerate(topic["regions"])
+            if region not in self.known_regions
+        ]
+        self.problems.extend(unknown)
+        return None if unknown else (slug, topic)
+
+
 def read_content(path: Path) -> ContentBundle:
-    """Read and check a content folder (or one topic file). Raises ContentError."""
+    """Read and check a content folder (or one topic file), every topic in memory (for
+    checks and small folders; `load_files` streams). Raises ContentError."""
     path = Path(path)
     problems: list[Problem] = []
     bundle = ContentBundle()
-    schemas = file_schemas()
-    if path.is_dir():
-        regions = path / "regions.toml"
-        if regions.exists() and (data := _validate(regions, schemas["regions"], problems)):
-            _keyed(data["region"], "slug", regions, "region", "region", bundle, bundle.regions,
-                   problems)  # fmt: skip
-        notices = path / "notices.toml"
-        if notices.exists() and (data := _validate(notices, schemas["notices"], problems)):
-            _keyed(data["notice"], "key", notices, "notice", "notice", bundle, bundle.notices,
-                   problems)  # fmt: skip
-        numbers = path / "emergency_numbers.toml"
-        if numbers.exists() and (data := _validate(numbers, schemas["emergency_numbers"],
-                                                   problems)):  # fmt: skip
-            if NUMBERS_NOTICE not in bundle.notices:
-                problems.append(Problem(numbers, "number", "needs the emergency notice"))
-            else:
-                bundle.notices[NUMBERS_NOTICE]["numbers"] = data["number"]
-        topic_files = sorted((path / "topics").glob("*.toml"))
-    elif path.is_file():
-        topic_files = [path]
-    else:
-        raise ContentError([Problem(path, "path", "no such file or folder")])
-
+    topic_files = _topic_files(path)
+    _read_shared(path, bundle, problems)
+    checker = _TopicChecker(bundle, problems)
     for topic_file in topic_files:
-        topic = _validate(topic_file, schemas["topic"], problems)
-        if topic is None:
-            continue
-        slug = topic.pop("slug")
-        if slug in bundle.topics:
-            other = bundle.files[("topic", slug)]
-            problems.append(
-                Problem(topic_file, "slug", f"duplicate topic slug {slug!r}, also used by {other}")
-            )
-            continue
-        bundle.topics[slug] = topic
-        bundle.files[("topic", slug)] = topic_file
-
-    known_regions = set(bundle.regions) | set(BodyRegion.objects.values_list("slug", flat=True))
-    for slug, topic in bundle.topics.items():
-        for index, region in enumerate(topic["regions"]):
-            if region not in known_regions:
-                problems.append(
-                    Problem(
-                        bundle.files[("topic", slug)],
-                        f"regions[{index}]",
-                        f"unknown region {region!r}; known regions are "
-                        f"{', '.join(sorted(known_regions))}",
-                    )
-                )
+        checked = checker.check(topic_file)
+        if checked is not None:
+            bundle.topics[checked[0]] = checked[1]
     if problems:
         raise ContentError(problems)
     return bundle
 
 
+def check_files(path: Path) -> tuple[int, int, int]:
+    """Check a content folder (or one topic file) as `load_files` would, writing nothing
+    and holding one topic at a time; returns how many regions, notices and topics it has.
+    Raises ContentError."""
+    path = Path(path)
+    problems: list[Problem] = []
+    bundle = ContentBundle()
+    topic_files = _topic_files(path)
+    _read_shared(path, bundle, problems)
+    checker = _TopicChecker(bundle, problems)
+    topics = sum(checker.check(topic_file) is not None for topic_file in topic_files)
+    if problems:
+        raise ContentError(problems)
+    return len(bundle.regions), len(bundle.notices), topics
+
+
 # Writing ------------------------------------------------------------------------------
 
 
-def load_files(path: Path | None = None) -> LoadReport:
-    """Read, check, and (only if everything is valid) write the content in one
-    transaction. Call it inside the caller's transaction to add work to the same one."""
-    bundle = read_content(Path(path or settings.CONTENT_DIR))
+def load_files(
+    path: Path | None = None,
+    *,
+    batch: int | None = None,
+    on_batch: Callable[[LoadReport, int, int], None] | None = None,
+) -> LoadReport:
+    """Read, check and write the content in one transaction: a run with any problem
+    writes nothing (ContentError lists every problem of every file). Call it inside the
+    caller's transaction to add work to the same one.
+
+    Topic files are read, checked and written one at a time, so memory holds one batch,
+    not the corpus. With `on_batch`, it is called after the regions and notices and after
+    every `batch` (LOAD_BATCH) topic files as on_batch(report, files done, files in all), inside the
+    transaction, and `report.written` is emptied after each call (the caller records
+    those rows); without it, `report.written` collects every row written."""
+    path = Path(path or settings.CONTENT_DIR)
+    batch = batch or LOAD_BATCH
+    problems: list[Problem] = []
+    bundle = ContentBundle()
+    topic_files = _topic_files(path)
+    _read_shared(path, bundle, problems)
     report = LoadReport()
+
+    def done(count: int) -> None:
+        if on_batch is not None and not problems:
+            on_batch(report, count, len(topic_files))
+            report.written.clear()
+
     with transaction.atomic():
-        for slug, entry in bundle.regions.items():
-            _upsert(BodyRegion, {"slug": slug}, entry, report, f"region {slug}")
-        for key, entry in bundle.notices.items():
-            _upsert(SiteNotice, {"key": key}, entry, report, f"notice {key}")
-        for slug, entry in bundle.topics.items():
-            _upsert(Article, {"slug": slug}, entry, report, f"topic {slug}")
+        if not problems:  # else only check the topic files, to report every problem
+            for slug, entry in bundle.regions.items():
+                _upsert(BodyRegion, {"slug": slug}, entry, report, f"region {slug}")
+            for key, entry in bundle.notices.items():
+                _upsert(SiteNotice, {"key": key}, entry, report, f"notice {key}")
+        done(0)
+        checker = _TopicChecker(bundle, problems)
+        for count, topic_file in enumerate(topic_files, 1):
+            checked = checker.check(topic_file)
+            if checked is not None and not problems:  # after a problem: check, never write
+                _upsert(Article, {"slug": checked[0]}, checked[1], report, f"topic {checked[0]}")
+            if count % batch == 0 or count == len(topic_files):
+                done(count)
+        if problems:
+            raise ContentError(problems)  # and the transaction undoes what was written
     return report
 
 

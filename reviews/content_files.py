@@ -9,6 +9,7 @@ is credited to the `content-files` account, which cannot sign in and holds no ro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -33,7 +34,15 @@ def content_files_author() -> AbstractBaseUser:
     return user
 
 
-def load_content(path: Path | None = None, *, by: AbstractBaseUser | None = None) -> LoadReport:
+def load_content(
+    path: Path | None = None,
+    *,
+    by: AbstractBaseUser | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadReport:
+    """Load the content files (all or nothing, see articles.loader.load_files) and record
+    what changed as edits by `by`, a batch of topics at a time; `progress(done, total)`
+    is told after each batch."""
     if by is None:
         if not settings.DEMO_DATA_ALLOWED:
             raise WorkflowError(
@@ -41,7 +50,11 @@ def load_content(path: Path | None = None, *, by: AbstractBaseUser | None = None
                 "text under review needs an author, who then cannot approve it."
             )
         by = content_files_author()
-    with transaction.atomic():
-        report = load_files(path)
+
+    def record(report: LoadReport, done: int, total: int) -> None:
         record_edits_many(report.written, by=by)
-    return report
+        if progress is not None and done:
+            progress(done, total)
+
+    with transaction.atomic():
+        return load_files(path, on_batch=record)

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from articles.loader import ContentError
 from articles.models import Article, BodyRegion, ReliefMeasure, SiteNotice, WarningSign
 from reviews.content_files import load_content
+from reviews.models import LanguageVersion
 
 from .content_files import topic_toml, write_content
 
@@ -248,3 +249,53 @@ def test_emergency_numbers_load_as_parts_of_the_emergency_notice(tmp_path):
         "999",
         "Великобритания",
     )
+
+
+def many_topics(count: int) -> dict[str, str]:
+    return {f"topic-{n}": topic_toml(slug=f"topic-{n}", title=f"Topic {n}") for n in range(count)}
+
+
+def test_a_large_folder_is_written_in_batches_with_progress(tmp_path, monkeypatch, capsys):
+    # Batches of 2 stand for the real 200: progress after each, edits recorded per batch.
+    monkeypatch.setattr("articles.loader.LOAD_BATCH", 2)
+    monkeypatch.setattr("reviews.management.commands.load_content.LOAD_BATCH", 2)
+    root = write_content(tmp_path, many_topics(5))
+    call_command("load_content", str(root))
+    progress = [line.split()[0] for line in capsys.readouterr().err.splitlines()]
+    assert progress == ["2/5", "4/5", "5/5"]
+    assert Article.objects.count() == 5
+    # Every topic's edits were recorded (by the content files' author), not only a batch's.
+    assert LanguageVersion.objects.filter(kind="topic", language="en").count() == 5
+    assert set(
+        LanguageVersion.objects.filter(kind="topic", language="en").values_list(
+            "contributors__username", flat=True
+        )
+    ) == {"content-files"}
+
+
+def test_a_bad_file_after_written_batches_undoes_them_and_reports_every_problem(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr("articles.loader.LOAD_BATCH", 2)
+    topics = many_topics(5)
+    topics["topic-1"] = topics["topic-1"].replace('"urgent"', '"soon"')  # an early problem
+    topics["topic-4"] = topics["topic-4"].replace('"self_care"', '"surgery"')  # and a late one
+    root = write_content(tmp_path, topics)
+    with pytest.raises(ContentError) as raised:
+        load_content(root)
+    message = str(raised.value)
+    assert "topic-1.toml: warning_signs[0].urgency" in message
+    assert "topic-4.toml: relief[0].kind" in message
+    assert row_counts() == dict.fromkeys(row_counts(), 0)  # topic-0, written first, is undone
+    assert not LanguageVersion.objects.exists()
+
+
+def test_check_counts_what_a_folder_holds_and_writes_nothing(tmp_path, capsys):
+    root = write_content(tmp_path, many_topics(3))
+    call_command("load_content", str(root), "--check")
+    assert "OK: 2 regions, 1 notices, 3 topics, no problems." in capsys.readouterr().out
+    assert row_counts() == dict.fromkeys(row_counts(), 0)
+    (root / "topics" / "topic-2.toml").write_text(topic_toml(slug="topic-0"))
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("load_content", str(root), "--check")
+    assert "duplicate topic slug 'topic-0'" in capsys.readouterr().err

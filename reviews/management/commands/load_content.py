@@ -1,10 +1,11 @@
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.loader import ContentError, read_content
+from articles.loader import LOAD_BATCH, ContentError, check_files
 from reviews.content_files import load_content
 from reviews.workflow import WorkflowError
 
@@ -32,10 +33,9 @@ class Command(BaseCommand):
         path = Path(path) if path else Path(settings.CONTENT_DIR)
         try:
             if check:
-                bundle = read_content(path)
+                regions, notices, topics = check_files(path)
                 self.stdout.write(
-                    f"OK: {len(bundle.regions)} regions, {len(bundle.notices)} notices, "
-                    f"{len(bundle.topics)} topics, no problems."
+                    f"OK: {regions} regions, {notices} notices, {topics} topics, no problems."
                 )
                 return
             author = None
@@ -43,7 +43,16 @@ class Command(BaseCommand):
                 author = get_user_model().objects.filter(username=by, is_active=True).first()
                 if author is None:
                     raise CommandError(f"No active user {by!r}.")
-            report = load_content(path, by=author)
+            started = time.monotonic()
+
+            def progress(done: int, total: int) -> None:
+                if total > LOAD_BATCH:  # a large folder: say how far it is
+                    elapsed = time.monotonic() - started
+                    self.stderr.write(
+                        f"{done}/{total} topic files checked and written, {elapsed:.0f} s"
+                    )
+
+            report = load_content(path, by=author, progress=progress)
         except WorkflowError as error:
             raise CommandError(str(error)) from None
         except ContentError as error:

@@ -13,6 +13,7 @@ from reviews.models import LanguageVersion, PublishedVersion, StaffProfile
 from reviews.registry import registry
 
 ALL_LANGUAGES = language_codes()
+BATCH = 200  # items read and approved together
 TRANSLATED = translation_languages()
 
 # Local demonstration only: these passwords are in the README; production refuses them.
@@ -49,13 +50,17 @@ class Command(BaseCommand):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("seed_demo creates users with known passwords: not allowed here.")
         users = {name: self._user(name, spec) for name, spec in DEMO_USERS.items()}
-        objects = [
-            *registry.for_model(SiteNotice).objects(),
-            *registry.for_model(BodyRegion).objects(),
-            *registry.for_model(Article).objects(),
-        ]
-        workflow.record_edits_many(objects, by=None)
-        approved = approve_loaded(objects, users)
+        approved = 0
+        # Notices, regions, then topics, a batch of items at a time (memory holds a batch).
+        for model in (SiteNotice, BodyRegion, Article):
+            adapter = registry.for_model(model)
+            keys = list(model.objects.order_by(adapter.key_field).values_list(
+                adapter.key_field, flat=True))  # fmt: skip
+            for first in range(0, len(keys), BATCH):
+                chunk = keys[first : first + BATCH]
+                objects = list(adapter.objects().filter(**{f"{adapter.key_field}__in": chunk}))
+                workflow.record_edits_many(objects, by=None)
+                approved += approve_loaded(objects, users)
         self.stdout.write(
             f"Demo users: {', '.join(users)} (password: <username>-demo). "
             f"Approved {approved} language versions as the demo reviewer."
