@@ -5,13 +5,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy
 
 from articles.languages import language_codes
 
 from .models import StaffProfile
-from .role_grants import ReviewLanguagesGuard, RoleGrantGuard
+from .role_grants import GroupGrantGuard, ReviewLanguagesGuard, RoleGrantGuard
 
 
 class StaffProfileForm(forms.ModelForm):
@@ -47,6 +48,12 @@ class StaffProfileInline(ReviewLanguagesGuard, admin.StackedInline):
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class StaffGroupAdmin(GroupGrantGuard, GroupAdmin):
+    """A group's permissions are its members' role: changes are guarded and logged."""
 
 
 @admin.register(User)

@@ -63,10 +63,11 @@ def bump_generation() -> str:
     return token
 
 
-def purge_frontends() -> list[str]:
-    """Ban every cached object in each HTTP cache in front; returns the URLs that failed."""
+def purge_frontends(urls: list[str] | None = None) -> list[str]:
+    """Ban every cached object in each HTTP cache in front (settings.FRONTEND_CACHE_URLS
+    unless `urls` are given); returns the URLs that failed."""
     failed = []
-    for url in getattr(settings, "FRONTEND_CACHE_URLS", []):
+    for url in getattr(settings, "FRONTEND_CACHE_URLS", []) if urls is None else urls:
         request = urllib.request.Request(  # noqa: S310 - operator-configured URL
             url.rstrip("/") + "/", method="BAN", headers={"X-Ban": "all"}
         )
@@ -97,9 +98,11 @@ def changed(*, kind: str, key: str) -> None:
             logger.exception(
                 "Publication generation not bumped after %s %s (attempt %d)", kind, key, attempt
             )
-    purge_frontends()
+    urls = list(getattr(settings, "FRONTEND_CACHE_URLS", []))
+    purge_frontends(urls)
     delay = getattr(settings, "FRONTEND_CACHE_REBAN_SECONDS", 0)
-    if delay and getattr(settings, "FRONTEND_CACHE_URLS", []):
-        again = threading.Timer(delay, purge_frontends)
+    if delay and urls:
+        # The same caches again (not whatever the settings name when the timer fires).
+        again = threading.Timer(delay, purge_frontends, args=(urls,))
         again.daemon = True
         again.start()

@@ -221,3 +221,97 @@ class ReviewLanguagesGuard:
 
         formset.form = GuardedForm
         return formset
+
+
+def group_state(group) -> dict:
+    """What the audit log records about a group: its name and permissions."""
+    if group is None or group.pk is None:
+        return {}
+    group = Group.objects.get(pk=group.pk)
+    return {
+        "name": group.name,
+        "permissions": sorted(
+            f"{app}.{codename}"
+            for app, codename in group.permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        ),
+    }
+
+
+class GroupGrantGuard:
+    """Mixin for the group admin (before django.contrib.auth.admin.GroupAdmin): a group's
+    permissions are every member's role, so changing them is a change of roles. It needs
+    a recent sign-in, goes into the audit log, and nobody adds the permission to approve
+    to a group they are in (that would grant it to themselves)."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            stale = staff_security.require_fresh_sign_in(request)
+            if stale is not None:
+                return stale
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST":
+            stale = staff_security.require_fresh_sign_in(request)
+            if stale is not None:
+                return stale
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        actor = request.user
+
+        class GuardedForm(form_class):
+            def clean(self):
+                data = super().clean()
+                permission = approve_permission()
+                adds_approval = any(p.pk == permission.pk for p in data.get("permissions") or [])
+                had_it = obj is not None and obj.permissions.filter(pk=permission.pk).exists()
+                member = obj is not None and actor.groups.filter(pk=obj.pk).exists()
+                if adds_approval and not had_it and member:
+                    self.add_error(
+                        None,
+                        _(
+                            "You cannot give the permission to approve content to a group "
+                            "you are in."
+                        ),
+                    )
+                return data
+
+        return GuardedForm
+
+    def save_model(self, request, obj, form, change):
+        request._group_before = group_state(obj) if change else {}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before, after = getattr(request, "_group_before", {}), group_state(form.instance)
+        changes = {
+            key: {"old": before.get(key), "new": after.get(key)}
+            for key in sorted(set(before) | set(after))
+            if before.get(key) != after.get(key)
+        }
+        if changes:
+            AuditEntry.objects.create(
+                action=AuditEntry.Action.ROLES,
+                actor=request.user,
+                comment=_("group %(name)s") % {"name": form.instance.name},
+                details={
+                    "group": form.instance.name,
+                    "group_id": form.instance.pk,
+                    "changes": changes,
+                },  # fmt: skip
+            )
+
+    def delete_model(self, request, obj):
+        before = group_state(obj)
+        super().delete_model(request, obj)
+        AuditEntry.objects.create(
+            action=AuditEntry.Action.ROLES,
+            actor=request.user,
+            comment=_("group %(name)s deleted") % {"name": before.get("name", "")},
+            details={"group": before.get("name"), "changes": {"deleted": before}},
+        )

@@ -193,3 +193,64 @@ def test_changing_roles_needs_a_recent_sign_in(client, settings):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert not fresh(doctor).groups.filter(name=roles.REVIEWERS).exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.ROLES).exists()
+
+
+def group_url(name):
+    return reverse("admin:auth_group_change", args=[group(name)])
+
+
+def post_group(client, name, permissions):
+    page = client.get(group_url(name))
+    assert page.status_code == 200
+    data = change_form_data(page)
+    data["permissions"] = permissions
+    data["_save"] = "Save"
+    return client.post(group_url(name), data)
+
+
+def group_permissions(name):
+    return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+
+
+def current_permissions(client, name):
+    return change_form_data(client.get(group_url(name))).get("permissions", [])
+
+
+def test_nobody_adds_the_permission_to_approve_to_a_group_they_are_in(client):
+    superuser = User.objects.create_superuser("root", password="pw")
+    superuser.groups.add(Group.objects.get(name=roles.EDITORS))
+    client.force_login(superuser)
+    before = group_permissions(roles.EDITORS)
+    current = current_permissions(client, roles.EDITORS)
+    response = post_group(client, roles.EDITORS, [*current, approve_permission()])
+    assert response.status_code == 200  # the form again, with the reason
+    assert "to a group you are in" in response.content.decode()
+    assert group_permissions(roles.EDITORS) == before
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.ROLES).exists()
+
+
+def test_a_change_of_a_groups_permissions_is_in_the_audit_log(client):
+    superuser = User.objects.create_superuser("root", password="pw")
+    client.force_login(superuser)
+    current = current_permissions(client, roles.TRANSLATORS)
+    submit_english = str(Permission.objects.get(codename="submit_english").pk)
+    response = post_group(client, roles.TRANSLATORS, [*current, submit_english])
+    assert response.status_code == 302
+    assert "submit_english" in group_permissions(roles.TRANSLATORS)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.ROLES)
+    assert entry.actor == superuser and entry.details["group"] == roles.TRANSLATORS
+    change = entry.details["changes"]["permissions"]
+    assert set(change["new"]) - set(change["old"]) == {"reviews.submit_english"}
+
+
+def test_changing_a_group_needs_a_recent_sign_in(client, settings):
+    settings.STAFF_REAUTH_SECONDS = 600
+    superuser = User.objects.create_superuser("root", password="pw")
+    client.force_login(superuser)
+    session = client.session
+    session[staff_security.SIGNED_IN_AT] = int(time.time()) - 601
+    session.save()
+    response = post_group(client, roles.EDITORS, [])
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert group_permissions(roles.EDITORS)  # unchanged
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.ROLES).exists()
