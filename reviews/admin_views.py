@@ -208,7 +208,9 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
     # A translation is checked against the approved English, never the English draft.
     english = _live(version, SOURCE_LANGUAGE) if is_translation else None
     current = adapter.source_text(obj, version.language)
-    shown = workflow.as_shown(version)
+    # The fingerprints the approval will name are those of the text on this page (not a
+    # second read, which an edit saved meanwhile could make differ from it).
+    shown = workflow.shown_text(current, english)
     context = _context(
         model_admin,
         request,

@@ -292,9 +292,14 @@ def shown_many(versions: Sequence[LanguageVersion]) -> list[Shown]:
         english = None
         if version.language != SOURCE_LANGUAGE:
             english = loaded.live.get((version.kind, version.key, SOURCE_LANGUAGE))
-        text = loaded.text(version)
-        shown.append(Shown(snapshots.fingerprint(text), english.fingerprint if english else ""))
+        shown.append(shown_text(loaded.text(version), english))
     return shown
+
+
+def shown_text(text: dict, english: PublishedVersion | None) -> Shown:
+    """What a page that shows `text` (a translation beside the live `english`) names
+    when it is approved: a review page takes it from the very text it displays."""
+    return Shown(snapshots.fingerprint(text), english.fingerprint if english else "")
 
 
 def approve(

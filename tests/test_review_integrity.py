@@ -11,6 +11,7 @@ from django.urls import reverse
 from articles.models import Article, Reference
 from reviews import roles, workflow
 from reviews.models import AuditEntry, PublishedVersion
+from reviews.registry import registry
 from reviews.rendering import markdown_html
 
 from .admin_forms import change_form_data, post_review
@@ -66,6 +67,41 @@ def test_approving_from_a_stale_page_publishes_nothing_and_shows_the_new_text(cl
     # Approving what is now shown works.
     post_review(client, url, {"action": "approve"})
     assert live_title(article.slug, "ru") == "Примите 40 таблеток"
+
+
+def test_a_review_page_names_the_text_it_shows_even_if_an_edit_lands_while_it_is_built(
+    client, monkeypatch
+):
+    # The translator saves and resubmits right after the page read the text: the page
+    # shows the text it read, so its approval must name that text, not the newer one
+    # (else one click would publish words the reviewer never saw).
+    article = make_topic(title="Cramps")
+    reviewer = make_user(roles.REVIEWERS, languages=ALL)
+    publish(article, ["en", "ru"], reviewer=reviewer)
+    translator = make_user(roles.TRANSLATORS, languages=["ru"])
+    translator_edits(article, "ru", translator, title_ru="Судороги v1")
+    adapter = registry["topic"]
+    real = type(adapter).source_text
+    edited = []
+
+    def read_then_edit(self, obj, language):
+        text = real(self, obj, language)
+        if language == "ru" and not edited:
+            edited.append(True)
+            translator_edits(article, "ru", translator, title_ru="Примите 40 таблеток")
+        return text
+
+    client.force_login(reviewer)
+    monkeypatch.setattr(type(adapter), "source_text", read_then_edit)
+    page = client.get(review_url(article, "ru"))
+    monkeypatch.undo()
+    assert edited and "Судороги v1" in page.content.decode()
+    assert "Примите 40 таблеток" not in page.content.decode()
+    response = client.post(
+        review_url(article, "ru"), {**hidden_fields(page), "action": "approve"}, follow=True
+    )
+    assert "The text changed since this page was shown to you" in response.content.decode()
+    assert live_title(article.slug, "ru") == "Cramps [ru]"
 
 
 def test_an_approval_without_the_shown_fingerprint_is_refused(client):
