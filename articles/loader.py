@@ -224,6 +224,15 @@ def _read_shared(path: Path, bundle: ContentBundle, problems: list[Problem]) -> 
             bundle.notices[NUMBERS_NOTICE]["numbers"] = data["number"]
 
 
+def _start_reading(path: Path) -> tuple[list[Path], ContentBundle, list[Problem]]:
+    """The topic files to check, and the folder's shared files read and checked."""
+    problems: list[Problem] = []
+    bundle = ContentBundle()
+    topic_files = _topic_files(path)
+    _read_shared(path, bundle, problems)
+    return topic_files, bundle, problems
+
+
 class _TopicChecker:
     """Checks topic files one at a time: the schema, slugs used once, known regions.
     Keeps only each slug's file, so checking 10,000 files holds one topic at a time."""
@@ -266,11 +275,7 @@ class _TopicChecker:
 def read_content(path: Path) -> ContentBundle:
     """Read and check a content folder (or one topic file), every topic in memory (for
     checks and small folders; `load_files` streams). Raises ContentError."""
-    path = Path(path)
-    problems: list[Problem] = []
-    bundle = ContentBundle()
-    topic_files = _topic_files(path)
-    _read_shared(path, bundle, problems)
+    topic_files, bundle, problems = _start_reading(Path(path))
     checker = _TopicChecker(bundle, problems)
     for topic_file in topic_files:
         checked = checker.check(topic_file)
@@ -285,11 +290,7 @@ def check_files(path: Path) -> tuple[int, int, int]:
     """Check a content folder (or one topic file) as `load_files` would, writing nothing
     and holding one topic at a time; returns how many regions, notices and topics it has.
     Raises ContentError."""
-    path = Path(path)
-    problems: list[Problem] = []
-    bundle = ContentBundle()
-    topic_files = _topic_files(path)
-    _read_shared(path, bundle, problems)
+    topic_files, bundle, problems = _start_reading(Path(path))
     checker = _TopicChecker(bundle, problems)
     topics = sum(checker.check(topic_file) is not None for topic_file in topic_files)
     if problems:
@@ -315,12 +316,8 @@ def load_files(
     every `batch` (LOAD_BATCH) topic files as on_batch(report, files done, files in all), inside the
     transaction, and `report.written` is emptied after each call (the caller records
     those rows); without it, `report.written` collects every row written."""
-    path = Path(path or settings.CONTENT_DIR)
     batch = batch or LOAD_BATCH
-    problems: list[Problem] = []
-    bundle = ContentBundle()
-    topic_files = _topic_files(path)
-    _read_shared(path, bundle, problems)
+    topic_files, bundle, problems = _start_reading(Path(path or settings.CONTENT_DIR))
     report = LoadReport()
 
     def done(count: int) -> None:

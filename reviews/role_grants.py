@@ -138,7 +138,35 @@ def self_grant_problems(actor, target, groups, permissions) -> list[str]:
     return found
 
 
-class RoleGrantGuard:
+class GuardedChangeForm:
+    """Admin mixin for role changes: saving the change form (its POST) needs a recent
+    sign-in, and the form refuses, with their reasons, what `form_problems` names."""
+
+    def form_problems(self, actor, obj, data: dict) -> list[str]:
+        return []
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            stale = staff_security.require_fresh_sign_in(request)
+            if stale is not None:
+                return stale
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        actor, model_admin = request.user, self
+
+        class GuardedForm(form_class):
+            def clean(self):
+                data = super().clean()
+                for problem in model_admin.form_problems(actor, obj, data):
+                    self.add_error(None, problem)
+                return data
+
+        return GuardedForm
+
+
+class RoleGrantGuard(GuardedChangeForm):
     """Mixin for the staff user admin (before django.contrib.auth.admin.UserAdmin)."""
 
     def get_readonly_fields(self, request, obj=None):
@@ -156,20 +184,8 @@ class RoleGrantGuard:
             kwargs["queryset"] = grantable_groups(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form_class = super().get_form(request, obj, **kwargs)
-        actor = request.user
-
-        class GuardedForm(form_class):
-            def clean(self):
-                data = super().clean()
-                for problem in self_grant_problems(
-                    actor, obj, data.get("groups"), data.get("user_permissions")
-                ):
-                    self.add_error(None, problem)
-                return data
-
-        return GuardedForm
+    def form_problems(self, actor, obj, data: dict) -> list[str]:
+        return self_grant_problems(actor, obj, data.get("groups"), data.get("user_permissions"))
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
@@ -177,13 +193,6 @@ class RoleGrantGuard:
         for inline in inlines:
             inline.may_grant_review = may_grant_review
         return inlines
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST":
-            stale = staff_security.require_fresh_sign_in(request)
-            if stale is not None:
-                return stale
-        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def user_change_password(self, request, id, form_url=""):
         if request.method == "POST":
@@ -239,18 +248,11 @@ def group_state(group) -> dict:
     }
 
 
-class GroupGrantGuard:
+class GroupGrantGuard(GuardedChangeForm):
     """Mixin for the group admin (before django.contrib.auth.admin.GroupAdmin): a group's
     permissions are every member's role, so changing them is a change of roles. It needs
     a recent sign-in, goes into the audit log, and nobody adds the permission to approve
     to a group they are in (that would grant it to themselves)."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST":
-            stale = staff_security.require_fresh_sign_in(request)
-            if stale is not None:
-                return stale
-        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def delete_view(self, request, object_id, extra_context=None):
         if request.method == "POST":
@@ -259,28 +261,14 @@ class GroupGrantGuard:
                 return stale
         return super().delete_view(request, object_id, extra_context)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form_class = super().get_form(request, obj, **kwargs)
-        actor = request.user
-
-        class GuardedForm(form_class):
-            def clean(self):
-                data = super().clean()
-                permission = approve_permission()
-                adds_approval = any(p.pk == permission.pk for p in data.get("permissions") or [])
-                had_it = obj is not None and obj.permissions.filter(pk=permission.pk).exists()
-                member = obj is not None and actor.groups.filter(pk=obj.pk).exists()
-                if adds_approval and not had_it and member:
-                    self.add_error(
-                        None,
-                        _(
-                            "You cannot give the permission to approve content to a group "
-                            "you are in."
-                        ),
-                    )
-                return data
-
-        return GuardedForm
+    def form_problems(self, actor, obj, data: dict) -> list[str]:
+        permission = approve_permission()
+        adds_approval = any(p.pk == permission.pk for p in data.get("permissions") or [])
+        had_it = obj is not None and obj.permissions.filter(pk=permission.pk).exists()
+        member = obj is not None and actor.groups.filter(pk=obj.pk).exists()
+        if adds_approval and not had_it and member:
+            return [_("You cannot give the permission to approve content to a group you are in.")]
+        return []
 
     def save_model(self, request, obj, form, change):
         request._group_before = group_state(obj) if change else {}
