@@ -55,7 +55,8 @@ bench: install
 	$(PY) scripts/bench.py
 
 # The same table on a corpus grown by N synthetic topics in four languages (scripts/scale.py):
-# load and approval time, database size per 1,000 topics, then the pages.
+# the seed corpus's render times and p50 first, then load and approval time, database size
+# per 1,000 topics, and the pages beside the seed p50 (targets checked, exit 1 on a miss).
 N ?= 10000
 bench-scale: install
 	$(PY) manage.py compilemessages -v0

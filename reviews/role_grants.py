@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
 from articles.languages import language_codes
@@ -98,13 +99,18 @@ def state(user) -> dict:
     }
 
 
-def record_changes(actor, user, before: dict, after: dict) -> list[AuditEntry]:
-    """One audit entry for changed roles and languages, one for changed credits."""
-    changed = {
+def _changes(before: dict, after: dict) -> dict:
+    """{field: {"old": ..., "new": ...}} of what differs, as the audit log records it."""
+    return {
         key: {"old": before.get(key), "new": after.get(key)}
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     }
+
+
+def record_changes(actor, user, before: dict, after: dict) -> list[AuditEntry]:
+    """One audit entry for changed roles and languages, one for changed credits."""
+    changed = _changes(before, after)
     credits = {key: value for key, value in changed.items() if key.startswith("public_credit")}
     rest = {key: value for key, value in changed.items() if key not in credits}
     entries = []
@@ -145,11 +151,8 @@ class GuardedChangeForm:
     def form_problems(self, actor, obj, data: dict) -> list[str]:
         return []
 
+    @method_decorator(staff_security.fresh_sign_in_required)
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST":
-            stale = staff_security.require_fresh_sign_in(request)
-            if stale is not None:
-                return stale
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, **kwargs):
@@ -194,11 +197,8 @@ class RoleGrantGuard(GuardedChangeForm):
             inline.may_grant_review = may_grant_review
         return inlines
 
+    @method_decorator(staff_security.fresh_sign_in_required)
     def user_change_password(self, request, id, form_url=""):
-        if request.method == "POST":
-            stale = staff_security.require_fresh_sign_in(request)
-            if stale is not None:
-                return stale
         return super().user_change_password(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
@@ -254,11 +254,8 @@ class GroupGrantGuard(GuardedChangeForm):
     a recent sign-in, goes into the audit log, and nobody adds the permission to approve
     to a group they are in (that would grant it to themselves)."""
 
+    @method_decorator(staff_security.fresh_sign_in_required)
     def delete_view(self, request, object_id, extra_context=None):
-        if request.method == "POST":
-            stale = staff_security.require_fresh_sign_in(request)
-            if stale is not None:
-                return stale
         return super().delete_view(request, object_id, extra_context)
 
     def form_problems(self, actor, obj, data: dict) -> list[str]:
@@ -276,12 +273,7 @@ class GroupGrantGuard(GuardedChangeForm):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        before, after = getattr(request, "_group_before", {}), group_state(form.instance)
-        changes = {
-            key: {"old": before.get(key), "new": after.get(key)}
-            for key in sorted(set(before) | set(after))
-            if before.get(key) != after.get(key)
-        }
+        changes = _changes(getattr(request, "_group_before", {}), group_state(form.instance))
         if changes:
             AuditEntry.objects.create(
                 action=AuditEntry.Action.ROLES,

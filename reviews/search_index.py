@@ -121,14 +121,10 @@ def entry_for(version: PublishedVersion) -> SearchEntry:
     )
 
 
-def index(version: PublishedVersion) -> None:
-    """Make `version` the searchable one of its language (call when it is approved,
-    in the approval's transaction): the entry of the version it replaces goes."""
-    index_many([version])
-
-
 def index_many(versions: list[PublishedVersion]) -> None:
-    """`index` of each of an approval batch's new versions (one per item and language)."""
+    """Make each of an approval batch's new versions (one per item and language) the
+    searchable one of its language, in the approval's transaction: the entries of the
+    versions they replace go."""
     versions = [version for version in versions if is_indexed(version.kind)]
     by_language: dict[tuple[str, str], list[str]] = {}
     for version in versions:
