@@ -47,3 +47,21 @@ def commit_hooks_run_in_test_transactions(monkeypatch):
             original(func, using=using, robust=robust)
 
     monkeypatch.setattr(transaction, "on_commit", on_commit)
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (tests/support/smtp.py); Django's SMTP backend is
+    pointed at it for the test, as the DJANGO_EMAIL_* variables would in production."""
+    from tests.support.smtp import SMTPServer
+
+    with SMTPServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = server.host
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 5
+        yield server

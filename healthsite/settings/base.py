@@ -252,6 +252,30 @@ FRONTEND_CACHE_TIMEOUT = float(os.environ.get("DJANGO_FRONTEND_CACHE_TIMEOUT", 2
 # HTTP cache only after the first ban (reviews/publication.py).
 FRONTEND_CACHE_REBAN_SECONDS = 2.0
 
+
+# Mail (credential notices, password-reset links) through Django's mail framework,
+# configured from the environment (README, "Mail"). Without DJANGO_EMAIL_HOST, messages
+# are printed to the console (development); production always sends by SMTP.
+def _env_flag(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_flag("DJANGO_EMAIL_USE_TLS")
+EMAIL_USE_SSL = _env_flag("DJANGO_EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "staff-notices@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # An approved version is due for medical review again after this many days.
 REVIEW_INTERVAL_DAYS = 365
 

@@ -49,6 +49,13 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
+# Staff are told of every change to their credentials, and reset links go by mail: SMTP
+# always, to DJANGO_EMAIL_HOST or the host's own mail server on localhost:25 (base.py).
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
+
 # Every staff sign-in needs the second factor; not configurable in production.
 STAFF_OTP_REQUIRED = True
 STAFF_REAUTH_SECONDS = int(os.environ.get("DJANGO_STAFF_REAUTH_SECONDS", 15 * 60))

@@ -1,0 +1,1 @@
+"""Helpers shared by tests through fixtures registered in tests/conftest.py."""
