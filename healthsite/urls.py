@@ -4,6 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 
+from operations import health, metrics
 from public import api
 from public import views as public_views
 from public.sitemaps import SITEMAPS, sitemap_file
@@ -13,7 +14,8 @@ urlpatterns = [
     path("admin/strings/", include("reviews.interface_strings")),
     path("admin/", admin.site.urls),
     # Outside the language prefix: machines ask for these by fixed paths.
-    path("healthz/", public_views.healthz, name="healthz"),
+    path("healthz/", health.healthz, name="healthz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("robots.txt", public_views.robots_txt, name="robots_txt"),
     # The read-only content API (public.api); its OpenAPI document first.
     path("api/v1/openapi.json", api.openapi_document, name="openapi"),

@@ -13,13 +13,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from articles.languages import SOURCE_LANGUAGE, direction, language_codes
 from articles.models import EmergencyNumber
 from reviews import search_index
-from reviews.models import PublishedVersion
 
 from . import labels, pagination, readers, seo, structured_data
 
@@ -346,14 +345,3 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines += [f"Disallow: {_reverse_in(code, 'public:search')}" for code in language_codes()]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-@never_cache
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 when the database answers, 503 when it does not."""
-    try:
-        PublishedVersion.objects.exists()
-    except DatabaseError:
-        logger.exception("Health check: database unavailable")
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")

@@ -354,7 +354,8 @@ def test_healthz_touches_the_database(client, django_assert_num_queries, monkeyp
     with django_assert_num_queries(1):
         response = client.get("/healthz/")
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.content.decode().splitlines()[0] == "ok"
+    assert "database: ok" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
 
     def broken(*args, **kwargs):
@@ -363,6 +364,7 @@ def test_healthz_touches_the_database(client, django_assert_num_queries, monkeyp
     monkeypatch.setattr("reviews.models.PublishedVersionQuerySet.exists", broken)
     response = client.get("/healthz/")
     assert response.status_code == 503
+    assert response.content.decode().splitlines()[:2] == ["down", "database: unavailable"]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from operations.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # Local state (SQLite database, collected static files) lives here; git ignores it.
@@ -26,6 +28,7 @@ INSTALLED_APPS = [
     "articles",
     "reviews",
     "public",
+    "operations",
     "rosetta",
     # Throttles password guessing on the staff login (django-axes).
     "axes",
@@ -36,6 +39,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id, the request's metrics and its log line (operations/).
+    "operations.middleware.RequestContext",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files get the headers too.
     "csp.middleware.CSPMiddleware",
@@ -285,21 +290,15 @@ DEMO_DATA_ALLOWED = False
 # Where `load_content` reads from when no path is given.
 CONTENT_DIR = BASE_DIR / "content"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "plain",
-        },
-    },
-    "root": {"handlers": ["stdout"], "level": "INFO"},
-    "loggers": {
-        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-    },
-}
+# JSON lines on stderr, each with the request id (operations/logs.py; README "Logs").
+LOGGING = logging_config(os.environ.get("DJANGO_LOG_LEVEL", "INFO"))
+
+# Who may read /metrics (operations/metrics.py): these REMOTE_ADDRs, never through a proxy.
+METRICS_ALLOWED_ADDRESSES = [
+    address.strip()
+    for address in os.environ.get("DJANGO_METRICS_ALLOWED", "127.0.0.1,::1").split(",")
+    if address.strip()
+]
+# The command that prints the local Varnish's counters, for its hit ratio in /metrics
+# (e.g. "varnishstat -n /var/lib/varnish/healthsite"); empty: no Varnish figures.
+METRICS_VARNISHSTAT = os.environ.get("DJANGO_METRICS_VARNISHSTAT", "").split()

@@ -63,5 +63,3 @@ SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_STAFF_SESSION_SECONDS", 8 * 60 *
 
 # Several gunicorn hosts share one cache when DJANGO_REDIS_URL names a Redis server
 # (base.py); DJANGO_FRONTEND_CACHE_URLS lists the HTTP caches in front to purge.
-
-LOGGING["root"]["level"] = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
