@@ -3,7 +3,11 @@
 import multiprocessing
 import os
 import re
+import shutil
 import tempfile
+from pathlib import Path
+
+from operations.logs import logging_config
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: pages are small and server-rendered, the database is the only wait.
@@ -18,8 +22,25 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 50000))
 max_requests_jitter = 5000
 # The app is imported once in the master and forked: a recycled worker is ready at once.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
-accesslog = "-"
+# One JSON line per request comes from the app (operations.middleware, with the request
+# id); gunicorn's own lines (start, worker exits, timeouts) are JSON on stderr too.
+accesslog = None
 errorlog = "-"
+logconfig_dict = {
+    **logging_config(os.environ.get("DJANGO_LOG_LEVEL", "INFO")),
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
+
+# Prometheus counters of every worker, added up when /metrics is read
+# (operations/metrics.py): each worker writes its own files in this folder, which must
+# exist and be empty when the master starts, before the app (and prometheus_client) is
+# imported. One folder per instance, unless the operator names one.
+_own_metrics_folder = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _own_metrics_folder = tempfile.mkdtemp(prefix="healthsite-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_metrics_folder
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
@@ -28,6 +49,7 @@ def on_starting(server):
     instance on the machine (another host on loopback, a test server) would take over
     the first one's. Give each instance its own: GUNICORN_CONTROL_SOCKET, or a path named
     after the addresses it binds."""
+    _empty_metrics_folder()
     setting = server.cfg.settings.get("control_socket")
     if setting is None or setting.value != setting.default:
         return  # an older gunicorn, or a path given on the command line
@@ -38,6 +60,18 @@ def on_starting(server):
     server.cfg.set("control_socket", path)
 
 
+def _empty_metrics_folder():
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker):
+    """A worker that exits (recycled, timed out) leaves its counters; its live gauges go."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
 def when_ready(server):
     """With preload_app, nothing the master opened while importing the app may be shared
     by the forked workers: close any database connection before they start."""
@@ -45,3 +79,8 @@ def when_ready(server):
         from django.db import connections
 
         connections.close_all()
+
+
+def on_exit(server):
+    if _own_metrics_folder:
+        shutil.rmtree(_own_metrics_folder, ignore_errors=True)

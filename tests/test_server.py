@@ -82,3 +82,23 @@ def test_saved_interface_strings_reach_every_worker_without_a_restart(server):
 
     pages = [fetch(url)[2] for _ in range(20)]
     assert all(f"{MARKER} [ru v2]" in page for page in pages)
+
+
+def test_metrics_add_up_every_gunicorn_worker(server):
+    """Two workers, each counting in its own process: /metrics gives their sum
+    (prometheus-client's multiprocess mode, set up in healthsite/gunicorn.conf.py)."""
+
+    def served(text: str) -> float:
+        found = re.search(
+            r'^healthsite_requests_total\{page_type="region",status="200"\} (\S+)$', text, re.M
+        )
+        return float(found[1]) if found else 0.0
+
+    before = served(fetch(f"{server['base']}/metrics")[2])
+    for _ in range(40):  # enough that both workers answer some
+        assert fetch(f"{server['base']}/en/regions/legs/")[0] == 200
+    status, headers, text = fetch(f"{server['base']}/metrics")
+    assert status == 200
+    assert served(text) - before == 40
+    assert 'healthsite_review_queue{language="ar"}' in text
+    assert fetch(f"{server['base']}/metrics", **{"X-Forwarded-For": "203.0.113.9"})[0] == 404

@@ -1,0 +1,225 @@
+"""What an operator reads (issue 26, items 2 and 3): /healthz/ per dependency, Prometheus
+metrics on a path only configured addresses may read, and JSON log lines that carry the
+request id."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from prometheus_client.parser import text_string_to_metric_families
+from pythonjsonlogger.json import JsonFormatter
+
+from operations.logs import JSON_FORMAT, RequestIdFilter
+from operations.middleware import page_type
+from reviews import roles, workflow
+from reviews.models import PublishedVersion
+
+from .factories import make_topic, make_user
+from .public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401
+from .serving import ROOT
+
+
+def scrape(client) -> dict[tuple, float]:
+    response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    samples = {}
+    for family in text_string_to_metric_families(response.content.decode()):
+        for sample in family.samples:
+            samples[(sample.name, *sorted(sample.labels.items()))] = sample.value
+    return samples
+
+
+def value(samples, name, **labels) -> float:
+    return samples.get((name, *sorted(labels.items())), 0.0)
+
+
+# Health ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_healthz_says_degraded_not_down_when_only_a_cache_is_missing(client, settings):
+    settings.FRONTEND_CACHE_URLS = ["http://127.0.0.1:9/"]  # nothing listens on port 9
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.content.decode().splitlines() == [
+        "degraded",
+        "database: ok",
+        "shared cache: ok",
+        "HTTP cache: unavailable",
+    ]
+
+
+@pytest.mark.django_db
+def test_healthz_says_degraded_when_the_shared_cache_fails(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr("django.core.cache.backends.locmem.LocMemCache.get", broken)
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "degraded"
+    assert "shared cache: unavailable" in lines
+    assert "HTTP cache: not configured" in lines
+
+
+# Metrics -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"REMOTE_ADDR": "203.0.113.9"},
+        # Behind Varnish or nginx every request comes from loopback: a forwarded one is
+        # somebody outside.
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"},
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_FORWARDED": "for=203.0.113.9"},
+    ],
+)
+def test_metrics_answer_only_the_configured_addresses(client, meta):
+    response = client.get("/metrics", **meta)
+    assert response.status_code == 404
+    assert b"healthsite_" not in response.content
+
+
+@pytest.mark.django_db
+def test_metrics_count_requests_page_cache_hits_queue_and_overdue(client, site):
+    reviewer_user = site
+    publish_topic("metered", reviewer=reviewer_user)
+    before = scrape(client)
+    for _ in range(3):
+        assert client.get("/en/topics/metered/").status_code == 200
+    assert client.get("/en/topics/no-such-topic/").status_code == 404
+
+    # One version waiting for review in Spanish, one live Russian version overdue.
+    waiting = make_topic("waiting")
+    workflow.submit(
+        workflow.version_for(waiting, "es"),
+        by=make_user(roles.TRANSLATORS, languages=["es"]),
+    )
+    PublishedVersion.objects.live("ru").filter(key="metered").update(
+        next_review_due=timezone.localdate() - timedelta(days=1)
+    )
+
+    after = scrape(client)
+    delta = {
+        key: after.get(key, 0) - before.get(key, 0)
+        for key in after
+        if key[0].endswith(("_total", "_count"))
+    }
+    assert delta[("healthsite_requests_total", ("page_type", "topic"), ("status", "200"))] == 3
+    assert delta[("healthsite_requests_total", ("page_type", "topic"), ("status", "404"))] == 1
+    assert delta[("healthsite_request_duration_seconds_count", ("page_type", "topic"))] == 4
+    assert delta[("healthsite_page_cache_requests_total", ("result", "hit"))] == 2
+    assert delta[("healthsite_page_cache_requests_total", ("result", "miss"))] == 1
+    assert value(after, "healthsite_review_queue", language="es") == 1
+    assert value(after, "healthsite_review_queue", language="en") == 0
+    assert value(after, "healthsite_reviews_overdue", language="ru") == 1
+    assert value(after, "healthsite_reviews_overdue", language="es") == 0
+
+
+@pytest.mark.parametrize(
+    "path, kind",
+    [
+        ("/en/", "home"),
+        ("/ar/topics/leg-cramps/", "topic"),
+        ("/ru/regions/legs/", "region"),
+        ("/es/search/", "search"),
+        ("/en/feed/", "feed"),
+        ("/api/v1/en/topics/", "api"),
+        ("/sitemap-topics-en.xml", "sitemap"),
+        ("/admin/login/", "admin"),
+        ("/static/css/site.css", "static"),
+        ("/en/anything-a-client-invents/", "other"),
+        ("/xx/topics/a/", "other"),
+    ],
+)
+def test_page_types_are_a_fixed_set_whatever_the_path(path, kind):
+    assert page_type(path) == kind
+
+
+# Logs --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def json_lines():
+    """Log lines as the production handler writes them (settings.LOGGING's formatter)."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter(**{k: v for k, v in JSON_FORMAT.items() if k != "()"}))
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("healthsite")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+@pytest.mark.django_db
+def test_each_request_logs_one_json_line_with_its_request_id(client, json_lines):
+    response = client.get("/en/", HTTP_X_REQUEST_ID="lb-0123456789abcdef")
+    assert response["X-Request-ID"] == "lb-0123456789abcdef"
+    hostile = client.get("/en/", HTTP_X_REQUEST_ID='x"\n{"level": "forged"}')
+    assert hostile["X-Request-ID"] != 'x"\n{"level": "forged"}'
+    assert len(hostile["X-Request-ID"]) == 32
+
+    lines = [line for line in json_lines() if line["logger"] == "healthsite.requests"]
+    assert [line["request_id"] for line in lines] == [
+        "lb-0123456789abcdef",
+        hostile["X-Request-ID"],
+    ]
+    first = lines[0]
+    assert first["method"] == "GET"
+    assert first["path"] == "/en/"
+    assert first["page_type"] == "home"
+    assert first["status"] == response.status_code
+    assert isinstance(first["duration_ms"], float)
+    assert {"time", "level", "message"} <= set(first)
+
+
+@pytest.mark.django_db
+def test_security_events_carry_the_request_id_of_their_request(client, json_lines):
+    """A failed staff sign-in is a security event: its line names the request it came in."""
+    client.get("/admin/login/")
+    response = client.post(
+        "/admin/login/",
+        {"username": "nobody", "password": "wrong"},
+        HTTP_X_REQUEST_ID="probe-0000000001",
+    )
+    assert response.status_code in (200, 429)
+    lines = [line for line in json_lines() if line["request_id"] == "probe-0000000001"]
+    assert {line["logger"] for line in lines} >= {"healthsite.requests"}
+
+
+def test_commands_write_logs_to_stderr_as_json_and_leave_stdout_to_their_output(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={
+            "DJANGO_SETTINGS_MODULE": "healthsite.settings.dev",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "PATH": "/usr/bin:/bin",
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "System check identified no issues (0 silenced).\n"
+    logged = [json.loads(line) for line in done.stderr.splitlines()]
+    assert logged, "django-axes logs its start: on stderr, as JSON"
+    assert all({"time", "level", "logger", "message", "request_id"} <= set(line) for line in logged)
