@@ -127,6 +127,13 @@ def test_metrics_count_requests_page_cache_hits_queue_and_overdue(client, site):
     assert value(after, "healthsite_reviews_overdue", language="es") == 0
 
 
+def test_the_metrics_read_the_header_the_page_cache_writes():
+    from healthsite.page_cache import HEADER
+    from operations.middleware import PAGE_CACHE_HEADER
+
+    assert PAGE_CACHE_HEADER == HEADER
+
+
 @pytest.mark.parametrize(
     "path, kind",
     [
