@@ -28,6 +28,7 @@ Decisions:
   the numbers of the English field. Emergency numbers (content/emergency_numbers.toml)
   are the one exception: a translation may name its own readers' numbers instead (the
   Russian emergency notice names 112 and 103, not 999), but must then name at least one.
+  One and two may be written as words (Arabic duals), so only their absence is allowed.
 - Glossary rules apply to a whole unit (a topic, a region, a notice), as before: where
   the English unit contains a term, the translation must contain one of its `use`
   renderings; no translation may contain an `avoid` rendering.
@@ -70,41 +71,49 @@ class Finding:
 
 
 # Tier wording, per language -------------------------------------------------------------
-# Casefolded substrings. Kept short and stem-like so inflected forms match.
+# Regular expressions over the casefolded text, each anchored at the start of a word
+# (`_has`); stems match inflected forms. `\b` after a word keeps "اليوم" (today) from
+# matching "اليومية" (daily).
 
 EMERGENCY_WORDS: dict[str, tuple[str, ...]] = {
     "en": (
-        "emergency number",
-        "call 999",
-        "call 112",
-        "call 911",
-        "ambulance",
-        "a&e",
-        "emergency department",
+        r"emergency number",
+        r"call (?:999|112|911)\b",
+        r"ambulance",
+        r"a&e\b",
+        r"emergency department",
     ),
-    "ru": ("скорую", "экстренных служб", "экстренной службы", "103", "112", "приёмное отделение"),
-    "es": ("número de emergencias", "al 112", "al 911", "ambulancia", "urgencias del hospital"),
-    "ar": ("رقم الطوارئ", "الإسعاف", "قسم الطوارئ", "بالطوارئ"),
+    "ru": (r"скорую", r"экстренн(?:ых|ой) служб", r"103\b", r"112\b", r"приёмное отделение"),
+    "es": (r"número de emergencias", r"al (?:112|911)\b", r"ambulancia", r"urgencias del hospital"),
+    "ar": (r"رقم الطوارئ", r"الإسعاف", r"قسم الطوارئ", r"بالطوارئ"),
 }
 URGENT_WORDS: dict[str, tuple[str, ...]] = {
-    "en": ("today", "urgent", "straight away", "as soon as possible", "without delay"),
-    "ru": ("сегодня", "срочно", "как можно скорее", "без промедления"),
-    "es": ("hoy", "urgente", "cuanto antes", "sin demora"),
-    "ar": ("اليوم", "عاجل", "في أسرع وقت", "دون تأخير"),
+    "en": (r"today\b", r"urgent", r"straight away", r"as soon as possible", r"without delay"),
+    "ru": (r"сегодня\b", r"срочно", r"как можно скорее", r"без промедления"),
+    "es": (r"hoy\b", r"urgente", r"cuanto antes", r"sin demora"),
+    "ar": (r"اليوم\b", r"عاجل", r"في أسرع وقت", r"دون تأخير"),
 }
 ROUTINE_WORDS: dict[str, tuple[str, ...]] = {
-    "en": ("book", "appointment", "ask your", "tell your", "mention it", "talk to your"),
+    "en": (r"book\b", r"appointment", r"ask your", r"tell your", r"mention it", r"talk to your"),
     "ru": (
-        "запишитесь",
-        "на приём",
-        "приёме",
-        "спросите",
-        "расскажите",
-        "скажите",
-        "посоветуйтесь",
+        r"запишитесь",
+        r"на приём",
+        r"приёме",
+        r"спросите",
+        r"расскажите",
+        r"скажите",
+        r"посоветуйтесь",
     ),
-    "es": ("pida cita", "cita", "pregunte", "dígaselo", "coménteselo", "comente", "consulte"),
-    "ar": ("احجز", "احجزي", "موعد", "اسأل", "اسألي", "أخبر", "أخبري", "استشر", "استشيري"),
+    "es": (
+        r"pida cita",
+        r"cita\b",
+        r"pregunte",
+        r"dígaselo",
+        r"coménteselo",
+        r"comente",
+        r"consulte",
+    ),
+    "ar": (r"احجز", r"موعد", r"اسأل", r"أخبر", r"استشر", r"استشيري"),
 }
 # A sentence holding one of these states a condition ("... if it gets worse").
 CONDITIONAL_WORDS: dict[str, tuple[str, ...]] = {
@@ -114,7 +123,12 @@ CONDITIONAL_WORDS: dict[str, tuple[str, ...]] = {
     "ar": (r"إذا", r"\bإن\b", r"وإن\b"),
 }
 SENTENCE_END = re.compile(r"(?<=[.;!?؛؟])\s+|\n+")
-NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
+# A number: digits not glued to Latin letters or other digits ("COVID19" is not one;
+# "3pm" and the Arabic "و6", "and 6", are).
+NUMBER = re.compile(r"(?<![0-9A-Za-z.,])[0-9]+(?:[.,][0-9]+)?(?!(?!am\b|pm\b)[0-9A-Za-z])")
+# One and two are often words in a good translation (Arabic duals: "أسبوعين", two
+# weeks; "سنة", one year; Russian "сутки"), so a translation may leave them out.
+MAY_BE_WORDS = {"1", "2"}
 
 
 # Rules read from content/ ---------------------------------------------------------------
@@ -340,7 +354,7 @@ def check_numbers(entry: Mapping, rules: Rules) -> list[Finding]:
             if language == SOURCE:
                 continue
             found = numbers_in(text)
-            missing = _minus(expected, found)
+            missing = [n for n in _minus(expected, found) if n not in MAY_BE_WORDS]
             if any(number in rules.emergency_numbers for number in found):
                 # A translation may name its readers' emergency numbers instead of the
                 # English ones (the emergency notice does), as long as it names one.
@@ -377,8 +391,14 @@ def _minus(these: list[str], those: list[str]) -> list[str]:
 # Warning-sign tiers ---------------------------------------------------------------------
 
 
-def _has(text: str, words: tuple[str, ...]) -> bool:
-    return any(word in text for word in words)
+# Arabic attaches prepositions to the next word ("برقم" = "on the number"), so its
+# phrases are not anchored at a word start.
+UNANCHORED = {"ar"}
+
+
+def _has(text: str, words: tuple[str, ...], language: str = "") -> bool:
+    start = "" if language in UNANCHORED else r"(?<!\w)"
+    return any(re.search(start + word, text) for word in words)
 
 
 def _conditional(sentence: str, language: str) -> bool:
@@ -387,7 +407,7 @@ def _conditional(sentence: str, language: str) -> bool:
 
 def _unconditional(text: str, language: str, words: tuple[str, ...]) -> bool:
     return any(
-        _has(sentence, words) and not _conditional(sentence, language)
+        _has(sentence, words, language) and not _conditional(sentence, language)
         for sentence in SENTENCE_END.split(text.casefold())
     )
 
@@ -401,7 +421,7 @@ def tier_problems(urgency: str, text: str, language: str) -> list[str]:
     emergency, urgent = EMERGENCY_WORDS[language], URGENT_WORDS[language]
     problems = []
     if urgency == "emergency":
-        if not _has(body, emergency):
+        if not _has(body, emergency, language):
             problems.append(
                 "an emergency sign must tell the reader to call the emergency number now"
             )
@@ -411,12 +431,12 @@ def tier_problems(urgency: str, text: str, language: str) -> list[str]:
                 "says to call the emergency number (emergency wording) but is "
                 "filed as urgent: make it emergency, or make the call conditional"
             )
-        if not _has(body, urgent):
+        if not _has(body, urgent, language):
             problems.append("an urgent sign must say to see a doctor today")
     elif urgency == "routine":
         if _unconditional(body, language, emergency) or _unconditional(body, language, urgent):
             problems.append("has emergency or urgent wording but is filed as routine")
-        if not _has(body, ROUTINE_WORDS[language]):
+        if not _has(body, ROUTINE_WORDS[language], language):
             problems.append("a routine sign must say to book an appointment or ask a doctor")
     else:
         problems.append(f"unknown urgency {urgency!r}")
