@@ -28,6 +28,7 @@ from .hashing import fingerprint
 from .languages import language_codes
 from .models import Article, BodyRegion, SiteNotice
 from .schema import entry_model, file_schemas
+from .text import normalise_text
 
 NUMBERS_NOTICE = SiteNotice.Key.EMERGENCY
 LOAD_BATCH = 200  # topic files written between two progress reports (`load_files`)
@@ -364,8 +365,10 @@ def _assign(obj: models.Model, entry: dict[str, Any]) -> dict[str, list]:
             many[name] = value
         elif isinstance(value, dict):
             for code in language_codes():
-                setattr(obj, f"{name}_{code}", (value.get(code) or "").strip())
+                setattr(obj, f"{name}_{code}", normalise_text(value.get(code) or ""))
         else:
+            if isinstance(value, str):
+                value = normalise_text(value)
             setattr(obj, name, value if value is not None else "")
     return many
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from articles.models import (
     Reference,
     SiteNotice,
 )
+from articles.text import NormalisedCharField
 from articles.translation import translated_fields
 
 from . import roles, workflow
@@ -51,6 +53,16 @@ class LanguageScopedMixin:
     """
 
     structural_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Free text (not slugs, addresses or choices) is stored in one normal form.
+        if (
+            isinstance(db_field, models.CharField | models.TextField)
+            and not isinstance(db_field, models.SlugField | models.URLField | models.EmailField)
+            and not db_field.choices
+        ):
+            kwargs.setdefault("form_class", NormalisedCharField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -92,6 +104,13 @@ class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
             .filter(kind=adapter.kind, key=adapter.key_of(obj))
             .exists()
         )
+
+    def save_model(self, request, obj, form, change):
+        # A save with no real change (text compared in its normal form) writes nothing,
+        # not even the row's "updated" time.
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,24 +34,46 @@ def flatten(text: Any, path: str = "") -> dict[str, str]:
 MAX_WORDS_FOR_WORD_DIFF = 3000
 
 
+_WORDS = re.compile(r"\s+|\S+")
+_LINES = re.compile(r"\n|[^\n]+")
+
+
 def word_diff(old: str, new: str) -> SafeString:
-    """HTML of `new` with removed words in <del> and added words in <ins>, all escaped."""
-    separator = " "
-    old_words, new_words = old.split(separator), new.split(separator)
-    if max(len(old_words), len(new_words)) > MAX_WORDS_FOR_WORD_DIFF:
-        separator = "\n"
-        old_words, new_words = old.split(separator), new.split(separator)
-    parts: list[str] = []
+    """HTML of `new` with removed words in <del> and added words in <ins>, all escaped.
+
+    Words and the white space between them are separate tokens, so a changed word is
+    marked alone, whatever line it ends; line ends are kept as they are."""
+    tokens = _WORDS
+    old_words, new_words = tokens.findall(old), tokens.findall(new)
+    if max(len(old_words), len(new_words)) > 2 * MAX_WORDS_FOR_WORD_DIFF:
+        tokens = _LINES
+        old_words, new_words = tokens.findall(old), tokens.findall(new)
+    # (old, new) runs: equal runs have old == new. White space alone between two changes
+    # joins them, so "Cramps [ru]" -> "Судороги мышц" reads as one change, not two.
+    runs: list[list[str]] = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for operation, a1, a2, b1, b2 in matcher.get_opcodes():
-        if operation == "equal":
-            parts.append(escape(separator.join(new_words[b1:b2])))
+        removed, added = "".join(old_words[a1:a2]), "".join(new_words[b1:b2])
+        changed = operation != "equal"
+        if changed and len(runs) >= 2 and runs[-1][2] == "" and runs[-2][2] == "changed":
+            space = runs.pop()
+            runs[-1][0] += space[0] + removed
+            runs[-1][1] += space[1] + added
             continue
-        if operation in ("delete", "replace"):
-            parts.append(f"<del>{escape(separator.join(old_words[a1:a2]))}</del>")
-        if operation in ("insert", "replace"):
-            parts.append(f"<ins>{escape(separator.join(new_words[b1:b2]))}</ins>")
-    return mark_safe(separator.join(parts))  # noqa: S308 - every piece is escaped above
+        if not changed and not added.strip() and runs and runs[-1][2] == "changed":
+            runs.append([removed, added, ""])  # white space that may join two changes
+            continue
+        runs.append([removed, added, "changed" if changed else "equal"])
+    parts: list[str] = []
+    for removed, added, state in runs:
+        if state != "changed":
+            parts.append(escape(added))
+            continue
+        if removed:
+            parts.append(f"<del>{escape(removed)}</del>")
+        if added:
+            parts.append(f"<ins>{escape(added)}</ins>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
 
 
 @dataclass
