@@ -25,6 +25,8 @@ def stack(tmp_path_factory):
         work,
         ROOT / "locale",
         DJANGO_FRONTEND_CACHE_URLS=f"http://127.0.0.1:{varnish_port}",
+        # The app reads this Varnish's hit counters for /metrics (operations/metrics.py).
+        DJANGO_METRICS_VARNISHSTAT=f"varnishstat -n {work / 'varnish' / 'state'}",
     )
     prepare_site(env)
     with running_gunicorn(env) as (app, _process):
@@ -108,3 +110,15 @@ def test_a_withdrawn_page_is_gone_from_the_cache_when_the_withdrawal_returns(sta
         status, headers, body = request(cache + path)
         assert status == 200 and headers["x-cache"] == "MISS", path
         assert "leg-cramps" not in body.decode(), path
+
+
+def test_metrics_are_never_served_through_the_cache_and_show_its_hit_counters(stack):
+    assert request(stack["cache"] + "/metrics")[0] == 404
+    for _ in range(3):
+        assert request(stack["cache"] + "/es/")[0] == 200
+    status, _headers, body = request(stack["app"] + "/metrics")
+    assert status == 200
+    text = body.decode()
+    hits = [line for line in text.splitlines() if line.startswith("varnish_cache_hit")]
+    assert hits and float(hits[0].split()[-1]) >= 2, text[-2000:]
+    assert "varnish_cache_miss" in text

@@ -60,6 +60,11 @@ sub vcl_recv {
         return (synth(200, "Banned"));
     }
 
+    # Operators read /metrics on the app host itself, never through the cache.
+    if (req.url ~ "^/metrics") {
+        return (synth(404, "Not found"));
+    }
+
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
