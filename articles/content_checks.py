@@ -388,6 +388,30 @@ def _minus(these: list[str], those: list[str]) -> list[str]:
     return out
 
 
+# Placeholders filled with a date. Russian dates end in "г." ("3 декабря 2026 г."), so a
+# full stop after one shows "2026 г.." (issue 24).
+DATE_PLACEHOLDERS = ("approved", "due", "date", "checked")
+DATE_ENDS_WITH_STOP = {"ru"}
+
+
+def check_date_punctuation(entry: Mapping) -> list[Finding]:
+    """No full stop right after a date placeholder in a language whose dates end in one."""
+    findings = []
+    pattern = re.compile(r"\{(?:" + "|".join(DATE_PLACEHOLDERS) + r")\}\.")
+    for path, table in translated_texts(entry):
+        for language in DATE_ENDS_WITH_STOP:
+            if pattern.search(table.get(language, "")):
+                findings.append(
+                    Finding(
+                        "date-double-stop",
+                        BLOCKING,
+                        _at(path, language),
+                        "a date here already ends in «г.»: remove the full stop after the date",
+                    )
+                )
+    return findings
+
+
 # Warning-sign tiers ---------------------------------------------------------------------
 
 
@@ -654,6 +678,7 @@ def check_entry(entry: Mapping, rules: Rules) -> list[Finding]:
         check_glossary(entry, rules)
         + check_restricted_medicines(entry, rules)
         + check_numbers(entry, rules)
+        + check_date_punctuation(entry)
     )
 
 

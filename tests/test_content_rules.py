@@ -21,28 +21,6 @@ TRANSLATIONS = [code for code in LANGUAGES if code != "en"]
 TOPIC_FILES = sorted((CONTENT / "topics").glob("*.toml"))
 RULES = checks.load_rules(CONTENT)
 
-# Topics still being brought under the rules of issue 24 (content fixes land topic by
-# topic). strict: a topic that passes must leave this set.
-NOT_YET_FIXED = {
-    "back-spasms-lumbago",
-    "chest-spasms-intercostal-neuralgia",
-    "cramps-in-pregnancy",
-    "eye-focusing-spasm",
-    "febrile-seizures",
-    "head-blood-vessel-spasm",
-    "heat-cramps-and-heat-exhaustion",
-    "infant-colic",
-    "leg-cramps",
-    "muscle-and-eyelid-twitching",
-    "muscle-spasms-and-cramps",
-    "muscle-tension",
-    "neck-spasms",
-    "period-pain",
-    "spasms-in-children",
-    "stomach-cramps",
-    "throat-spasm",
-}
-
 
 def parsed(path: Path) -> dict:
     with path.open("rb") as handle:
@@ -58,14 +36,6 @@ def shared_entries() -> dict[str, dict]:
     return found
 
 
-def topic_params():
-    for path in TOPIC_FILES:
-        marks = []
-        if path.stem in NOT_YET_FIXED:
-            marks = [pytest.mark.xfail(strict=True, reason="issue 24: content fix pending")]
-        yield pytest.param(path, id=path.stem, marks=marks)
-
-
 def codes(findings) -> list[str]:
     return [finding.code for finding in findings]
 
@@ -73,7 +43,7 @@ def codes(findings) -> list[str]:
 # The corpus ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", topic_params())
+@pytest.mark.parametrize("path", TOPIC_FILES, ids=lambda path: path.stem)
 def test_every_topic_passes_every_content_rule(path):
     assert [str(finding) for finding in checks.check_topic(parsed(path), RULES)] == []
 
@@ -388,3 +358,11 @@ def test_required_parts_and_complete_translations():
     assert ("required-part", "causes.en") in found
     assert ("required-part", "warning_signs") in found
     assert ("translation-incomplete", "symptoms.ru") in found
+
+
+def test_a_full_stop_after_a_russian_date_is_blocking():
+    """The Russian footer read "2026 г.." (the date already ends in "г.")."""
+    bad = {"text": {"en": "Reviewed on {approved}.", "ru": "Проверено {approved}. Далее — {due}."}}
+    assert [f.path for f in checks.check_date_punctuation(bad)] == ["text.ru"]
+    good = {"text": {"en": "Reviewed on {approved}.", "ru": "Проверено {approved}; далее — {due}"}}
+    assert checks.check_date_punctuation(good) == []
