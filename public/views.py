@@ -112,36 +112,46 @@ def region(request: HttpRequest, slug: str) -> HttpResponse:
     page = readers.live_region(slug, language)
     if page is None:
         raise Http404("No such region")
+    context = region_context(request, page.shown, page.languages, number)
+    return render(request, "public/region.html", context)
+
+
+def region_context(
+    request: HttpRequest, shown: readers.Shown, published_in: list[str], number: int = 1
+) -> dict:
+    """Everything `public/region.html` shows of `shown` and page `number` of its topics:
+    the public region page, and the review page's preview (public.preview)."""
+    language = translation.get_language()
+    slug = shown.key
     topics_page = readers.region_topics(slug, language, number)
     topics_page.check_exists()
     topics = [
-        {"shown": shown, "url": reverse("public:topic", kwargs={"slug": shown.key})}
-        for shown in topics_page.items
+        {"shown": item, "url": reverse("public:topic", kwargs={"slug": item.key})}
+        for item in topics_page.items
     ]
     # Each page of the list is its own page (canonical and alternates name its number).
     page_query = pagination.page_query(number)
-    context = {
+    return {
         "notices": readers.site_notices(language),
-        "region": page.shown,
+        "region": shown,
         "topics": topics,
         **pagination.links(topics_page, request.path),
         "language_name": _language_name(language),
-        "meta_description": seo.meta_description(page.shown.payload.get("description")),
+        "meta_description": seo.meta_description(shown.payload.get("description")),
         "json_ld": structured_data.script_text(
-            structured_data.region(request, page.shown, topics_page.items)
+            structured_data.region(request, shown, topics_page.items)
         ),
         "canonical": request.build_absolute_uri(
-            _reverse_in(page.shown.language, "public:region", {"slug": slug}) + page_query
+            _reverse_in(shown.language, "public:region", {"slug": slug}) + page_query
         ),
         **_language_links(
             request,
             "public:region",
             {"slug": slug},
-            published_in=page.languages,
+            published_in=published_in,
             query=page_query,
         ),
     }
-    return render(request, "public/region.html", context)
 
 
 @require_safe
@@ -151,7 +161,14 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
     page = readers.live_topic(slug, language)
     if page is None:
         raise Http404("No such topic")
-    shown = page.shown
+    return render(request, "public/topic.html", topic_context(request, page.shown, page.languages))
+
+
+def topic_context(request: HttpRequest, shown: readers.Shown, published_in: list[str]) -> dict:
+    """Everything `public/topic.html` shows of `shown`: the public topic page, and the
+    review page's preview of a version before its approval (public.preview)."""
+    language = translation.get_language()
+    slug = shown.key
     payload = shown.payload
     notices = readers.site_notices(language, also=shown.language)
     regions = readers.regions_by_slug(payload.get("regions", []), language)
@@ -173,7 +190,7 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
             approved=date_format(version.approved_at, "DATE_FORMAT"),
             due=date_format(version.next_review_due, "DATE_FORMAT"),
         )
-    context = {
+    return {
         "notices": notices,
         "topic": shown,
         "payload": payload,
@@ -203,9 +220,8 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
                 regions=[region["shown"] for region in topic_regions],
             )
         ),
-        **_language_links(request, "public:topic", {"slug": slug}, published_in=page.languages),
+        **_language_links(request, "public:topic", {"slug": slug}, published_in=published_in),
     }
-    return render(request, "public/topic.html", context)
 
 
 @require_safe

@@ -111,6 +111,13 @@ class LanguageVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             path("queue/", view(admin_views.queue_view), name=f"{name}_queue"),
             path("coverage/", view(admin_views.coverage_view), name=f"{name}_coverage"),
             path("<int:pk>/review/", view(admin_views.review_view), name=f"{name}_review"),
+            path(
+                "<int:pk>/preview/<str:fingerprint>/",
+                view(admin_views.preview_view),
+                name=f"{name}_preview",
+            ),
+            path("planning/", view(admin_views.planning_view), name=f"{name}_planning"),
+            path("my-reviews-due/", view(admin_views.my_due_view), name=f"{name}_my_due"),
             path("my-credit/", view(admin_views.credit_view), name=f"{name}_credit"),
             *super().get_urls(),
         ]

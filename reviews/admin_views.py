@@ -7,12 +7,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from articles.languages import SOURCE_LANGUAGE, direction
 from articles.validators import reject_invisible_characters
 
-from . import roles, staff_security, workflow
+from . import planning, previews, queue, roles, staff_security, workflow
 from .coverage import coverage
 from .diff import compare
 from .models import AuditEntry, LanguageVersion, PublishedVersion, StaffProfile
@@ -51,16 +54,24 @@ class ReviewForm(forms.Form):
     english_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     # Set on the confirmation step of a withdrawal, once its effects were shown.
     confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    # The queue (its filters, as a query string) the reviewer came from: "approve and
+    # open next" opens the next item of that queue.
+    queue = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
 
-    def __init__(self, *args, user, version: LanguageVersion, shown=None, **kwargs):
+    def __init__(self, data=None, *args, user, version: LanguageVersion, shown=None, **kwargs):
+        if data is not None and data.get("approve_next"):
+            # The "Approve and open next" button is the approve action.
+            data = data.copy()
+            data["action"] = "approve"
         initial = kwargs.pop("initial", {})
         if shown is not None:
             initial |= {
                 "fingerprint": shown.fingerprint,
                 "english_fingerprint": shown.english_fingerprint,
             }
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, *args, initial=initial, **kwargs)
         self.user, self.version = user, version
+        self.open_next = bool(data is not None and data.get("approve_next"))
         allowed = self.allowed_actions(user, version.language)
         self.fields["action"].choices = [(name, self.ACTIONS[name]) for name in allowed]
 
@@ -111,9 +122,56 @@ def _context(model_admin, request, title: str, **extra) -> dict:
 
 
 def queue_view(model_admin, request: HttpRequest) -> HttpResponse:
-    """What awaits review per language, overdue reviews, outdated translations."""
+    """The review queue: one page of language versions, filtered, overdue first; and the
+    figures per language (waiting, overdue, outdated). A fixed number of queries."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
+    filter_form = queue.QueueFilter(_queue_params(request.GET))
+    filters = filter_form.filters()
+    page = queue.page_of(request.user, filters, request.GET.get("page"))
+    today = timezone.localdate()
+    context = _context(
+        model_admin,
+        request,
+        _("Review queue"),
+        rows=_language_rows(),
+        filter_form=filter_form,
+        page=page,
+        rows_of_page=[
+            {
+                "version": version,
+                "age": (today - version.submitted_at.date()).days if version.submitted_at else None,
+                "overdue": version.due is not None and version.due < today,
+            }
+            for version in page.object_list
+        ],
+        queue_query=_queue_query(filters),
+        reviewable=queue.reviewable_languages(request.user),
+    )
+    return TemplateResponse(request, "admin/reviews/queue.html", context)
+
+
+_QUEUE_PARAMS = ("mine", "language", "kind", "status", "due")
+
+
+def _queue_params(params) -> QueryDict | None:
+    """The queue's filters from a query string; "mine" of submitted items when none."""
+    if not any(name in params for name in _QUEUE_PARAMS):
+        return QueryDict("mine=on&status=submitted")
+    return params
+
+
+def _queue_query(filters: dict) -> str:
+    query = QueryDict(mutable=True)
+    for name in _QUEUE_PARAMS:
+        value = filters.get(name)
+        if value:
+            query[name] = "on" if value is True else value
+    return query.urlencode() or "status="
+
+
+def _language_rows() -> list[dict]:
+    """Per language: how many versions wait for review, are overdue or outdated."""
     submitted = LanguageVersion.objects.filter(status=Status.SUBMITTED)
     waiting = dict(submitted.values_list("language").annotate(Count("pk")))
     overdue = dict(PublishedVersion.objects.overdue().values_list("language").annotate(Count("pk")))
@@ -124,7 +182,7 @@ def queue_view(model_admin, request: HttpRequest) -> HttpResponse:
         .annotate(Count("pk"))
     )
     changelist = reverse("admin:reviews_languageversion_changelist")
-    rows = [
+    return [
         {
             "code": code,
             "name": name,
@@ -137,19 +195,6 @@ def queue_view(model_admin, request: HttpRequest) -> HttpResponse:
         }
         for code, name in settings.LANGUAGES
     ]
-    context = _context(
-        model_admin,
-        request,
-        _("Review queue"),
-        rows=rows,
-        submitted=submitted.select_related("submitted_by", "last_edited_by").order_by(
-            "submitted_at"
-        ),
-        reviewable=[
-            code for code, _name in settings.LANGUAGES if roles.can_review(request.user, code)
-        ],
-    )
-    return TemplateResponse(request, "admin/reviews/queue.html", context)
 
 
 def coverage_view(model_admin, request: HttpRequest) -> HttpResponse:
@@ -179,8 +224,9 @@ def preview_html(value) -> SafeString:
 
 
 def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
-    """One language version: its text as the public will read it, the word diff against
-    the live version (a translation beside the approved English), and the actions."""
+    """One language version: the actions first, then its page as the public will read it
+    (rendered by the public templates), then the word diff of the fields that changed
+    against the live version (a translation beside the approved English)."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     version = get_object_or_404(LanguageVersion, pk=pk)
@@ -202,7 +248,10 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, form.act())
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
-        return redirect("admin:reviews_languageversion_review", pk=version.pk)
+        else:
+            if form.open_next:
+                return _open_next(request, version, form.cleaned_data["queue"])
+        return _review_redirect(version, form.cleaned_data["queue"])
     live = _live(version, version.language)
     is_translation = version.language != SOURCE_LANGUAGE
     # A translation is checked against the approved English, never the English draft.
@@ -211,6 +260,15 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
     # The fingerprints the approval will name are those of the text on this page (not a
     # second read, which an edit saved meanwhile could make differ from it).
     shown = workflow.shown_text(current, english)
+    changes = compare(
+        live.source if live else None,
+        current,
+        english.source if english else None,
+        kind=version.kind,
+    )
+    queue_query = request.GET.get("queue", "") if request.method == "GET" else ""
+    if request.method == "POST":
+        queue_query = form.data.get("queue", "")
     context = _context(
         model_admin,
         request,
@@ -218,10 +276,12 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
         version=version,
         live=live,
         english=english,
-        changes=compare(
-            live.source if live else None, current, english.source if english else None
+        changed=[change for change in changes if change.changed],
+        unchanged=[change for change in changes if not change.changed],
+        preview=_preview(request, version, current, english, shown),
+        preview_url=reverse(
+            "admin:reviews_languageversion_preview", args=[version.pk, shown.fingerprint]
         ),
-        preview=preview_html(adapter.render(version.key, current)),
         preview_direction=direction(version.language),
         is_translation=is_translation,
         source_language=SOURCE_LANGUAGE,
@@ -229,13 +289,107 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
         edit_url=adapter.admin_change_url(obj),
         form=form
         if request.method == "POST"
-        else ReviewForm(user=request.user, version=version, shown=shown),
+        else ReviewForm(
+            user=request.user,
+            version=version,
+            shown=shown,
+            initial={"queue": queue_query},
+        ),
+        queue_url=reverse("admin:reviews_languageversion_queue") + f"?{queue_query}"
+        if queue_query
+        else reverse("admin:reviews_languageversion_queue"),
         contributors=version.contributors.all(),
         history=AuditEntry.objects.filter(kind=version.kind, key=version.key)
         .filter(Q(language=version.language) | Q(language=""))
         .select_related("actor")[:20],
     )
     return TemplateResponse(request, "admin/reviews/review.html", context)
+
+
+def _review_url(version: LanguageVersion, queue_query: str) -> str:
+    url = reverse("admin:reviews_languageversion_review", args=[version.pk])
+    return f"{url}?{urlencode({'queue': queue_query})}" if queue_query else url
+
+
+def _review_redirect(version: LanguageVersion, queue_query: str) -> HttpResponse:
+    return redirect(_review_url(version, queue_query))
+
+
+def _open_next(request: HttpRequest, version: LanguageVersion, queue_query: str) -> HttpResponse:
+    """After "approve and open next": the next item of the reviewer's queue, in its order."""
+    filters = queue.QueueFilter(_queue_params(QueryDict(queue_query))).filters()
+    following = queue.next_in_queue(request.user, filters, after=version)
+    if following is None:
+        messages.info(request, _("Nothing else in this queue is waiting for you."))
+        url = reverse("admin:reviews_languageversion_queue")
+        return redirect(f"{url}?{queue_query}" if queue_query else url)
+    return redirect(_review_url(following, queue_query))
+
+
+def _unpublished_version(
+    request: HttpRequest, version: LanguageVersion, text: dict, english, shown: workflow.Shown
+) -> PublishedVersion:
+    """What approving `text` now would publish, not saved: for the preview."""
+    adapter = registry[version.kind]
+    payload = adapter.render(version.key, text)
+    credit = roles.public_credit(request.user, version.language)
+    credit_text, credit_language = credit or (_("(your public credit)"), version.language)
+    now = timezone.now()
+    return PublishedVersion(
+        kind=version.kind,
+        key=version.key,
+        language=version.language,
+        payload=payload,
+        source=text,
+        fingerprint=shown.fingerprint,
+        english_version=english,
+        approved_by=request.user,
+        reviewer_credit=credit_text,
+        reviewer_credit_language=credit_language,
+        approved_at=now,
+        next_review_due=planning.planned_due(now),
+    )
+
+
+def _preview(request, version: LanguageVersion, text: dict, english, shown) -> SafeString:
+    """The version as the public will read it: the public page's content rendered by the
+    public templates where the kind has a page, else its parts in order."""
+    unpublished = _unpublished_version(request, version, text, english, shown)
+    renderer = previews.renderer_for(version.kind)
+    if renderer is None:
+        return preview_html(unpublished.payload)
+    return previews.main_content(renderer(request, unpublished))
+
+
+def preview_view(model_admin, request: HttpRequest, pk: int, fingerprint: str) -> HttpResponse:
+    """The whole public page of a version under review (header, notices, footer), with
+    the public stylesheet: opened from the review page. It shows the text the review page
+    showed (named by its fingerprint) or says that the text changed since."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    version = get_object_or_404(LanguageVersion, pk=pk)
+    adapter = registry[version.kind]
+    renderer = previews.renderer_for(version.kind)
+    try:
+        obj = adapter.get(version.key)
+    except ObjectDoesNotExist:
+        raise Http404(_("The content of this version no longer exists.")) from None
+    english = None if version.language == SOURCE_LANGUAGE else _live(version, SOURCE_LANGUAGE)
+    text = adapter.source_text(obj, version.language)
+    shown = workflow.shown_text(text, english)
+    if renderer is None or shown.fingerprint != fingerprint:
+        context = _context(
+            model_admin,
+            request,
+            _("Preview: %(item)s") % {"item": version},
+            version=version,
+            changed_since=renderer is not None,
+        )
+        return TemplateResponse(
+            request, "admin/reviews/preview_unavailable.html", context, status=409
+        )
+    unpublished = _unpublished_version(request, version, text, english, shown)
+    return HttpResponse(renderer(request, unpublished))
 
 
 def _live(version: LanguageVersion, language: str) -> PublishedVersion | None:
@@ -304,3 +458,65 @@ def credit_view(model_admin, request: HttpRequest) -> HttpResponse:
         confirmed=roles.credit_is_confirmed(request.user),
     )
     return TemplateResponse(request, "admin/reviews/credit.html", context)
+
+
+PLANNING_WEEKS = 13
+
+
+def planning_view(model_admin, request: HttpRequest) -> HttpResponse:
+    """Per language and week: the versions falling due and the reviewers qualified."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    today = timezone.localdate()
+    plan = planning.weeks(start=today, count=PLANNING_WEEKS)
+    reviewers = planning.reviewers_by_language()
+    overdue = dict(
+        PublishedVersion.objects.overdue(today).values_list("language").annotate(Count("pk"))
+    )
+    languages = [
+        {
+            "code": code,
+            "name": _(name),
+            "weeks": plan[code],
+            "reviewers": reviewers[code],
+            "overdue": overdue.get(code, 0),
+        }
+        for code, name in settings.LANGUAGES
+    ]
+    context = _context(
+        model_admin,
+        request,
+        _("Review planning"),
+        languages=languages,
+        week_starts=[week.start for week in plan[SOURCE_LANGUAGE]],
+        interval=planning.interval_days(),
+    )
+    return TemplateResponse(request, "admin/reviews/planning.html", context)
+
+
+def my_due_view(model_admin, request: HttpRequest) -> HttpResponse:
+    """What falls due for review in the next 30 days in the languages I may approve."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    today = timezone.localdate()
+    page = Paginator(planning.due_for(request.user, today=today), 100).get_page(
+        request.GET.get("page")
+    )
+    versions = {
+        (version.kind, version.key, version.language): version.pk
+        for version in LanguageVersion.objects.filter(
+            workflow._items_filter((row.kind, row.key) for row in page.object_list)
+        ).only("pk", "kind", "key", "language")
+    }
+    rows = [
+        {
+            "published": row,
+            "overdue": row.next_review_due < today,
+            "version_pk": versions.get((row.kind, row.key, row.language)),
+        }
+        for row in page.object_list
+    ]
+    context = _context(
+        model_admin, request, _("My reviews due in the next 30 days"), page=page, rows=rows
+    )
+    return TemplateResponse(request, "admin/reviews/my_due.html", context)

@@ -7,8 +7,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 
 
 def flatten(text: Any, path: str = "") -> dict[str, str]:
@@ -82,6 +84,7 @@ class FieldChange:
     live: str
     submitted: str
     english: str
+    label: str = ""
 
     @property
     def changed(self) -> bool:
@@ -91,9 +94,27 @@ class FieldChange:
     def diff_html(self) -> SafeString:
         return word_diff(self.live, self.submitted)
 
+    @property
+    def changed_words(self) -> int:
+        """How many words were removed or added: the size of this field's change."""
+        return changed_words(self.live, self.submitted)
 
-def compare(live: dict | None, submitted: dict, english: dict | None = None) -> list[FieldChange]:
-    """Every field of `submitted`, with its live value (empty when nothing is live yet)."""
+
+def changed_words(old: str, new: str) -> int:
+    old_words, new_words = old.split(), new.split()
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    return sum(
+        max(a2 - a1, b2 - b1)
+        for operation, a1, a2, b1, b2 in matcher.get_opcodes()
+        if operation != "equal"
+    )
+
+
+def compare(
+    live: dict | None, submitted: dict, english: dict | None = None, *, kind: str | None = None
+) -> list[FieldChange]:
+    """Every field of `submitted`, with its live value (empty when nothing is live yet),
+    labelled for a reviewer when `kind` is given."""
     live_flat = flatten(live or {})
     submitted_flat = flatten(submitted)
     english_flat = flatten(english or {})
@@ -104,6 +125,40 @@ def compare(live: dict | None, submitted: dict, english: dict | None = None) -> 
             live=live_flat.get(path, ""),
             submitted=submitted_flat.get(path, ""),
             english=english_flat.get(path, ""),
+            label=field_label(kind, path) if kind else path,
         )
         for path in paths
     ]
+
+
+_PATH_PART = re.compile(r"^(?P<name>[a-z_]+)(?:\[(?P<index>\d+)\])?$")
+
+
+def field_label(kind: str, path: str) -> str:
+    """A reviewer's name for a flattened path, from the models' own verbose names:
+    "references[3].checked" -> "References 4: checked", "title" -> "Title"."""
+    from .registry import registry
+
+    adapter = registry[kind]
+    pieces = path.split(".")
+    first = _PATH_PART.match(pieces[0])
+    if first is None:
+        return path
+    parts = {part.name: part for part in adapter.parts}
+    part = parts.get(first["name"])
+    if part is None:
+        return _verbose(adapter.model, first["name"])
+    label = str(capfirst(part.shape.model._meta.verbose_name_plural))
+    if first["index"] is not None:
+        label = f"{label} {int(first['index']) + 1}"
+    if len(pieces) > 1:
+        label = f"{label}: {_verbose(part.shape.model, pieces[1], capital=False)}"
+    return label
+
+
+def _verbose(model, name: str, *, capital: bool = True) -> str:
+    try:
+        verbose = str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        verbose = name.replace("_", " ")
+    return str(capfirst(verbose)) if capital else verbose

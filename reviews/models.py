@@ -111,6 +111,10 @@ class LanguageVersion(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("contributors")
     )
     comment = models.TextField(_("last review comment"), blank=True)
+    # For the queue, measured at submission (reviews.queue): what a row shows without
+    # reading the item's text, and how many words changed against the live version.
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    change_size = models.PositiveIntegerField(_("words changed"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "key", "language"]
@@ -120,6 +124,10 @@ class LanguageVersion(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "key", "language"], name="one_state_per_language_version"
             )
+        ]
+        indexes = [
+            # The queue: a status in a language, oldest submission first.
+            models.Index(fields=["status", "language", "submitted_at"], name="queue_order")
         ]
         permissions = [
             ("submit_english", _("Can submit English versions for review")),
@@ -249,6 +257,12 @@ class PublishedVersion(models.Model):
             models.Index(
                 fields=["kind", "key", "language", "approved_at", "withdrawn_at"],
                 name="versions_of_an_item",
+            ),
+            # Planning and the reviewer's own list: live versions falling due, by date.
+            models.Index(
+                fields=["language", "next_review_due", "is_current"],
+                condition=models.Q(is_current=True),
+                name="live_versions_by_due_date",
             ),
         ]
 

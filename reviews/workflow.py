@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Model, Q
@@ -20,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from articles.languages import SOURCE_LANGUAGE, language_codes
 
-from . import publication, roles, search_index, snapshots
+from . import planning, publication, queue, roles, search_index, snapshots
 from .models import AuditEntry, ContentKind, LanguageVersion, PublishedVersion
 from .registry import registry
 
@@ -218,7 +216,7 @@ def submit_many(
         locked = _lock_items((version.kind, version.key) for version in versions)
         loaded = _Loaded((version.kind, version.key) for version in versions)
         now = timezone.now()
-        submitted, new_contributors, entries = [], [], []
+        submitted, submitted_texts, new_contributors, entries = [], [], [], []
         for given in versions:
             version = locked[(given.kind, given.key, given.language)]
             adapter = registry[version.kind]
@@ -229,7 +227,8 @@ def submit_many(
                     _("This version is not complete; fill in: %(fields)s")
                     % {"fields": ", ".join(missing)}
                 )
-            digest = snapshots.fingerprint(loaded.text(version))
+            text = loaded.text(version)
+            digest = snapshots.fingerprint(text)
             if version.status == Status.SUBMITTED and version.submitted_fingerprint == digest:
                 raise WorkflowError(_("This version is already waiting for review."))
             live = loaded.live.get((version.kind, version.key, version.language))
@@ -246,6 +245,7 @@ def submit_many(
             version.submitted_at = now
             version.submitted_fingerprint = digest
             submitted.append(version)
+            submitted_texts.append(text)
             entries.append(_audit_entry(AuditEntry.Action.SUBMIT, version, by, comment, digest))
         # What every submitted version shares in one UPDATE; what differs per version after.
         LanguageVersion.objects.filter(pk__in=[version.pk for version in submitted]).update(
@@ -254,6 +254,7 @@ def submit_many(
         LanguageVersion.objects.bulk_update(submitted, ["submitted_fingerprint"])
         LanguageVersion.objects.bulk_update(new_contributors, _EDIT_FIELDS)
         _add_contributor(new_contributors, by)
+        queue.measure(submitted, submitted_texts)
         AuditEntry.objects.bulk_create(entries)
     return submitted
 
@@ -355,7 +356,10 @@ def approve_many(
             ).values_list("languageversion_id", flat=True)
         )
         now = timezone.now()
-        due = (now + timedelta(days=settings.REVIEW_INTERVAL_DAYS)).date()
+        # Planned evenly over the interval, not one date per batch (reviews.planning).
+        due = planning.due_dates(
+            [(version.kind, version.key, version.language) for version, _shown in approvals], now
+        )
         approved, published, texts, retired, english_changed, entries = [], [], [], [], [], []
         for given, shown in approvals:
             version = locked[(given.kind, given.key, given.language)]
@@ -412,7 +416,7 @@ def approve_many(
                     reviewer_credit=credit,
                     reviewer_credit_language=credit_language,
                     approved_at=now,
-                    next_review_due=due,
+                    next_review_due=due[(version.kind, version.key, version.language)],
                     sort_title=snapshots.fold(
                         payload.get("title") or payload.get("name") or version.key
                     ),
