@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from articles.languages import SOURCE_LANGUAGE, direction
 from articles.validators import reject_invisible_characters
 
-from . import planning, previews, queue, roles, staff_security, workflow
+from . import planning, previews, queue, rendering, roles, staff_security, workflow
 from .coverage import coverage
 from .diff import compare
 from .models import AuditEntry, LanguageVersion, PublishedVersion, StaffProfile
@@ -205,6 +205,35 @@ def coverage_view(model_admin, request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "admin/reviews/coverage.html", context)
 
 
+def _html_texts(value) -> list[str]:
+    """Every rendered (`*_html`) text of a payload, parts included, in order."""
+    if isinstance(value, dict):
+        return [
+            text
+            for name, item in value.items()
+            for text in ([item] if name.endswith("_html") else _html_texts(item))
+        ]
+    if isinstance(value, list):
+        return [text for item in value for text in _html_texts(item)]
+    return []
+
+
+def _link_targets(payload: dict) -> SafeString:
+    """Where each link of the version leads, spelled out under the preview: a reviewer
+    approves the targets too, which the rendered page itself does not show."""
+    found = [link for text in _html_texts(payload) for link in rendering.links(text)]
+    if not found:
+        return mark_safe("")  # noqa: S308 - empty
+    items = format_html_join(
+        "",
+        '<li>{} → <code class="link-target">{}</code></li>',
+        ((text, target) for text, target in found),
+    )
+    return format_html(
+        '<ul class="link-targets" aria-label="{}">{}</ul>', _("Where the links lead"), items
+    )
+
+
 def preview_html(value) -> SafeString:
     """The payload as the public will read it: its stored, sanitized HTML as it is, its
     plain texts escaped, every part in order. Nothing is rendered again here."""
@@ -213,7 +242,9 @@ def preview_html(value) -> SafeString:
         for name, item in value.items():
             label = name.removesuffix("_html")
             if name.endswith("_html"):
-                rows.append(format_html("<dt>{}</dt><dd>{}</dd>", label, mark_safe(item)))  # noqa: S308 - sanitized at approval time, exactly what the public page inserts
+                # Sanitized at approval time: exactly what the public page inserts.
+                stored = mark_safe(item)  # noqa: S308
+                rows.append(format_html("<dt>{}</dt><dd>{}</dd>", label, stored))
             else:
                 rows.append(format_html("<dt>{}</dt><dd>{}</dd>", label, preview_html(item)))
         return format_html('<dl class="preview-fields">{}</dl>', mark_safe("".join(rows)))  # noqa: S308 - built from format_html pieces
@@ -356,9 +387,10 @@ def _preview(request, version: LanguageVersion, text: dict, english, shown) -> S
     public templates where the kind has a page, else its parts in order."""
     unpublished = _unpublished_version(request, version, text, english, shown)
     renderer = previews.renderer_for(version.kind)
+    targets = _link_targets(unpublished.payload)
     if renderer is None:
-        return preview_html(unpublished.payload)
-    return previews.main_content(renderer(request, unpublished))
+        return format_html("{}{}", preview_html(unpublished.payload), targets)
+    return format_html("{}{}", previews.main_content(renderer(request, unpublished)), targets)
 
 
 def preview_view(model_admin, request: HttpRequest, pk: int, fingerprint: str) -> HttpResponse:

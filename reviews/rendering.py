@@ -5,6 +5,15 @@ The writer's characters are kept: `<`, `>` and `&` are shown as typed (never tak
 tags or entities), a number that continues a sentence on a new line does not become a
 numbered list, and an asterisk between digits (`2*3`) is not emphasis. What is Markdown
 syntax the writer meant (paragraphs, `- ` lists, `**bold**`, `### ` subheadings) renders.
+
+Numbered lists render only when their numbers are 1, 2, 3... as typed: the public HTML
+cannot number a list from "6." and then "12." (nh3 drops `start`/`value`), so lines such
+as "6. years ... 12. years" stay text with their numbers. Markdown images are never
+rendered (no images in reviewed text) and their syntax stays as typed, words included.
+A link renders only when its target is http(s), or `tel:` with a number that is in the
+link's own text ("call 112" -> tel:112); any other `[text](target)`, reference links
+and definitions stay as typed, so nothing a reviewer cannot see leads elsewhere. The
+review page lists every link's target beside the preview (`links`).
 """
 
 from __future__ import annotations
@@ -26,9 +35,46 @@ _HEADING = re.compile(r"^#{1,6}\s")
 _DIGIT_STAR = re.compile(r"(?<=\d)([*_])(?=\d)")
 
 
+_INLINE_LINK = re.compile(r"\[([^\[\]\n]*)\]\(([^()\s]*)\)")
+_HTTP = re.compile(r"https?://[^/\s]", re.IGNORECASE)
+
+
+def link_allowed(text: str, target: str) -> bool:
+    """http(s) to a host, or a `tel:` number whose digits appear in the link text."""
+    if _HTTP.match(target):
+        return True
+    if target.lower().startswith("tel:"):
+        number = re.sub(r"\D", "", target[4:])
+        return bool(number) and number in re.sub(r"\D", "", text)
+    return False
+
+
+def _keep_brackets(text: str) -> str:
+    """Escape every `[` that does not open an allowed inline link (and the `!` of an
+    image), so images, reference links and other targets stay as typed."""
+    out: list[str] = []
+    position = 0
+    while True:
+        bracket = text.find("[", position)
+        if bracket < 0:
+            out.append(text[position:])
+            return "".join(out)
+        out.append(text[position:bracket])
+        link = _INLINE_LINK.match(text, bracket)
+        image = bracket > 0 and text[bracket - 1] == "!"
+        if link and not image and link_allowed(link.group(1), link.group(2)):
+            out.append(link.group(0))
+            position = link.end()
+        else:
+            out.append("\\[")
+            position = bracket + 1
+
+
 def _keep_characters(text: str) -> str:
     """Escape what Markdown or HTML would otherwise eat: angle brackets and ampersands
-    become entities (shown literally), asterisks between digits are escaped."""
+    become entities (shown literally), asterisks between digits are escaped, brackets
+    that open no allowed link are escaped."""
+    text = _keep_brackets(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _DIGIT_STAR.sub(r"\\\1", text)
 
@@ -46,7 +92,11 @@ def _prepare_blocks(text: str) -> str:
     its dot is escaped rather than making a numbered list. Headings get blank lines."""
     out: list[str] = []
     previous = ""
-    for line in text.splitlines():
+    lists = _numbered_lists(text.splitlines())
+    for index, line in enumerate(text.splitlines()):
+        if _NUMBERED.match(line) and index not in lists:
+            # Numbers that are not a list counted from 1 stay as typed.
+            line = _NUMBERED.sub(r"\1\2\\\3\4", line, count=1)
         inside_paragraph = bool(previous.strip()) and not _BULLET.match(previous)
         numbered = _NUMBERED.match(line)
         if numbered and inside_paragraph and not _NUMBERED.match(previous):
@@ -65,6 +115,40 @@ def _prepare_blocks(text: str) -> str:
             line = ""
         previous = line
     return "\n".join(out)
+
+
+def _numbered_lists(lines: list[str]) -> set[int]:
+    """Indexes of the lines that start items of a numbered list counted 1, 2, 3... with
+    no gap or jump; a block of lines (up to a blank line) whose numbered lines are not
+    that sequence is no list."""
+    listed: set[int] = set()
+    block: list[int] = []
+
+    def close():
+        numbered = [index for index in block if _NUMBERED.match(lines[index])]
+        numbers = [int(_NUMBERED.match(lines[index]).group(2)) for index in numbered]
+        if numbered and numbered[0] == block[0] and numbers == list(range(1, len(numbers) + 1)):
+            listed.update(numbered)
+        block.clear()
+
+    for index, line in enumerate(lines):
+        if line.strip():
+            block.append(index)
+        else:
+            close()
+    close()
+    return listed
+
+
+_LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def links(rendered: str) -> list[tuple[str, str]]:
+    """(visible text, target) of every link in rendered HTML, for the review page."""
+    return [
+        (html_to_text(text).strip(), html.unescape(target))
+        for target, text in _LINK.findall(rendered)
+    ]
 
 
 _local = threading.local()
@@ -109,7 +193,17 @@ def markdown_html(text: str) -> str:
     rendered = _plain_paragraphs(text)
     if rendered is None:
         return _markdown_html(text)
-    return nh3.clean(rendered, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="nofollow")
+    return _clean(rendered)
+
+
+def _clean(rendered: str) -> str:
+    return nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href"}},
+        link_rel="nofollow",
+        url_schemes={"http", "https", "tel"},
+    )
 
 
 def _markdown_html(text: str) -> str:
@@ -119,7 +213,7 @@ def _markdown_html(text: str) -> str:
     # Subheadings inside a section sit under its h2.
     rendered = re.sub(r"<(/?)h[1-2]>", r"<\1h3>", rendered)
     rendered = re.sub(r"<(/?)h[5-6]>", r"<\1h4>", rendered)
-    return nh3.clean(rendered, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="nofollow")
+    return _clean(rendered)
 
 
 def plain(text: str) -> str:
