@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,14 +169,95 @@ def _parse(path: Path, problems: list[Problem]) -> dict | None:
         problems.append(Problem(path, where, f"not valid TOML: {message}"))
     except UnicodeDecodeError as error:
         problems.append(Problem(path, "encoding", f"not UTF-8 text: {error}"))
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        problems.append(
+            Problem(
+                path,
+                "structure",
+                f"nested too deeply to read; content files nest at most {MAX_NESTING} levels",
+            )
+        )
     except OSError as error:
         problems.append(Problem(path, "file", f"cannot be read: {error}"))
     return None
 
 
+# No content file nests tables and lists deeper than this (a topic's deepest value is
+# relief[0].how_to.en: 4); the limit keeps far deeper data away from the schema check.
+MAX_NESTING = 10
+_ALLOWED_CONTROLS = {"\n", "\t", "\r"}
+
+
+def _control_characters(text: str) -> list[str]:
+    found = []
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:
+            name = unicodedata.name(char, "") or _CONTROL_NAMES.get(ord(char), "control")
+            code = f"U+{ord(char):04X} {name}"
+            if code not in found:
+                found.append(code)
+    return found
+
+
+_CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BACKSPACE", 27: "ESCAPE", 127: "DELETE"}
+
+
+def _check_values(path: Path, data: dict, problems: list[Problem]) -> bool:
+    """Nesting depth and control characters (keys and texts), each problem with its field
+    path; a NUL would otherwise fail the write on PostgreSQL after others were written.
+    Walks without recursion, so no depth of data can exhaust the stack."""
+    found = False
+    stack: list[tuple[tuple, Any]] = [((), data)]
+    while stack:
+        location, value = stack.pop()
+        if len(location) > MAX_NESTING:
+            problems.append(
+                Problem(
+                    path,
+                    _where(location[: MAX_NESTING + 1]),
+                    f"nested more than {MAX_NESTING} levels deep; content files nest "
+                    "tables and lists at most a few levels",
+                )
+            )
+            found = True
+            continue
+        if isinstance(value, dict):
+            for key, item in value.items():
+                controls = _control_characters(str(key))
+                if controls:
+                    where = _where(location) or "top level"
+                    problems.append(
+                        Problem(
+                            path,
+                            where,
+                            f"a key holds control characters: {', '.join(controls)}",
+                        )
+                    )
+                    found = True
+                    continue
+                stack.append(((*location, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*location, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            controls = _control_characters(value)
+            if controls:
+                problems.append(
+                    Problem(
+                        path,
+                        _where(location),
+                        f"remove the control characters from this text: {', '.join(controls)}",
+                    )
+                )
+                found = True
+    return not found
+
+
 def _validate(path: Path, schema: type[BaseModel], problems: list[Problem]) -> dict | None:
     data = _parse(path, problems)
     if data is None:
+        return None
+    if not _check_values(path, data, problems):
         return None
     try:
         return schema.model_validate(data).model_dump(mode="json")
