@@ -603,6 +603,19 @@ def check_references(topic: Mapping, rules: Rules) -> list[Finding]:
                     "a reference needs its publisher and title",
                 )
             )
+    # A warning, not a block: a reputable page in the reader's language does not exist
+    # for every subject (issue 24 asks for one "where a reputable one exists").
+    cited = {str(reference.get("language", "")) for reference in references}
+    for language in topic.get("title") or {}:
+        if language != SOURCE and language not in cited:
+            findings.append(
+                Finding(
+                    "reference-in-reader-language",
+                    WARNING,
+                    "references",
+                    f"no reference in {language}: add a reputable page in {language} if one exists",
+                )
+            )
     if references:
         first = _host(str(references[0].get("url", "")))
         if not _on(first, policy.national):
