@@ -19,6 +19,7 @@ from articles.text import NormalisedCharField
 from articles.translation import translated_fields
 
 from . import roles, workflow
+from .edit_conflicts import BasedChangeForm
 from .models import LanguageVersion, PublishedVersion
 from .registry import registry
 
@@ -42,6 +43,11 @@ class EnglishBesideForm(forms.ModelForm):
                     _("English source"),
                     english,
                 )
+
+
+class BasedEnglishBesideForm(BasedChangeForm, EnglishBesideForm):
+    """The main change form of reviewed content: the English beside each translation, and
+    the text it was based on (edit_conflicts.py)."""
 
 
 class LanguageScopedMixin:
@@ -80,7 +86,7 @@ class LanguageScopedMixin:
 class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
     """Admin for content that goes through medical review: records who edited what."""
 
-    form = EnglishBesideForm
+    form = BasedEnglishBesideForm
 
     # The address that published versions are filed under: fixed once created.
     identity_field = "slug"

@@ -1,0 +1,87 @@
+"""Issue 19, item 4: two people editing one topic do not overwrite each other. The change
+form carries the text it was based on; a save whose base changed meanwhile is refused,
+shows the other person's changes and keeps this person's input. Both people act through
+the admin over HTTP as browsers (CSRF tokens, hidden fields, textareas with CRLF)."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from reviews import roles
+
+from .factories import make_topic, make_user, publish
+from .support.browser_forms import BrowserForm, csrf_client
+
+pytestmark = pytest.mark.django_db
+
+
+def open_change_form(user, article):
+    client = csrf_client()
+    client.force_login(user)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    return client, BrowserForm.from_response(page, url=url, form_id="article_form")
+
+
+def test_the_second_save_on_a_changed_base_is_refused_and_keeps_both_texts():
+    article = make_topic(title="Night cramps")
+    publish(article, ["en"])
+    first, second = (
+        make_user(roles.EDITORS, languages=["en"]),
+        make_user(roles.EDITORS, languages=["en"]),
+    )
+    first_client, first_form = open_change_form(first, article)
+    second_client, second_form = open_change_form(second, article)
+    assert "base_text" in second_form
+
+    first_form.set("title_en", "Night-time leg cramps")
+    first_form.set("summary_en", "Cramps that wake you at night.")
+    assert first_form.post(first_client).status_code == 302
+
+    second_form.set("what_it_is_en", "A sudden painful\ntightening of a muscle.")
+    refused = second_form.post(second_client)
+
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Someone else saved this item after you opened it" in html
+    assert f"English ({first.username}): title: <del>Night</del><ins>Night-time leg</ins>" in html
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.title_en == "Night-time leg cramps"
+    assert stored.what_it_is_en != "A sudden painful\ntightening of a muscle."
+    again = BrowserForm.from_response(refused, url=second_form.url, form_id="article_form")
+    assert again["what_it_is_en"] == "A sudden painful\r\ntightening of a muscle."
+    assert again["title_en"] == "Night-time leg cramps"  # untouched here: theirs is shown
+
+    assert again.post(second_client).status_code == 302
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.title_en == "Night-time leg cramps"
+    assert stored.summary_en == "Cramps that wake you at night."
+    assert stored.what_it_is_en == "A sudden painful\ntightening of a muscle."
+
+
+def test_a_change_to_a_part_is_a_changed_base_too():
+    article = make_topic(title="Night cramps")
+    translator = make_user(roles.TRANSLATORS, languages=["ru"])
+    editor = make_user(roles.EDITORS, languages=["en"])
+    translator_client, translator_form = open_change_form(translator, article)
+    editor_client, editor_form = open_change_form(editor, article)
+
+    editor_form.set("relief_measures-0-title_en", "Stretch the calf")
+    assert editor_form.post(editor_client).status_code == 302
+    translator_form.set("title_ru", "Ночные судороги")
+    refused = translator_form.post(translator_client)
+
+    assert refused.status_code == 200
+    assert "<ins>Stretch the calf</ins>" in refused.content.decode()
+    assert Article.objects.get(pk=article.pk).title_ru == "Night cramps [ru]"
+
+
+def test_a_post_without_its_base_is_refused():
+    article = make_topic(title="Night cramps")
+    editor = make_user(roles.EDITORS, languages=["en"])
+    client, form = open_change_form(editor, article)
+    form.fields = [(key, value) for key, value in form.fields if key != "base_text"]
+    form.set("title_en", "Changed")
+    assert form.post(client).status_code == 200
+    assert Article.objects.get(pk=article.pk).title_en == "Night cramps [en]"
