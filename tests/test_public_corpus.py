@@ -48,6 +48,7 @@ def test_fresh_install(client, corpus):
     every_seed_topic_is_reachable_from_the_body_map_in_every_language(client)
     arabic_shows_translations_right_to_left_and_the_rest_in_english(client)
     every_topic_page_with_its_css_is_under_60_kb(client)
+    russian_review_line_ends_its_dates_once(client)
 
 
 def every_seed_topic_is_reachable_from_the_body_map_in_every_language(client):
@@ -82,3 +83,10 @@ def every_topic_page_with_its_css_is_under_60_kb(client):
             size = len(client.get(f"/{language}/topics/{slug}/").content)
             heaviest = max(heaviest, size + css)
     assert heaviest < PAGE_WEIGHT_LIMIT, heaviest
+
+
+def russian_review_line_ends_its_dates_once(client):
+    """Russian dates end in "г."; the reviewed-by line once added a second stop (issue 24)."""
+    html = get(client, f"/ru/topics/{sorted(SEED_TOPICS)[0]}/")
+    review = re.search(r'<footer class="review">(.*?)</footer>', html, re.S).group(1)
+    assert "г." in review and "г.." not in review, review
