@@ -20,3 +20,9 @@ def translation_languages() -> list[str]:
 
 def direction(language: str) -> str:
     return "rtl" if get_language_info(language)["bidi"] else "ltr"
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Model field choices: the site's languages (a callable, so migrations do not list
+    them)."""
+    return list(settings.LANGUAGES)

@@ -25,7 +25,7 @@ next midnight. It is purged on every change; browsers keep pages for the view's 
 max-age.
 
 The same middleware keeps each worker's interface strings current
-(reviews.shared_catalogues), reading both generations in one cache round trip.
+(strings.sharing), reading both generations in one cache round trip.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from reviews import publication, shared_catalogues
+from reviews import publication
+from strings import sharing as shared_catalogues
 
 logger = logging.getLogger(__name__)
 

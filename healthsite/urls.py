@@ -11,7 +11,7 @@ from public.sitemaps import SITEMAPS, sitemap_file
 
 urlpatterns = [
     # Interface strings for translators (django-rosetta behind our language checks).
-    path("admin/strings/", include("reviews.interface_strings")),
+    path("admin/strings/", include("strings.rosetta_guards")),
     path("admin/", admin.site.urls),
     # Outside the language prefix: machines ask for these by fixed paths.
     path("healthz/", health.healthz, name="healthz"),

@@ -19,8 +19,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from articles.languages import SOURCE_LANGUAGE, direction, language_codes
-from reviews import search_index
 from reviews.models import ContentKind, PublishedVersion
+from search import index as search_index
 
 from .pagination import PER_PAGE, Paged, offset
 
@@ -240,7 +240,7 @@ class SearchResults:
 
 def search_topics(words: list[str], language: str, number: int = 1) -> SearchResults:
     """One query: page `number` of the live topics whose text holds every word (in any
-    form: see reviews.search_index), best first, titles above body text.
+    form: see search.index), best first, titles above body text.
 
     The visitor's language first; then, for topics with no live version in that language
     yet, their English text, so a not-yet-translated topic can still be found.

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from articles.languages import SOURCE_LANGUAGE, direction, language_codes
 from articles.models import EmergencyNumber
-from reviews import search_index
+from search import index as search_index
 
 from . import labels, pagination, readers, seo, structured_data
 
@@ -252,7 +252,7 @@ def emergency_numbers(request: HttpRequest) -> HttpResponse:
 
 
 def search_words(query: str) -> list[str]:
-    """The words of a query, case-folded as the index reads text (reviews.search_index):
+    """The words of a query, case-folded as the index reads text (search.index):
     control characters dropped, punctuation and symbols between words, duplicates
     dropped, at most MAX_QUERY_WORDS."""
     cleaned = "".join(ch for ch in query if unicodedata.category(ch) not in ("Cc", "Cs", "Co"))

@@ -1,8 +1,9 @@
-"""The review admin: the review queue (one row per language version), published versions
-and the audit log, all read-only here: every change goes through `reviews.workflow`.
+"""The review admin: the review queue (one row per language version), published versions,
+all read-only here: every change goes through `reviews.workflow`.
 
 The pages of the queue, coverage and review live in `admin_views`; the admin of the
-editable content in `admin_content`; staff accounts in `admin_staff`.
+editable content in `admin_content`; staff accounts in `staff.admin`, the audit log in
+`audit.admin`.
 """
 
 from functools import partial
@@ -13,21 +14,10 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy
 
-from . import admin_content, admin_staff, admin_views  # noqa: F401 - registers their admins
-from .models import AuditEntry, LanguageVersion, PublishedVersion
+from audit.admin import ReadOnlyAdminMixin
 
-
-class ReadOnlyAdminMixin:
-    """Viewable, never added, changed or deleted in the admin, by anyone."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from . import admin_content, admin_views  # noqa: F401 - registers their admins
+from .models import LanguageVersion, PublishedVersion
 
 
 def _of_this_version(published):
@@ -141,13 +131,3 @@ class PublishedVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["is_current", "outdated", "language", "kind"]
     search_fields = ["key"]
     exclude = ["sort_title"]
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only for everyone, superusers included: the log is append-only."""
-
-    list_display = ["at", "action", "kind", "key", "language", "actor", "comment"]
-    list_filter = ["action", "language", "kind"]
-    search_fields = ["key", "comment", "actor__username"]
-    date_hierarchy = "at"

@@ -17,8 +17,9 @@ from articles.models import (
 )
 from articles.text import NormalisedCharField
 from articles.translation import translated_fields
+from staff import roles
 
-from . import roles, workflow
+from . import workflow
 from .edit_conflicts import BasedChangeForm
 from .models import LanguageVersion, PublishedVersion
 from .registry import registry

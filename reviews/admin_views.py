@@ -22,11 +22,15 @@ from django.utils.translation import gettext_lazy
 
 from articles.languages import SOURCE_LANGUAGE, direction
 from articles.validators import reject_invisible_characters
+from audit.models import AuditEntry
+from staff import roles
+from staff import security as staff_security
+from staff.models import StaffProfile
 
-from . import planning, previews, queue, rendering, roles, staff_security, workflow
+from . import planning, previews, queue, rendering, workflow
 from .coverage import coverage
 from .diff import compare
-from .models import AuditEntry, LanguageVersion, PublishedVersion, StaffProfile
+from .models import LanguageVersion, PublishedVersion
 from .registry import registry
 
 Status = LanguageVersion.Status

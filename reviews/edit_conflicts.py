@@ -24,8 +24,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from articles.languages import language_codes
+from staff import roles
 
-from . import roles
 from .diff import compare
 from .models import LanguageVersion
 from .registry import registry

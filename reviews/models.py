@@ -1,5 +1,7 @@
-"""The review promise's records: who may work on which language, the state of each
-language version, the frozen published snapshots the public reads, and the audit log."""
+"""The review promise's records: the state of each language version and the frozen
+published snapshots the public reads. Staff profiles live in `staff`, the audit log in
+`audit`, search entries in `search`. `ContentKind` and `language_choices` are imported
+here from `articles` (earlier migrations name `reviews.models.language_choices`)."""
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -10,7 +12,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from articles.languages import direction
+from articles.kinds import ContentKind
+from articles.languages import direction, language_choices
+
+__all__ = ["ContentKind", "LanguageVersion", "Placement", "PublishedVersion", "language_choices"]
 
 
 class TextAsWrittenEncoder(DjangoJSONEncoder):
@@ -21,54 +26,6 @@ class TextAsWrittenEncoder(DjangoJSONEncoder):
     def __init__(self, *args, **kwargs):
         kwargs["ensure_ascii"] = False
         super().__init__(*args, **kwargs)
-
-
-def language_choices():
-    return list(settings.LANGUAGES)
-
-
-class ContentKind(models.TextChoices):
-    """What can be reviewed: a topic, a body region, or a site notice (by its slug/key)."""
-
-    TOPIC = "topic", _("Topic")
-    REGION = "region", _("Body region")
-    NOTICE = "notice", _("Site notice")
-
-
-class StaffProfile(models.Model):
-    """Per-person facts the groups cannot hold: languages and the public credit."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
-    )
-    translation_languages = models.JSONField(
-        _("translates into"),
-        default=list,
-        blank=True,
-        help_text=_("Languages this person may edit as a translator."),
-    )
-    review_languages = models.JSONField(
-        _("qualified to review"),
-        default=list,
-        blank=True,
-        help_text=_("Languages this person may approve as a medical reviewer."),
-    )
-    public_credit = models.CharField(
-        _("public credit"),
-        max_length=200,
-        blank=True,
-        help_text=_('Shown on approved pages, e.g. "Dr A. Name, neurologist".'),
-    )
-    # Fingerprint of the credits (every language) as their owner last confirmed them: a
-    # credit someone else set is not published until its reviewer confirms it.
-    credit_confirmed = models.CharField(max_length=64, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = _("staff profile")
-        verbose_name_plural = _("staff profiles")
-
-    def __str__(self) -> str:
-        return self.public_credit or self.user.get_username()
 
 
 class LanguageVersion(models.Model):
@@ -134,7 +91,6 @@ class LanguageVersion(models.Model):
             ("submit_translation", _("Can submit translations for review")),
             ("approve_version", _("Can approve or request changes (medical review)")),
             ("withdraw_content", _("Can withdraw content from the public site")),
-            ("edit_interface_strings", _("Can edit interface strings of assigned languages")),
         ]
 
     def __str__(self) -> str:
@@ -211,7 +167,7 @@ class PublishedVersion(models.Model):
         help_text=_("The English version changed after this translation was approved."),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    # The title folded (snapshots.fold), so that lists sort and page in the database
+    # The title folded (search.folding.fold), so that lists sort and page in the database
     # without reading every payload.
     sort_title = models.TextField(editable=False, blank=True)
 
@@ -307,82 +263,3 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id} in {self.region}"
-
-
-class SearchEntry(models.Model):
-    """Part of a live published snapshot: its words as search matches them (stemmed and
-    folded terms, see reviews.search_index), indexed by the database's full-text engine.
-    Written at approval, deleted when the version is replaced or withdrawn."""
-
-    version = models.OneToOneField(
-        PublishedVersion, on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-    kind = models.CharField(_("kind"), max_length=10, choices=ContentKind)
-    key = models.SlugField(_("slug"))
-    language = models.CharField(_("language"), max_length=10, choices=language_choices)
-    title = models.TextField(_("title terms"))
-    body = models.TextField(_("body terms"))
-
-    class Meta:
-        verbose_name = _("search entry")
-        verbose_name_plural = _("search entries")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "key", "language"], name="one_search_entry_per_language"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.key} [{self.language}]"
-
-
-class AuditEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The audit log is append-only.")
-
-    def delete(self):
-        raise PermissionError("The audit log is append-only.")
-
-
-class AuditEntry(models.Model):
-    """One workflow action. Append-only: never changed, never deleted."""
-
-    class Action(models.TextChoices):
-        SUBMIT = "submit", _("Submitted")
-        APPROVE = "approve", _("Approved")
-        REQUEST_CHANGES = "request_changes", _("Changes requested")
-        WITHDRAW = "withdraw", _("Withdrawn")
-        # Staff and interface records: `details` says what changed, from what to what.
-        INTERFACE_STRING = "interface_string", _("Interface string changed")
-        ROLES = "roles", _("Roles or languages changed")
-        CREDIT = "credit", _("Public credit changed")
-
-    action = models.CharField(_("action"), max_length=20, choices=Action)
-    kind = models.CharField(_("kind"), max_length=10, choices=ContentKind, blank=True)
-    key = models.SlugField(_("slug"), blank=True)
-    language = models.CharField(_("language"), max_length=10, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
-    fingerprint = models.CharField(_("text fingerprint"), max_length=64, blank=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
-
-    objects = AuditEntryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit log")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.kind} {self.key} [{self.language}]"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The audit log is append-only.")

@@ -31,7 +31,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from . import roles
+from staff import roles
+
 from .models import PublishedVersion
 
 Key = tuple[str, str, str]  # (kind, key, language)

@@ -32,7 +32,8 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from staff import roles
+
 from .diff import compare
 from .models import ContentKind, LanguageVersion, PublishedVersion
 

@@ -104,7 +104,7 @@ class ReviewedKind:
     kind: str
     model: type[models.Model]
     key_field: str
-    # Found by the public search (reviews.search_index indexes its live versions).
+    # Found by the public search (search.index indexes its live versions).
     searchable: bool = False
 
     @cached_property

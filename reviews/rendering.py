@@ -25,6 +25,8 @@ import threading
 import markdown
 import nh3
 
+from search.folding import html_to_text
+
 ALLOWED_TAGS = {
     "p", "ul", "ol", "li", "strong", "em", "b", "i", "br", "a", "blockquote", "h3", "h4",
 }  # fmt: skip
@@ -220,8 +222,3 @@ def plain(text: str) -> str:
     """A one-line text (titles, summaries, labels): stored as the characters typed, with
     surrounding white space trimmed. Templates escape it on output."""
     return " ".join(text.split())
-
-
-def html_to_text(value: str) -> str:
-    """The visible text of rendered HTML (for search and for checks)."""
-    return html.unescape(re.sub(r"<[^>]+>", " ", value))

@@ -16,10 +16,15 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.hashing import fingerprint
 from articles.languages import SOURCE_LANGUAGE, language_codes
+from audit.models import AuditEntry
+from search import folding
+from search import index as search_index
+from staff import roles
 
-from . import planning, publication, queue, roles, search_index, snapshots
-from .models import AuditEntry, ContentKind, LanguageVersion, PublishedVersion
+from . import planning, publication, queue
+from .models import ContentKind, LanguageVersion, PublishedVersion
 from .registry import registry
 
 Status = LanguageVersion.Status
@@ -81,7 +86,7 @@ def record_edits_many(
         adapter = registry[kind]
         changed[(kind, key)] = []
         for language in language_codes():
-            digest = snapshots.fingerprint(adapter.source_text(obj, language))
+            digest = fingerprint(adapter.source_text(obj, language))
             version = versions.get((kind, key, language))
             if version is not None and version.edited_fingerprint == digest:
                 continue
@@ -228,7 +233,7 @@ def submit_many(
                     % {"fields": ", ".join(missing)}
                 )
             text = loaded.text(version)
-            digest = snapshots.fingerprint(text)
+            digest = fingerprint(text)
             if version.status == Status.SUBMITTED and version.submitted_fingerprint == digest:
                 raise WorkflowError(_("This version is already waiting for review."))
             live = loaded.live.get((version.kind, version.key, version.language))
@@ -300,7 +305,7 @@ def shown_many(versions: Sequence[LanguageVersion]) -> list[Shown]:
 def shown_text(text: dict, english: PublishedVersion | None) -> Shown:
     """What a page that shows `text` (a translation beside the live `english`) names
     when it is approved: a review page takes it from the very text it displays."""
-    return Shown(snapshots.fingerprint(text), english.fingerprint if english else "")
+    return Shown(fingerprint(text), english.fingerprint if english else "")
 
 
 def approve(
@@ -377,7 +382,7 @@ def approve_many(
                 )
             adapter = registry[version.kind]
             text = loaded.text(version)
-            digest = snapshots.fingerprint(text)
+            digest = fingerprint(text)
             if digest != version.submitted_fingerprint:
                 raise WorkflowError(
                     _("The text changed after it was submitted; it must be submitted again.")
@@ -417,7 +422,7 @@ def approve_many(
                     reviewer_credit_language=credit_language,
                     approved_at=now,
                     next_review_due=due[(version.kind, version.key, version.language)],
-                    sort_title=snapshots.fold(
+                    sort_title=folding.fold(
                         payload.get("title") or payload.get("name") or version.key
                     ),
                 )
@@ -436,7 +441,7 @@ def approve_many(
             registry[kind].after_approval(
                 [(p, text) for p, text in zip(published, texts, strict=True) if p.kind == kind]
             )
-        search_index.index_many(published)
+        search_index.index_many([v for v in published if registry[v.kind].searchable])
         if english_changed:
             # English changed: translations checked against older English are outdated.
             PublishedVersion.objects.live().filter(_items_filter(english_changed)).exclude(
@@ -529,7 +534,8 @@ def withdraw(kind: str, key: str, *, by: AbstractBaseUser, reason: str) -> int:
         taken_down = PublishedVersion.objects.live().filter(kind=kind, key=key)
         fingerprints = dict(taken_down.values_list("language", "fingerprint"))
         count = taken_down.update(is_current=False, withdrawn_at=now)
-        search_index.remove(kind, key)
+        if registry[kind].searchable:
+            search_index.remove(kind, key)
         for language, version in versions.items():
             version.status = Status.WITHDRAWN
             version.comment = reason

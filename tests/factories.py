@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from articles.models import Article, BodyRegion, ReliefMeasure, SiteNotice, WarningSign
-from reviews import roles, workflow
-from reviews.models import StaffProfile
+from reviews import workflow
+from staff import roles
+from staff.models import StaffProfile
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 _numbers = count(1)
@@ -78,7 +79,7 @@ def make_topic(
 
 
 def make_user(role: str | None = None, *, languages=(), username: str | None = None, credit=""):
-    """A staff user in `role` (a group name from reviews.roles) with its languages."""
+    """A staff user in `role` (a group name from staff.roles) with its languages."""
     username = username or f"{(role or 'user').split()[0].lower()}-{next(_numbers)}"
     user = get_user_model().objects.create_user(
         username=username, password="pw", is_staff=role is not None

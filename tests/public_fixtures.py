@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from articles.models import PreventionTip, Reference, ReliefMeasure, WarningSign
-from reviews import roles
+from staff import roles
 from tests.factories import (
     LANGUAGES,
     make_region,

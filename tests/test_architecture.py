@@ -17,8 +17,11 @@ from .factories import make_region, make_user, publish, publish_site_notices
 from .public_fixtures import make_rich_topic
 
 ROOT = Path(settings.BASE_DIR)
-# Each app may import only from the apps before it: public -> reviews -> articles.
-LAYERS = ["articles", "reviews", "public", "operations"]
+# Each app may import only from the apps before it (one folder per job): editable content;
+# the append-only audit log every part writes; staff accounts and their security; search
+# of published snapshots; the review workflow; interface strings; the public site; the
+# operator's tools.
+LAYERS = ["articles", "audit", "staff", "search", "reviews", "strings", "public", "operations"]
 
 
 def imported_apps(path: Path) -> set[str]:
@@ -106,3 +109,85 @@ def test_public_pages_never_render_markdown_or_sanitize(client, monkeypatch, db)
                 "/ru/topics/rich-topic/", "/en/search/?q=rich", "/sitemap.xml"):  # fmt: skip
         response = client.get(url)
         assert response.status_code == 200, url
+
+
+# -- one folder per job: configuration instead of runtime patches ------------------------
+
+APPS = ["articles", "audit", "staff", "search", "reviews", "strings", "public", "operations"]
+
+
+def test_every_app_is_a_layer_and_installed():
+    from django.apps import apps
+
+    assert APPS == LAYERS
+    for label in APPS:
+        assert apps.is_installed(label), label
+
+
+def test_signal_receivers_are_connected_in_their_apps_ready():
+    """A receiver works because its app is installed, not because someone happens to
+    import its module: no module of ours connects with @receiver at import time, and each
+    receiver is connected once its app is ready."""
+    from axes.signals import user_locked_out
+    from django.contrib.auth.signals import user_logged_in
+    from rosetta.signals import post_save as rosetta_saved
+
+    from staff import security
+    from strings import sharing
+
+    decorated = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    for decorator in node.decorator_list:
+                        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                        if getattr(target, "id", getattr(target, "attr", "")) == "receiver":
+                            decorated.append(f"{path.relative_to(ROOT)}:{node.name}")
+    assert decorated == []
+
+    def receivers(signal):
+        return [ref() for _key, ref, *_rest in signal.receivers]
+
+    assert security.log_lockout in receivers(user_locked_out)
+    assert security.remember_sign_in_time in receivers(user_logged_in)
+    assert sharing.share_saved_catalogue in receivers(rosetta_saved)
+
+
+def test_the_admin_site_is_the_staff_site_through_default_site():
+    from django.apps import apps
+    from django.contrib import admin
+
+    from staff.security import StaffAdminSite
+
+    assert apps.get_app_config("admin").default_site == "staff.security.StaffAdminSite"
+    assert type(admin.site._wrapped if hasattr(admin.site, "_wrapped") else admin.site) is (
+        StaffAdminSite
+    )
+    assert admin.site.name == "admin"
+
+
+def test_the_escaping_i18n_tags_come_from_the_template_libraries_option():
+    """`{% load i18n %}` loads strings.safe_i18n; Django's own library is untouched."""
+    from django.template import engines
+    from django.templatetags import i18n
+
+    from strings import safe_i18n
+
+    engine = engines["django"].engine
+    assert engine.libraries["i18n"] == "strings.safe_i18n"
+    assert i18n.register.tags["translate"] is i18n.do_translate  # not patched
+    assert set(safe_i18n.register.tags) == set(i18n.register.tags)
+    assert set(safe_i18n.register.filters) == set(i18n.register.filters)
+    template = engines["django"].from_string('{% load i18n %}{% translate "x" %}')
+    assert type(template.template.nodelist[-1]) is safe_i18n.SafeTranslateNode
+
+
+def test_only_the_i18n_library_name_is_used_twice():
+    """templates.W003 is silenced for the one library replaced on purpose; any other
+    library name used twice still fails here."""
+    from django.template import engines
+
+    warnings = engines["django"]._check_for_template_tags_with_the_same_name()
+    assert [warning.msg.split(" ")[0] for warning in warnings] == ["'i18n'"]

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from articles.models import Article
-from reviews import roles, workflow
+from reviews import workflow
+from staff import roles
 from tests import test_browser as public_browser
 from tests.factories import LANGUAGES, make_region, make_user, publish, publish_site_notices
 from tests.public_fixtures import publish_topic
@@ -127,7 +128,7 @@ def pages_report_no_violation(browser, site_url, article_pk, version_pk):
             "/admin/articles/article/",
             "/admin/reviews/languageversion/queue/",
             "/admin/reviews/languageversion/coverage/",
-            "/admin/reviews/auditentry/",
+            "/admin/audit/auditentry/",
             "/admin/auth/user/",
         ],
         "reviewer2": [
@@ -169,7 +170,7 @@ def project_catalogues(tmp_path, settings):
     """A copy of the real catalogues that the live server reads and rosetta writes."""
     import shutil
 
-    from reviews.interface_strings import reset_translation_caches
+    from strings.catalogues import reset_translation_caches
 
     copy = tmp_path / "locale"
     shutil.copytree(Path(settings.BASE_DIR) / "locale", copy)

@@ -8,7 +8,8 @@ from django.conf import settings
 
 from articles.models import Article, SiteNotice
 from public.frame import ORIGINALS
-from reviews import roles, workflow
+from reviews import workflow
+from staff import roles
 from tests.factories import approve, make_user
 from tests.public_fixtures import make_rich_topic, reviewer_fixture, site_fixture  # noqa: F401
 

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Article
-from reviews import roles
-from reviews.interface_strings import reset_translation_caches
-from reviews.models import AuditEntry
-from reviews.string_rules import escape_translation, problems
+from audit.models import AuditEntry
+from staff import roles
+from strings.catalogues import reset_translation_caches
+from strings.rules import escape_translation, problems
 
 from .factories import make_user, publish
 from .public_fixtures import (  # noqa: F401 - fixtures

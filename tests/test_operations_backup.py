@@ -21,7 +21,8 @@ from django.conf import settings
 from django.db import OperationalError, connection, connections
 
 from operations.backup import BackupError, backup, read_manifest
-from reviews import roles, workflow
+from reviews import workflow
+from staff import roles
 
 from .factories import LANGUAGES, approve, make_topic, make_user
 

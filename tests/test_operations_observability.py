@@ -18,8 +18,9 @@ from pythonjsonlogger.json import JsonFormatter
 
 from operations.logs import JSON_FORMAT, RequestIdFilter
 from operations.middleware import page_type
-from reviews import roles, workflow
+from reviews import workflow
 from reviews.models import PublishedVersion
+from staff import roles
 
 from .factories import make_topic, make_user
 from .public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-from reviews import roles
 from reviews.models import PublishedVersion
+from staff import roles
 from tests.factories import make_user
 from tests.public_fixtures import (  # noqa: F401
     FALLBACK_NOTICE,

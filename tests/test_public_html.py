@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from reviews import roles
+from staff import roles
 from tests import schema_org
 from tests.factories import LANGUAGES, make_user
 from tests.public_fixtures import corpus_fixture, hreflangs, json_ld, publish_topic  # noqa: F401

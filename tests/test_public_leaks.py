@@ -186,7 +186,7 @@ def test_a_withdrawn_region_leaves_the_map_and_its_page(client, site):
 def test_the_search_index_holds_approved_live_text_only(client, site):
     """Below the pages: the full-text engine itself never finds a draft, an edit waiting
     for review or a withdrawn topic, in any language."""
-    from reviews import search_index
+    from search import index as search_index
 
     def engine_finds(word):
         return {

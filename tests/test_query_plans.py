@@ -7,8 +7,8 @@ same way on an empty test database as on 10,000 topics, so the plans are checked
 import pytest
 from django.db import connection
 
-from reviews import search_index
 from reviews.models import PublishedVersion
+from search import index as search_index
 
 pytestmark = [
     pytest.mark.django_db,

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Article
-from reviews import roles, workflow
-from reviews.models import AuditEntry, LanguageVersion, PublishedVersion
+from audit.models import AuditEntry
+from reviews import workflow
+from reviews.models import LanguageVersion, PublishedVersion
+from staff import roles
 
 from .admin_forms import change_form_data, post_review
 from .factories import approve, make_topic, make_user, publish
@@ -192,10 +194,10 @@ def test_every_role_reads_the_audit_log_and_nobody_changes_it(client, people, ro
     entry = AuditEntry.objects.get()
     client.force_login(people[role])
 
-    assert client.get(reverse("admin:reviews_auditentry_changelist")).status_code == 200
-    change_url = reverse("admin:reviews_auditentry_change", args=[entry.pk])
+    assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 200
+    change_url = reverse("admin:audit_auditentry_change", args=[entry.pk])
     assert client.post(change_url, {"comment": "rewritten"}).status_code == 403
-    delete_url = reverse("admin:reviews_auditentry_delete", args=[entry.pk])
+    delete_url = reverse("admin:audit_auditentry_delete", args=[entry.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.get().comment == ""
 
@@ -207,7 +209,7 @@ def test_not_even_a_superuser_can_change_or_delete_the_audit_log(client):
     client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
     assert (
         client.post(
-            reverse("admin:reviews_auditentry_delete", args=[entry.pk]), {"post": "yes"}
+            reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"}
         ).status_code
         == 403
     )

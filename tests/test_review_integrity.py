@@ -9,10 +9,12 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from articles.models import Article, Reference
-from reviews import roles, workflow
-from reviews.models import AuditEntry, PublishedVersion
+from audit.models import AuditEntry
+from reviews import workflow
+from reviews.models import PublishedVersion
 from reviews.registry import registry
 from reviews.rendering import markdown_html
+from staff import roles
 
 from .admin_forms import change_form_data, post_review
 from .factories import make_region, make_topic, make_user, publish, publish_site_notices

@@ -9,8 +9,9 @@ import time
 import pytest
 from django.db import connection
 
-from reviews import roles, workflow
+from reviews import workflow
 from reviews.models import PublishedVersion
+from staff import roles
 
 from .factories import make_topic, make_user, publish
 

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from reviews import planning, roles, workflow
+from reviews import planning, workflow
 from reviews import queue as review_queue
 from reviews.models import LanguageVersion, PublishedVersion
+from staff import roles
 
 from .admin_forms import post_review
 from .factories import LANGUAGES, make_region, make_topic, make_user, publish, publish_site_notices

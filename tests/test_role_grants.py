@@ -9,8 +9,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from reviews import roles, staff_security
-from reviews.models import AuditEntry, StaffProfile
+from audit.models import AuditEntry
+from staff import roles
+from staff import security as staff_security
+from staff.models import StaffProfile
 
 from .admin_forms import change_form_data
 from .factories import make_user

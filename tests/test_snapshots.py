@@ -3,7 +3,7 @@ import json
 import pytest
 
 from reviews.rendering import markdown_html, plain
-from reviews.snapshots import fold, plain_texts
+from search.folding import fold, plain_texts
 
 
 def test_a_list_straight_under_a_sentence_renders_as_a_list():

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from reviews import roles
+from staff import roles
 
 from .factories import make_topic, make_user, publish
 from .support.browser_forms import BrowserForm, csrf_client

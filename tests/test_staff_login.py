@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.test import Client
 
-from reviews import roles
+from staff import roles
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

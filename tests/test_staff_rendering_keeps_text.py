@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from reviews import roles, workflow
+from reviews import workflow
 from reviews.rendering import html_to_text, link_allowed, links, markdown_html
+from staff import roles
 
 from .factories import make_topic, make_user, publish
 from .support.browser_forms import csrf_client

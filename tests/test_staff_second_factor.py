@@ -14,8 +14,10 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Article
-from reviews import roles, staff_security, workflow
+from reviews import workflow
 from reviews.models import PublishedVersion
+from staff import roles
+from staff import security as staff_security
 
 from .admin_forms import post_review
 from .factories import make_topic, make_user, publish

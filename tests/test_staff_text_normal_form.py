@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from articles.models import Article
 from articles.text import normalise_text
-from reviews import roles, workflow
-from reviews.models import AuditEntry, LanguageVersion
+from audit.models import AuditEntry
+from reviews import workflow
+from reviews.models import LanguageVersion
+from staff import roles
 
 from .factories import make_topic, make_user, publish
 from .support.browser_forms import BrowserForm, csrf_client

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Article
-from reviews import roles, workflow
+from reviews import workflow
 from reviews.coverage import coverage
-from reviews.interface_strings import ReloadChangedCatalogues
+from staff import roles
+from strings.catalogues import ReloadChangedCatalogues
 
 from .admin_forms import post_review
 from .factories import approve, make_topic, make_user, publish
@@ -133,7 +134,7 @@ def catalogues(tmp_path, settings):
     settings.LOCALE_PATHS = [tmp_path]
     settings.CATALOGUE_CHECK_SECONDS = 0
     yield tmp_path
-    from reviews.interface_strings import reset_translation_caches
+    from strings.catalogues import reset_translation_caches
 
     reset_translation_caches()
 

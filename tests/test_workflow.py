@@ -8,9 +8,11 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, ReliefMeasure
-from reviews import roles, workflow
-from reviews.models import AuditEntry, LanguageVersion, PublishedVersion
+from audit.models import AuditEntry
+from reviews import workflow
+from reviews.models import LanguageVersion, PublishedVersion
 from reviews.workflow import WorkflowError
+from staff import roles
 
 from .factories import approve, make_topic, make_user, publish
 

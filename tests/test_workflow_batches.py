@@ -12,9 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from reviews import roles, workflow
-from reviews.models import AuditEntry, LanguageVersion, PublishedVersion, SearchEntry
+from audit.models import AuditEntry
+from reviews import workflow
+from reviews.models import LanguageVersion, PublishedVersion
 from reviews.workflow import StaleReview, WorkflowError
+from search.models import SearchEntry
+from staff import roles
 
 from .factories import make_topic, make_user
 

@@ -18,15 +18,21 @@ VAR_DIR = BASE_DIR / "var"
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so its admin classes patch in.
     "modeltranslation",
-    "django.contrib.admin",
+    # The admin whose site asks for the second factor (its `default_site`).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Ours, each importing only from those above it (tests/test_architecture.py).
     "articles",
+    "audit",
+    "staff",
+    "search",
     "reviews",
+    "strings",
     "public",
     "operations",
     "rosetta",
@@ -65,6 +71,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The `i18n` template library is replaced on purpose (TEMPLATES OPTIONS "libraries":
+# strings.safe_i18n), which this check reports; tests/test_architecture.py checks that it
+# is the only library name used twice.
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]
+
 ROOT_URLCONF = "healthsite.urls"
 WSGI_APPLICATION = "healthsite.wsgi.application"
 
@@ -81,6 +92,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "public.context_processors.frame_originals",
             ],
+            # `{% load i18n %}` gets Django's tags with translated text escaped.
+            "libraries": {"i18n": "strings.safe_i18n"},
         },
     },
 ]
@@ -116,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # account from one address, that account is refused from that address for
 # AXES_COOLOFF_TIME, even with the right password. The lockout is per account AND source,
 # so someone guessing elsewhere cannot lock a reviewer out. Each lockout is logged
-# (reviews.staff_security, logger "healthsite.security") and kept in the database.
+# (staff.security, logger "healthsite.security") and kept in the database.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -212,7 +225,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # Interface strings in the browser (django-rosetta): translators only, their languages.
-ROSETTA_ACCESS_CONTROL_FUNCTION = "reviews.interface_strings.can_edit_strings"
+ROSETTA_ACCESS_CONTROL_FUNCTION = "strings.rosetta_guards.can_edit_strings"
 ROSETTA_LANGUAGES = [(code, name) for code, name in LANGUAGES if code != LANGUAGE_CODE]
 # Session storage works across several gunicorn workers; the cache may be per process.
 ROSETTA_STORAGE_CLASS = "rosetta.storage.SessionRosettaStorage"
@@ -223,7 +236,7 @@ ROSETTA_EXCLUDED_APPLICATIONS = ()
 CATALOGUE_CHECK_SECONDS = 1.0
 
 # The cache shared by every worker and host: rendered public pages (healthsite.page_cache),
-# the publication and catalogue generations (reviews.publication, .shared_catalogues).
+# the publication and catalogue generations (reviews.publication, strings.sharing).
 # A file cache in var/ by default (every worker of one host); Redis for several hosts.
 if os.environ.get("DJANGO_REDIS_URL"):
     CACHES = {

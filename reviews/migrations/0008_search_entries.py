@@ -14,7 +14,7 @@ import reviews.models
 
 
 def create_engine(apps, schema_editor):
-    from reviews.search_index import engine_schema
+    from search.index import engine_schema
 
     create, _drop = engine_schema(schema_editor.connection.vendor)
     for statement in create:
@@ -22,7 +22,7 @@ def create_engine(apps, schema_editor):
 
 
 def drop_engine(apps, schema_editor):
-    from reviews.search_index import engine_schema
+    from search.index import engine_schema
 
     _create, drop = engine_schema(schema_editor.connection.vendor)
     for statement in drop:
@@ -31,8 +31,8 @@ def drop_engine(apps, schema_editor):
 
 def fill(apps, schema_editor):
     """Sort titles and search entries of what is already published."""
-    from reviews.search_index import terms
-    from reviews.snapshots import fold, plain_texts
+    from search.folding import fold, plain_texts
+    from search.index import terms
 
     PublishedVersion = apps.get_model("reviews", "PublishedVersion")
     SearchEntry = apps.get_model("reviews", "SearchEntry")

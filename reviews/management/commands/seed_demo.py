@@ -7,10 +7,12 @@ from django.utils.translation import gettext_noop
 
 from articles.languages import SOURCE_LANGUAGE, language_codes, translation_languages
 from articles.models import Article, BodyRegion, SiteNotice
-from reviews import roles, workflow
+from reviews import workflow
 from reviews.content_files import CONTENT_FILES_AUTHOR
-from reviews.models import LanguageVersion, PublishedVersion, StaffProfile
+from reviews.models import LanguageVersion, PublishedVersion
 from reviews.registry import registry
+from staff import roles
+from staff.models import StaffProfile
 
 ALL_LANGUAGES = language_codes()
 BATCH = 200  # items read and approved together

@@ -29,10 +29,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.dispatch import receiver
 
-from .interface_strings import _compiled_catalogues, reset_translation_caches
-from .publication import new_token
+from reviews import publication
+
+from .catalogues import _compiled_catalogues, reset_translation_caches
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def share(language: str) -> str:
     }
     cache = _cache()
     cache.set(FILES_KEY.format(language=language), files, None)
-    token = new_token()
+    token = publication.new_token()
     cache.set(GENERATION_KEY, token, None)
     logger.info("Interface strings shared: %s (%d files)", language, len(files))
     return token
@@ -171,17 +171,15 @@ class CatalogueWatcher:
                 self._reload()
 
 
-try:  # rosetta is installed with the project; tolerate its absence in other setups
+def share_saved_catalogue(sender, language_code, request=None, **kwargs):
+    """Receiver of rosetta's post_save, connected in StringsConfig.ready()."""
+    share(language_code)
+    # Pages carry interface strings: the HTTP caches in front must fetch them again.
+    publication.changed(kind="interface-strings", key=language_code)
+
+
+def connect() -> None:
+    """Connect the receiver that carries a saved string to every host."""
     from rosetta.signals import post_save as rosetta_saved
-except ImportError:  # pragma: no cover
-    rosetta_saved = None
 
-if rosetta_saved is not None:
-
-    @receiver(rosetta_saved, dispatch_uid="reviews.shared_catalogues.share")
-    def share_saved_catalogue(sender, language_code, request=None, **kwargs):
-        from .publication import changed
-
-        share(language_code)
-        # Pages carry interface strings: the HTTP caches in front must fetch them again.
-        changed(kind="interface-strings", key=language_code)
+    rosetta_saved.connect(share_saved_catalogue, dispatch_uid="strings.sharing.share")

@@ -1,17 +1,15 @@
-"""What a published snapshot stores beside its payload: the fingerprint of the text a
-reviewer approved, and what search reads of it (reviews.search_index): its plain
-texts, folded as search compares them."""
+"""Search folding: what search reads of a published snapshot (search.index), its plain
+texts, folded as search compares them. Lists sort by the same folded title
+(PublishedVersion.sort_title), so the review workflow folds with this module too."""
 
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
 from typing import Any
 
-from articles.hashing import fingerprint
-
-from .rendering import html_to_text
-
-__all__ = ["fingerprint", "fold", "plain_texts"]
+__all__ = ["fold", "html_to_text", "plain_texts"]
 
 # Payload values that are structure or addresses, not words a reader searches for.
 _NOT_WORDS = {
@@ -57,3 +55,8 @@ def plain_texts(payload: dict[str, Any], *, skip: frozenset[str] = frozenset()) 
 
     walk(payload)
     return words
+
+
+def html_to_text(value: str) -> str:
+    """The visible text of rendered HTML (for search and for checks)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", value))

@@ -4,6 +4,8 @@
   after too many wrong passwords (settings AXES_*); every lockout is logged here.
 - A second factor for every staff sign-in (django-otp), required under production
   settings (STAFF_OTP_REQUIRED).
+- Its signal receivers (lockouts logged, sign-in time kept) are connected in
+  StaffConfig.ready().
 - A fresh sign-in (within STAFF_REAUTH_SECONDS) before approving, withdrawing or
   changing roles: `require_fresh_sign_in` / `fresh_sign_in_required`.
 """
@@ -14,14 +16,11 @@ import logging
 import time
 from functools import wraps
 
-from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
@@ -32,7 +31,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 log = logging.getLogger("healthsite.security")
 
 
-@receiver(user_locked_out)
 def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     log.warning(
         "login locked out: account %r from %s after too many failed passwords",
@@ -81,9 +79,13 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
 
 
 class StaffAdminSite(OTPAdminSite):
-    """The admin (admin.site's class): staff with a verified second factor only."""
+    """The admin site (`admin.site`, through staff.apps.StaffAdminConfig.default_site):
+    staff with a verified second factor only."""
 
     login_form = StaffLoginForm
+
+    def __init__(self, name: str = "admin"):
+        super().__init__(name)
 
     def has_permission(self, request):
         return AdminSite.has_permission(self, request) and has_second_factor(request.user)
@@ -94,7 +96,6 @@ class StaffAdminSite(OTPAdminSite):
 SIGNED_IN_AT = "staff_signed_in_at"
 
 
-@receiver(user_logged_in)
 def remember_sign_in_time(sender, request=None, user=None, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SIGNED_IN_AT] = int(time.time())

@@ -4,23 +4,20 @@ Only the Translators group gets in, and each translator sees and saves only the
 languages assigned in their staff profile (checked on every request, not just hidden),
 and only the project's own catalogues (locale/), never Django's or a third party's.
 A save whose text carries markup or placeholders its msgid does not have is refused
-whole, with the reasons, and nothing is written (reviews.string_rules). Saved
-catalogues take effect in every gunicorn worker without a restart: each worker notices
-a changed .mo file and drops its cached translations. A compiled catalogue that holds a
-forbidden string anyway (written on disk by hand) loses that string when it is loaded.
+whole, with the reasons, and nothing is written (strings.rules). Saved catalogues take
+effect in every gunicorn worker without a restart (strings.catalogues) and on every host
+(strings.sharing). A compiled catalogue that holds a forbidden string anyway (written on
+disk by hand) loses that string when it is loaded (strings.catalogue_guard).
 """
 
 from __future__ import annotations
 
-import gettext
 import logging
 import os
 import re
-import time
 from pathlib import Path
 
 import polib
-from asgiref.local import Local
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -28,11 +25,14 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import re_path, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import trans_real
 from django.views.generic.base import RedirectView
 from rosetta import views as rosetta_views
 
-from . import roles, staff_security, string_rules
+from audit.models import AuditEntry
+from staff import roles
+from staff import security as staff_security
+
+from . import rules as string_rules
 
 log = logging.getLogger("healthsite.security")
 PROJECT = "project"
@@ -44,7 +44,7 @@ def can_edit_strings(user) -> bool:
         user.is_authenticated
         and user.is_active
         and user.is_staff
-        and user.has_perm("reviews.edit_interface_strings")
+        and user.has_perm("strings.edit_interface_strings")
         and user.groups.filter(name=roles.TRANSLATORS).exists()
         and staff_security.has_second_factor(user)
     )
@@ -180,8 +180,6 @@ class DownloadView(
 def record_string_change(user, language, entry, *, old, new, path, written=True) -> None:
     """Every saved interface-string change goes into the audit log: who, language,
     msgid, old and new text, when (AuditEntry.at)."""
-    from .models import AuditEntry
-
     AuditEntry.objects.create(
         action=AuditEntry.Action.INTERFACE_STRING,
         actor=user,
@@ -232,80 +230,3 @@ urlpatterns = [
     # Machine-translation suggestions are switched off; rosetta's pages still link it.
     re_path(r"^translate/$", rosetta_views.translate_text, name="rosetta.translate_text"),
 ]
-
-
-def _compiled_catalogues() -> tuple:
-    stamps = []
-    for locale_path in settings.LOCALE_PATHS:
-        for path in Path(locale_path).glob("*/LC_MESSAGES/*.mo"):
-            try:
-                stamps.append((str(path), path.stat().st_mtime_ns))
-            except FileNotFoundError:
-                continue
-    return tuple(sorted(stamps))
-
-
-def drop_unsafe_translations(translation, language: str) -> None:
-    """Remove from a loaded catalogue every translation the string rules refuse, so it
-    falls back to the msgid (and logs which)."""
-    catalog = getattr(translation, "_catalog", None)
-    if not catalog:
-        return
-    for key, msgstr in list(catalog.items()):
-        msgid = key[0] if isinstance(key, tuple) else key
-        if not msgid:
-            continue  # the header
-        msgid = msgid.split("\x04", 1)[-1]  # drop a msgctxt
-        plural = msgid if isinstance(key, tuple) else ""
-        if string_rules.problems(msgid, msgstr, plural):
-            del catalog[key]
-            log.warning("catalogue %s: refused translation of %r: %r", language, msgid, msgstr)
-
-
-def install_catalogue_guard() -> None:
-    """Every catalogue of LOCALE_PATHS passes drop_unsafe_translations when loaded."""
-    translation_class = trans_real.DjangoTranslation
-    if getattr(translation_class, "_catalogue_guard", False):
-        return
-
-    def _add_local_translations(self):
-        for localedir in reversed(settings.LOCALE_PATHS):
-            translation = self._new_gnu_trans(localedir)
-            drop_unsafe_translations(translation, self.language())
-            self.merge(translation)
-
-    translation_class._add_local_translations = _add_local_translations
-    translation_class._catalogue_guard = True
-    reset_translation_caches()
-
-
-def reset_translation_caches() -> None:
-    """What Django's autoreloader does when a .mo file changes, without restarting."""
-    gettext._translations = {}
-    trans_real._translations = {}
-    trans_real._default = None
-    trans_real._active = Local()
-
-
-class ReloadChangedCatalogues:
-    """Middleware: drop cached translations when a compiled catalogue changed on disk.
-
-    Each worker checks the .mo files' modification times at most once every
-    CATALOGUE_CHECK_SECONDS, so a string saved in rosetta by one worker reaches all
-    workers on the same host within that time, with no manual step.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.seen = _compiled_catalogues()
-        self.next_check = 0.0
-
-    def __call__(self, request):
-        now = time.monotonic()
-        if now >= self.next_check:
-            self.next_check = now + settings.CATALOGUE_CHECK_SECONDS
-            stamps = _compiled_catalogues()
-            if stamps != self.seen:
-                self.seen = stamps
-                reset_translation_caches()
-        return self.get_response(request)

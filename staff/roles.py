@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from articles.hashing import fingerprint
 from articles.languages import SOURCE_LANGUAGE, language_codes
+from audit.models import AuditEntry
 
 EDITORS = "Editors"
 TRANSLATORS = "Translators"
@@ -92,8 +93,6 @@ def public_credit(user, language: str) -> tuple[str, str] | None:
 def set_credits(profile, new: dict[str, str], *, by) -> bool:
     """Change a person's public credits; logged. Only their owner's change is confirmed:
     a credit someone else wrote is published once its reviewer confirms it."""
-    from .models import AuditEntry
-
     old = credits(profile)
     changed = {code: text for code, text in new.items() if old.get(code, "") != text}
     for code, text in changed.items():

@@ -1,23 +1,25 @@
-"""Django's i18n template tags, with translations escaped. `install()` (called from
-ReviewsConfig.ready) puts these tags into Django's own `i18n` library, so every
-template's `{% load i18n %}`, the admin's and rosetta's included, gets them.
+"""Django's i18n template library, with translations escaped. The settings name this
+module as the template library `i18n` (TEMPLATES OPTIONS "libraries", Django's
+documented way to replace a library), so every template's `{% load i18n %}`, the
+admin's and rosetta's included, gets these tags; Django's own library is not changed.
 
 Django marks the output of `{% translate "literal" %}` safe, and `{% blocktranslate %}`
 inserts the translated text raw: a translator's `<script>` or `"` would reach the page
 as markup. Here the translated text is escaped, keeping only the tags and character
-references its msgid has (reviews.string_rules.escape_translation); the variables of
+references its msgid has (strings.rules.escape_translation); the variables of
 `{% blocktranslate %}` are escaped by Django as before.
 """
 
 import types
 
+from django import template
 from django.template.base import render_value_in_context
 from django.templatetags import i18n
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.safestring import SafeData, mark_safe
 
-from reviews.string_rules import escape_translation
+from .rules import escape_translation
 
 
 class _EscapingTranslation:
@@ -90,9 +92,11 @@ def _with_node(compile_function, node_class):
     return compile
 
 
-def install() -> None:
-    tags = i18n.register.tags
-    for name in ("translate", "trans"):
-        tags[name] = _with_node(i18n.do_translate, SafeTranslateNode)
-    for name in ("blocktranslate", "blocktrans"):
-        tags[name] = _with_node(i18n.do_block_translate, SafeBlockTranslateNode)
+# Django's i18n library (every tag and filter), with the four translating tags replaced.
+register = template.Library()
+register.tags.update(i18n.register.tags)
+register.filters.update(i18n.register.filters)
+for _name in ("translate", "trans"):
+    register.tag(_name, _with_node(i18n.do_translate, SafeTranslateNode))
+for _name in ("blocktranslate", "blocktrans"):
+    register.tag(_name, _with_node(i18n.do_block_translate, SafeBlockTranslateNode))

@@ -34,9 +34,8 @@ from django.utils.translation import get_language_info
 
 from articles.languages import language_codes
 
-from . import snapshots
-from .models import PublishedVersion, SearchEntry
-from .registry import registry
+from . import folding
+from .models import SearchEntry
 
 
 def _algorithms() -> dict[str, str]:
@@ -76,7 +75,7 @@ def _term(word: str, language: str) -> str:
     # and the stem is folded after, so a query typed without marks meets it.
     if language in STEMMERS:
         word = _stemmer(language).stemWord(word)
-    return snapshots.fold(word)
+    return folding.fold(word)
 
 
 # A word: letters and digits of any script (\w without "_") and the combining marks
@@ -103,14 +102,17 @@ def terms(text: str, language: str) -> list[str]:
     return found
 
 
-def is_indexed(kind: str) -> bool:
-    return registry[kind].searchable
+def _published_version():
+    """The published-version model, as the entries point at it (this app imports nothing
+    of `reviews`: the review workflow calls it)."""
+    return SearchEntry._meta.get_field("version").related_model
 
 
-def entry_for(version: PublishedVersion) -> SearchEntry:
+def entry_for(version) -> SearchEntry:
+    """The entry of a published version (reviews.models.PublishedVersion)."""
     payload = version.payload
     title = payload.get("title") or payload.get("name") or ""
-    body = snapshots.plain_texts(payload, skip=frozenset({"title", "name"}))
+    body = folding.plain_texts(payload, skip=frozenset({"title", "name"}))
     return SearchEntry(
         version=version,
         kind=version.kind,
@@ -121,11 +123,10 @@ def entry_for(version: PublishedVersion) -> SearchEntry:
     )
 
 
-def index_many(versions: list[PublishedVersion]) -> None:
+def index_many(versions: list) -> None:
     """Make each of an approval batch's new versions (one per item and language) the
     searchable one of its language, in the approval's transaction: the entries of the
-    versions they replace go."""
-    versions = [version for version in versions if is_indexed(version.kind)]
+    versions they replace go. The caller passes only versions of searchable kinds."""
     by_language: dict[tuple[str, str], list[str]] = {}
     for version in versions:
         by_language.setdefault((version.kind, version.language), []).append(version.key)
@@ -136,17 +137,16 @@ def index_many(versions: list[PublishedVersion]) -> None:
 
 def remove(kind: str, key: str) -> None:
     """Nothing of `kind`/`key` can be found any more (call when it is withdrawn)."""
-    if is_indexed(kind):
-        SearchEntry.objects.filter(kind=kind, key=key).delete()
+    SearchEntry.objects.filter(kind=kind, key=key).delete()
 
 
-def rebuild() -> int:
-    """Index every live searchable version again (after a change of stemming); returns
-    how many entries there are."""
-    kinds = [kind for kind in registry.kinds if is_indexed(kind)]
+def rebuild(kinds: list[str]) -> int:
+    """Index every live version of `kinds` (the searchable ones: `manage.py
+    rebuild_search_index`) again, after a change of stemming; returns how many entries
+    there are."""
     SearchEntry.objects.all().delete()
     created = 0
-    live = PublishedVersion.objects.live().filter(kind__in=kinds).order_by("pk")
+    live = _published_version().objects.live().filter(kind__in=kinds).order_by("pk")
     batch: list[SearchEntry] = []
     for version in live.iterator(chunk_size=500):
         batch.append(entry_for(version))
@@ -280,4 +280,4 @@ def search(
         JOIN reviews_publishedversion v ON v.id = page.version_id
         WHERE v.is_current
         ORDER BY page.grp, page.score DESC, page.key"""
-    return PublishedVersion.objects.raw(sql, [*params, limit, offset])
+    return _published_version().objects.raw(sql, [*params, limit, offset])

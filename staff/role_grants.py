@@ -22,9 +22,10 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
 from articles.languages import language_codes
+from audit.models import AuditEntry
 
-from . import staff_security
-from .models import AuditEntry, StaffProfile
+from . import security as staff_security
+from .models import StaffProfile
 
 APPROVE = ("reviews", "approve_version")
 

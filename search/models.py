@@ -1,0 +1,38 @@
+"""The search index's rows. The table keeps its first name (`reviews_searchentry`; the
+full-text engine's table and triggers are named after it, migration reviews 0008): the
+model moved here from `reviews` without moving data. It points at the published version
+by name, so this app imports nothing of `reviews`."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from articles.kinds import ContentKind
+from articles.languages import language_choices
+
+
+class SearchEntry(models.Model):
+    """Part of a live published snapshot: its words as search matches them (stemmed and
+    folded terms, see search.index), indexed by the database's full-text engine.
+    Written at approval, deleted when the version is replaced or withdrawn."""
+
+    version = models.OneToOneField(
+        "reviews.PublishedVersion", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ContentKind)
+    key = models.SlugField(_("slug"))
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
+    title = models.TextField(_("title terms"))
+    body = models.TextField(_("body terms"))
+
+    class Meta:
+        db_table = "reviews_searchentry"
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "language"], name="one_search_entry_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} [{self.language}]"
