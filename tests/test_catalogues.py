@@ -12,7 +12,9 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-SOURCES = ["articles", "reviews", "public", "healthsite", "templates", "manage.py"]
+# The apps, the project package, the templates.
+SOURCES = ["articles", "audit", "staff", "search", "reviews", "strings", "public", "healthsite"]
+SOURCES += ["templates", "manage.py"]
 
 
 def catalogue(root: Path, language: str) -> polib.POFile:

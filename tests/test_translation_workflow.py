@@ -181,7 +181,8 @@ def test_saved_strings_take_effect_without_a_restart(client, catalogues):
 
 # Adding a language is a settings change: no language list anywhere else.
 
-CODE_DIRS = ["articles", "reviews", "healthsite", "templates", "static"]
+CODE_DIRS = ["articles", "audit", "staff", "search", "reviews", "strings", "healthsite"]
+CODE_DIRS += ["templates", "static"]
 ALL_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # The one module that may name the source language (it reads it from settings).
 LANGUAGE_MODULE = Path("articles") / "languages.py"
