@@ -16,9 +16,10 @@ from django.test import Client
 
 
 class _FormParser(HTMLParser):
-    def __init__(self, form_id: str | None):
+    def __init__(self, form_id: str | None, form_class: str | None = None):
         super().__init__(convert_charrefs=True)
         self.form_id = form_id
+        self.form_class = form_class
         self.inside = False
         self.done = False
         self.action: str | None = None
@@ -33,7 +34,12 @@ class _FormParser(HTMLParser):
         attributes = dict(attrs)
         if tag == "form" and not self.done and not self.inside:
             method = (attributes.get("method") or "get").lower()
-            wanted = self.form_id is None or attributes.get("id") == self.form_id
+            form_id = attributes.get("id")
+            # The admin header's sign-out form is never the page's form unless named.
+            wanted = (form_id == self.form_id if self.form_id else form_id != "logout-form") and (
+                self.form_class is None
+                or self.form_class in (attributes.get("class") or "").split()
+            )
             if method == "post" and wanted:
                 self.inside = True
                 self.action = attributes.get("action")
@@ -88,8 +94,15 @@ class BrowserForm:
         self.fields = fields
 
     @classmethod
-    def from_response(cls, response, *, url: str | None = None, form_id: str | None = None):
-        parser = _FormParser(form_id)
+    def from_response(
+        cls,
+        response,
+        *,
+        url: str | None = None,
+        form_id: str | None = None,
+        form_class: str | None = None,
+    ):
+        parser = _FormParser(form_id, form_class)
         parser.feed(response.content.decode())
         assert parser.done or parser.fields, "no POST form on the page"
         target = parser.action or url or response.request["PATH_INFO"]

@@ -114,6 +114,11 @@ def approve_loaded(objects, users) -> int:
     return len(english) + len(translations)
 
 
+# Withdrawn or sent back by a reviewer: the demo never overrides that. A changed file
+# (or an edit) puts the version back to draft, and then it is new text again.
+_DECIDED = {LanguageVersion.Status.WITHDRAWN, LanguageVersion.Status.CHANGES_REQUESTED}
+
+
 def _waiting(items: dict, languages: list[str], keys: set[str]) -> list[LanguageVersion]:
     """The language versions of `items` in `languages` that hold loaded text not yet live."""
     versions = LanguageVersion.objects.filter(language__in=languages, key__in=keys)
@@ -130,6 +135,8 @@ def _waiting(items: dict, languages: list[str], keys: set[str]) -> list[Language
         authors = {user.username for user in version.contributors.all()}
         if authors - {CONTENT_FILES_AUTHOR}:
             continue
+        if version.status in _DECIDED:
+            continue  # a reviewer's decision on this text stands until the text changes
         if registry[version.kind].missing_texts(obj, version.language):
             continue  # not translated: stays missing on purpose
         if (version.kind, version.key, version.language, version.edited_fingerprint) in live:
