@@ -258,6 +258,30 @@ def preview_html(value) -> SafeString:
     return format_html("{}", "" if value is None else value)
 
 
+def _pending_choice(request: HttpRequest) -> dict[str, str]:
+    """The action and comment the reviewer chose before signing in again, to fill in
+    (the fingerprints stay those of the text shown now); a message says what is next."""
+    pending = staff_security.pending_action(request) if request.method == "GET" else None
+    if not pending:
+        return {}
+    action = (pending.get("action") or [""])[0]
+    if pending.get("approve_next"):
+        action = "approve"
+    choice = {"action": action, "comment": (pending.get("comment") or [""])[0]}
+    label = ReviewForm.ACTIONS.get(action)
+    if label:
+        messages.info(
+            request,
+            _(
+                "You are signed in again. Your choice (%(action)s) and your comment are "
+                "filled in below; nothing has been done yet. Check the text, then press "
+                "Confirm to carry it out."
+            )
+            % {"action": label},
+        )
+    return choice
+
+
 def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
     """One language version: the actions first, then its page as the public will read it
     (rendered by the public templates), then the word diff of the fields that changed
@@ -328,7 +352,7 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             version=version,
             shown=shown,
-            initial={"queue": queue_query},
+            initial={"queue": queue_query, **_pending_choice(request)},
         ),
         queue_url=reverse("admin:reviews_languageversion_queue") + f"?{queue_query}"
         if queue_query

@@ -7,7 +7,13 @@
 - Its signal receivers (lockouts logged, sign-in time kept) are connected in
   StaffConfig.ready().
 - A fresh sign-in (within STAFF_REAUTH_SECONDS) before approving, withdrawing or
-  changing roles: `require_fresh_sign_in` / `fresh_sign_in_required`.
+  changing roles: `require_fresh_sign_in` / `fresh_sign_in_required`. The window counts
+  from the last sensitive action (each one that passes renews it), not from the sign-in,
+  so a reviewer working through a queue is not sent to sign in every 15 minutes. When it
+  has run out, the action the person posted (its choice and comment, never the CSRF
+  token) is kept in the new session across the sign-in and offered again, filled in, on
+  the page it came from (`pending_action`): nothing is done without their confirmation,
+  and the login page says so.
 """
 
 from __future__ import annotations
@@ -109,22 +115,45 @@ def sign_in_is_fresh(request) -> bool:
     )
 
 
+PENDING_ACTION = "staff_pending_action"
+
+
 def require_fresh_sign_in(request):
-    """None when the sign-in is recent enough; otherwise sign the person out and answer
-    with a redirect to the login page that brings them back here afterwards."""
+    """None when the last sign-in or sensitive action is recent enough (and the window
+    starts again now); otherwise sign the person out, keep what they posted for the page
+    they were on, and answer with a redirect to the login page that brings them back."""
     if sign_in_is_fresh(request):
+        request.session[SIGNED_IN_AT] = int(time.time())
         return None
     path = request.get_full_path()
+    pending = {
+        name: request.POST.getlist(name) for name in request.POST if name != "csrfmiddlewaretoken"
+    }
     logout(request)
+    # The session after logout is new and empty; Django's login keeps its data.
+    request.session[PENDING_ACTION] = {"path": path, "data": pending}
     messages.warning(
         request,
         _(
-            "For this action you need to have signed in within the last %(minutes)s "
-            "minutes. Sign in again, then repeat it."
+            "For this action you need to have signed in or acted within the last "
+            "%(minutes)s minutes. Sign in again: you will come back to the same page with "
+            "your choice and your comment filled in, and nothing is done until you "
+            "confirm it there."
         )
         % {"minutes": max(1, settings.STAFF_REAUTH_SECONDS // 60)},
     )
     return redirect_to_login(path, reverse("admin:login"))
+
+
+def pending_action(request) -> dict[str, list[str]] | None:
+    """What the person posted on this page before they had to sign in again (taken once),
+    to fill in its form; None if nothing is pending here."""
+    pending = request.session.get(PENDING_ACTION)
+    if not isinstance(pending, dict) or pending.get("path") != request.get_full_path():
+        return None
+    del request.session[PENDING_ACTION]
+    data = pending.get("data")
+    return data if isinstance(data, dict) else None
 
 
 def fresh_sign_in_required(view):
