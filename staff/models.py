@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from articles.languages import language_choices
+
 
 class StaffProfile(models.Model):
     """Per-person facts the groups cannot hold: languages and the public credit."""
@@ -33,6 +35,22 @@ class StaffProfile(models.Model):
     # Fingerprint of the credits (every language) as their owner last confirmed them: a
     # credit someone else set is not published until its reviewer confirms it.
     credit_confirmed = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Mail(models.TextChoices):
+        IMMEDIATE = "immediate", _("Each notice at once")
+        DIGEST = "digest", _("One daily digest")
+
+    # Review notices (reviews.notifications): at once or in a daily digest, and in which
+    # language the person reads the admin's mail.
+    mail = models.CharField(
+        _("review notices by e-mail"), max_length=10, choices=Mail, default=Mail.IMMEDIATE
+    )
+    interface_language = models.CharField(
+        _("interface language"),
+        max_length=10,
+        choices=language_choices,
+        default=settings.LANGUAGE_CODE,
+    )
 
     class Meta:
         db_table = "reviews_staffprofile"

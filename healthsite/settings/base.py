@@ -293,6 +293,8 @@ EMAIL_USE_SSL = _env_flag("DJANGO_EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "staff-notices@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where staff open the admin: the links in review notices (reviews/notifications.py).
+STAFF_SITE_URL = os.environ.get("DJANGO_STAFF_SITE_URL", "http://127.0.0.1:8000")
 
 # An approved version is due for medical review again after this many days.
 REVIEW_INTERVAL_DAYS = 365

@@ -1,0 +1,171 @@
+"""Review notices by e-mail (issue 21, item 4), received by a real SMTP server on
+loopback: who hears of a submission, a request for changes, an English change and a
+withdrawal; reviews falling due; immediate mail or a daily digest; nothing for inactive
+accounts; links to the admin page; the recipient's own language."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from reviews import workflow
+from reviews.models import Notification, PublishedVersion
+from staff import roles
+from staff.models import StaffProfile
+
+from .admin_forms import post_review
+from .factories import LANGUAGES, make_topic, make_user, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def person(role, languages=(), *, mail="immediate", language="en", active=True):
+    user = make_user(role, languages=languages)
+    user.email = f"{user.username}@example.org"
+    user.is_active = active
+    user.save()
+    StaffProfile.objects.filter(user=user).update(mail=mail, interface_language=language)
+    return user
+
+
+def edit(article, language, by, **changes):
+    Article.objects.filter(pk=article.pk).update(**changes)
+    workflow.record_edits(Article.objects.get(pk=article.pk), by=by)
+
+
+@pytest.fixture
+def team():
+    return {
+        "ru_reviewer": person(roles.REVIEWERS, ["ru"], language="ru"),
+        "es_reviewer": person(roles.REVIEWERS, ["es"], language="es"),
+        "all_reviewer": person(roles.REVIEWERS, LANGUAGES),
+        "gone": person(roles.REVIEWERS, ["ru"], active=False),
+        "translator": person(roles.TRANSLATORS, ["ru"], language="ru"),
+        "ar_translator": person(roles.TRANSLATORS, ["ar"], mail="digest", language="ar"),
+        "editor": person(roles.EDITORS),
+    }
+
+
+def test_a_submission_tells_the_qualified_reviewers_who_did_not_contribute(
+    settings, smtp_server, team, client
+):
+    settings.STAFF_SITE_URL = "http://testserver-staff"
+    article = make_topic(title="Cramps")
+    publish(article, ["en", "ru"], reviewer=team["all_reviewer"])
+    edit(article, "ru", team["translator"], title_ru="Судороги")
+    smtp_server.clear()
+    client.force_login(team["translator"])
+    version = workflow.version_for(article, "ru")
+    url = reverse("admin:reviews_languageversion_review", args=[version.pk])
+    post_review(client, url, {"action": "submit"})
+    told = sorted(address for mail in smtp_server.messages for address in mail.envelope_to)
+    assert told == sorted([team["ru_reviewer"].email, team["all_reviewer"].email])
+    [russian] = smtp_server.to(team["ru_reviewer"].email)
+    assert "отправлено на проверку" in russian.body  # in the reviewer's language
+    assert f"http://testserver-staff/admin/reviews/languageversion/{version.pk}/review/" in (
+        russian.body
+    )
+    assert not smtp_server.to(team["gone"].email)  # inactive: nothing
+
+
+def test_changes_requested_tells_the_contributors(smtp_server, team, client):
+    article = make_topic(title="Cramps")
+    publish(article, ["en"], reviewer=team["all_reviewer"])
+    edit(article, "ru", team["translator"], title_ru="Судороги")
+    version = workflow.submit(workflow.version_for(article, "ru"), by=team["translator"])
+    smtp_server.clear()
+    client.force_login(team["ru_reviewer"])
+    url = reverse("admin:reviews_languageversion_review", args=[version.pk])
+    post_review(client, url, {"action": "request_changes", "comment": "Уточните заголовок"})
+    [mail] = smtp_server.messages
+    assert mail.envelope_to == [team["translator"].email]
+    assert "Уточните заголовок" in mail.body
+
+
+def test_english_approved_with_changes_tells_the_translators_of_outdated_languages(
+    smtp_server, team
+):
+    article = make_topic(title="Cramps")
+    publish(article, ["en", "ru", "ar"], reviewer=team["all_reviewer"])
+    edit(article, "en", team["editor"], title_en="Muscle cramps")
+    version = workflow.submit(workflow.version_for(article, "en"), by=team["editor"])
+    smtp_server.clear()
+    workflow.approve(version, reviewer=team["all_reviewer"], shown=workflow.as_shown(version))
+    # Immediate for the Russian translator; the Arabic one chose the daily digest.
+    assert [mail.envelope_to for mail in smtp_server.messages] == [[team["translator"].email]]
+    assert "устарел" in smtp_server.messages[0].body
+    call_command("send_review_digest", verbosity=0)
+    [digest] = smtp_server.to(team["ar_translator"].email)
+    assert "الإنجليزية" in digest.body  # Arabic
+    assert Notification.objects.filter(sent_at=None).count() == 0
+
+
+def test_a_withdrawal_tells_everyone_who_contributed(smtp_server, team):
+    article = make_topic(title="Cramps")
+    publish(article, ["en", "ru"], reviewer=team["all_reviewer"], author=None)
+    edit(article, "ru", team["translator"], title_ru="Судороги")
+    workflow.submit(workflow.version_for(article, "ru"), by=team["translator"])
+    smtp_server.clear()
+    workflow.withdraw("topic", article.slug, by=team["all_reviewer"], reason="unsafe advice")
+    told = {address for mail in smtp_server.messages for address in mail.envelope_to}
+    assert team["translator"].email in told
+    assert team["all_reviewer"].email not in told  # not the person who withdrew it
+    assert all("unsafe advice" in mail.body for mail in smtp_server.messages)
+
+
+def test_reviews_due_within_30_days_reach_the_reviewers_once_in_their_digest(smtp_server, team):
+    article = make_topic(title="Cramps")
+    publish(article, ["en", "es"], reviewer=team["all_reviewer"])
+    StaffProfile.objects.filter(user=team["es_reviewer"]).update(mail="digest")
+    PublishedVersion.objects.live("es").update(
+        next_review_due=timezone.localdate() + timedelta(days=12)
+    )
+    smtp_server.clear()
+    call_command("send_review_digest", verbosity=0)
+    [digest] = smtp_server.to(team["es_reviewer"].email)
+    assert "revisión" in digest.subject.lower() or "revisión" in digest.body
+    assert article.slug in digest.body
+    smtp_server.clear()
+    call_command("send_review_digest", verbosity=0)
+    assert not smtp_server.to(team["es_reviewer"].email)  # told once
+
+
+def test_an_unreachable_mail_server_loses_nothing_and_the_digest_retries(
+    settings, smtp_server, team
+):
+    article = make_topic(title="Cramps")
+    publish(article, ["en"], reviewer=team["all_reviewer"])
+    edit(article, "ru", team["translator"], title_ru="Судороги")
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 1  # nothing listens there
+    workflow.submit(workflow.version_for(article, "ru"), by=team["translator"])
+    assert workflow.version_for(article, "ru").status == "submitted"
+    assert Notification.objects.filter(sent_at=None).count() == 2
+    settings.EMAIL_PORT = port
+    smtp_server.clear()
+    call_command("send_review_digest", verbosity=0)
+    assert smtp_server.to(team["ru_reviewer"].email)
+    assert Notification.objects.filter(sent_at=None).count() == 0
+
+
+def test_each_person_chooses_digest_and_language_on_their_notices_page(client, team):
+    client.force_login(team["ru_reviewer"])
+    url = reverse("admin:reviews_languageversion_notices")
+    page = client.get(url)
+    assert page.status_code == 200
+    response = client.post(
+        url,
+        {
+            "csrfmiddlewaretoken": page.context["csrf_token"],
+            "mail": "digest",
+            "interface_language": "es",
+        },
+    )
+    assert response.status_code == 302
+    profile = StaffProfile.objects.get(user=team["ru_reviewer"])
+    assert (profile.mail, profile.interface_language) == ("digest", "es")
+    bad = client.post(url, {"mail": "hourly", "interface_language": "xx"})
+    assert bad.status_code == 200 and bad.context["form"].errors
