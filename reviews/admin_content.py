@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -19,7 +19,7 @@ from articles.text import NormalisedCharField
 from articles.translation import translated_fields
 from staff import roles
 
-from . import workflow
+from . import content_rules, workflow
 from .edit_conflicts import BasedChangeForm
 from .models import LanguageVersion, PublishedVersion
 from .registry import registry
@@ -123,6 +123,7 @@ class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
         super().save_related(request, form, formsets, change)
         # After the inlines too, so the fingerprint covers the whole saved text.
         workflow.record_edits(form.instance, by=request.user)
+        _report_findings(request, form.instance)
 
     @admin.display(description=_("review status"))
     def review_status(self, obj):
@@ -209,3 +210,21 @@ class SiteNoticeAdmin(ReviewedContentAdmin):
     inlines = part_inlines(SiteNotice)
     structural_fields = ("key",)
     identity_field = "key"
+
+
+def _report_findings(request, obj) -> None:
+    """The content checks of the saved text, said at once (saving is never refused: a
+    draft may be unfinished; approval asks for a reason where a finding blocks)."""
+    found = content_rules.of_object(obj)
+    if not found:
+        return
+    blocking = [finding for finding in found if finding.severity == "blocking"]
+    messages.warning(
+        request,
+        format_html(
+            "{} <ul>{}</ul>",
+            _("Content checks: %(count)s findings, %(blocking)s of them blocking approval.")
+            % {"count": len(found), "blocking": len(blocking)},
+            format_html_join("", "<li>{}</li>", ((str(finding),) for finding in found[:10])),
+        ),
+    )

@@ -39,6 +39,7 @@ def load_content(
     *,
     by: AbstractBaseUser | None = None,
     progress: Callable[[int, int], None] | None = None,
+    content_rules: bool = True,
 ) -> LoadReport:
     """Load the content files (all or nothing, see articles.loader.load_files) and record
     what changed as edits by `by`, a batch of topics at a time; `progress(done, total)`
@@ -57,4 +58,4 @@ def load_content(
             progress(done, total)
 
     with transaction.atomic():
-        return load_files(path, on_batch=record)
+        return load_files(path, on_batch=record, content_rules=content_rules)

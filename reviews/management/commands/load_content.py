@@ -28,8 +28,13 @@ class Command(BaseCommand):
             help="who wrote the changes (required outside local demo setups); that person "
             "cannot approve them",
         )
+        parser.add_argument(
+            "--skip-content-rules",
+            action="store_true",
+            help="do not run the content rules on the topics written (large loads)",
+        )
 
-    def handle(self, *args, path=None, check=False, by=None, **options):
+    def handle(self, *args, path=None, check=False, by=None, skip_content_rules=False, **options):
         path = Path(path) if path else Path(settings.CONTENT_DIR)
         try:
             if check:
@@ -52,7 +57,9 @@ class Command(BaseCommand):
                         f"{done}/{total} topic files checked and written, {elapsed:.0f} s"
                     )
 
-            report = load_content(path, by=author, progress=progress)
+            report = load_content(
+                path, by=author, progress=progress, content_rules=not skip_content_rules
+            )
         except WorkflowError as error:
             raise CommandError(str(error)) from None
         except ContentError as error:
@@ -65,7 +72,14 @@ class Command(BaseCommand):
             self.stdout.write(f"created   {label}")
         for label in report.updated:
             self.stdout.write(f"updated   {label}")
+        for finding in report.findings:
+            self.stdout.write(f"content rule: {finding}")
         self.stdout.write(
             f"{len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged."
         )
+        if report.findings:
+            self.stdout.write(
+                f"{len(report.findings)} content rule finding(s): listed above and on each "
+                "version's review page; blocking ones need a reason to approve."
+            )
