@@ -109,6 +109,7 @@ class LanguageVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             path("planning/", view(admin_views.planning_view), name=f"{name}_planning"),
             path("my-reviews-due/", view(admin_views.my_due_view), name=f"{name}_my_due"),
             path("my-credit/", view(admin_views.credit_view), name=f"{name}_credit"),
+            path("my-notices/", view(admin_views.notices_view), name=f"{name}_notices"),
             *super().get_urls(),
         ]
 

@@ -27,7 +27,7 @@ from staff import roles
 from staff import security as staff_security
 from staff.models import StaffProfile
 
-from . import planning, previews, queue, rendering, workflow
+from . import content_rules, planning, previews, queue, rendering, workflow
 from .coverage import coverage
 from .diff import compare
 from .models import LanguageVersion, PublishedVersion
@@ -61,8 +61,26 @@ class ReviewForm(forms.Form):
     # The queue (its filters, as a query string) the reviewer came from: "approve and
     # open next" opens the next item of that queue.
     queue = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+    # Approving a version with a new blocking content finding (reviews.content_rules)
+    # needs a reason, kept in the audit log with the findings.
+    override_reason = forms.CharField(
+        label=gettext_lazy("Reason to approve despite the blocking findings"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
-    def __init__(self, data=None, *args, user, version: LanguageVersion, shown=None, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *args,
+        user,
+        version: LanguageVersion,
+        shown=None,
+        findings=(),
+        current=None,
+        **kwargs,
+    ):
         if data is not None and data.get("approve_next"):
             # The "Approve and open next" button is the approve action.
             data = data.copy()
@@ -76,8 +94,32 @@ class ReviewForm(forms.Form):
         super().__init__(data, *args, initial=initial, **kwargs)
         self.user, self.version = user, version
         self.open_next = bool(data is not None and data.get("approve_next"))
+        self.blocking = [shown for shown in findings if shown.blocking and shown.new]
+        self.current = current  # workflow.Shown of the text as it is now
+        if not self.blocking:
+            del self.fields["override_reason"]
         allowed = self.allowed_actions(user, version.language)
         self.fields["action"].choices = [(name, self.ACTIONS[name]) for name in allowed]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("action") == "approve"
+            and self.blocking
+            and not cleaned.get("override_reason", "").strip()
+            # A page shown before the text changed is refused as stale by the workflow.
+            and self.current is not None
+            and cleaned.get("fingerprint") == self.current.fingerprint
+            and cleaned.get("english_fingerprint") == self.current.english_fingerprint
+        ):
+            self.add_error(
+                "override_reason",
+                _(
+                    "This version has blocking findings in the content checks: type why "
+                    "you approve it anyway, or request changes."
+                ),
+            )
+        return cleaned
 
     @property
     def needs_confirmation(self) -> bool:
@@ -105,7 +147,13 @@ class ReviewForm(forms.Form):
             shown = workflow.Shown(
                 self.cleaned_data["fingerprint"], self.cleaned_data["english_fingerprint"]
             )
-            workflow.approve(version, reviewer=user, shown=shown, comment=comment)
+            details = {}
+            if self.blocking:
+                details = {
+                    "blocking_findings": [str(shown.finding) for shown in self.blocking],
+                    "override_reason": self.cleaned_data.get("override_reason", "").strip(),
+                }
+            workflow.approve(version, reviewer=user, shown=shown, comment=comment, details=details)
             return _("Approved: this version is now public.")
         if action == "request_changes":
             workflow.request_changes(version, reviewer=user, comment=comment)
@@ -294,8 +342,19 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
         obj = adapter.get(version.key)
     except ObjectDoesNotExist:
         raise Http404(_("The content of this version no longer exists.")) from None
+    live = _live(version, version.language)
+    is_translation = version.language != SOURCE_LANGUAGE
+    # A translation is checked against the approved English, never the English draft.
+    english = _live(version, SOURCE_LANGUAGE) if is_translation else None
+    current = adapter.source_text(obj, version.language)
+    # The fingerprints the approval will name are those of the text on this page (not a
+    # second read, which an edit saved meanwhile could make differ from it).
+    shown = workflow.shown_text(current, english)
+    findings = content_rules.for_review(
+        version.kind, version.key, version.language, current, english
+    )
     data = request.POST if request.method == "POST" else None
-    form = ReviewForm(data, user=request.user, version=version)
+    form = ReviewForm(data, user=request.user, version=version, findings=findings, current=shown)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["action"] in ("approve", "withdraw"):
             stale = staff_security.require_fresh_sign_in(request)
@@ -311,14 +370,6 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
             if form.open_next:
                 return _open_next(request, version, form.cleaned_data["queue"])
         return _review_redirect(version, form.cleaned_data["queue"])
-    live = _live(version, version.language)
-    is_translation = version.language != SOURCE_LANGUAGE
-    # A translation is checked against the approved English, never the English draft.
-    english = _live(version, SOURCE_LANGUAGE) if is_translation else None
-    current = adapter.source_text(obj, version.language)
-    # The fingerprints the approval will name are those of the text on this page (not a
-    # second read, which an edit saved meanwhile could make differ from it).
-    shown = workflow.shown_text(current, english)
     changes = compare(
         live.source if live else None,
         current,
@@ -352,8 +403,11 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             version=version,
             shown=shown,
+            findings=findings,
+            current=shown,
             initial={"queue": queue_query, **_pending_choice(request)},
         ),
+        findings=findings,
         queue_url=reverse("admin:reviews_languageversion_queue") + f"?{queue_query}"
         if queue_query
         else reverse("admin:reviews_languageversion_queue"),
@@ -580,3 +634,26 @@ def my_due_view(model_admin, request: HttpRequest) -> HttpResponse:
         model_admin, request, _("My reviews due in the next 30 days"), page=page, rows=rows
     )
     return TemplateResponse(request, "admin/reviews/my_due.html", context)
+
+
+class NoticesForm(forms.ModelForm):
+    class Meta:
+        model = StaffProfile
+        fields = ["mail", "interface_language"]
+        widgets = {"mail": forms.RadioSelect}
+
+
+def notices_view(model_admin, request: HttpRequest) -> HttpResponse:
+    """My review notices: at once or in a daily digest, and in which language."""
+    profile = StaffProfile.objects.filter(user=request.user).first()
+    if profile is None or not request.user.is_staff:
+        raise PermissionDenied
+    form = NoticesForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your choice of review notices is saved."))
+        return redirect("admin:reviews_languageversion_notices")
+    context = _context(
+        model_admin, request, _("My review notices"), form=form, email=request.user.email
+    )
+    return TemplateResponse(request, "admin/reviews/notices.html", context)

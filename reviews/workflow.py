@@ -23,7 +23,7 @@ from search import folding
 from search import index as search_index
 from staff import roles
 
-from . import planning, publication, queue
+from . import notifications, planning, publication, queue
 from .models import ContentKind, LanguageVersion, PublishedVersion
 from .registry import registry
 
@@ -261,6 +261,7 @@ def submit_many(
         _add_contributor(new_contributors, by)
         queue.measure(submitted, submitted_texts)
         AuditEntry.objects.bulk_create(entries)
+        notifications.submitted(submitted, by=by)
     return submitted
 
 
@@ -309,13 +310,18 @@ def shown_text(text: dict, english: PublishedVersion | None) -> Shown:
 
 
 def approve(
-    version: LanguageVersion, *, reviewer: AbstractBaseUser, shown: Shown, comment: str = ""
+    version: LanguageVersion,
+    *,
+    reviewer: AbstractBaseUser,
+    shown: Shown,
+    comment: str = "",
+    details: dict | None = None,
 ) -> PublishedVersion:
     """Freeze the submitted text as the published version of this language.
 
     `shown` names the text the reviewer saw (see `as_shown`): if the text, or the approved
     English beside a translation, changed since, nothing is published (StaleReview)."""
-    return approve_many([(version, shown)], reviewer=reviewer, comment=comment)[0]
+    return approve_many([(version, shown)], reviewer=reviewer, comment=comment, details=details)[0]
 
 
 def approve_many(
@@ -323,6 +329,7 @@ def approve_many(
     *,
     reviewer: AbstractBaseUser,
     comment: str = "",
+    details: dict | None = None,
 ) -> list[PublishedVersion]:
     """Approve several submitted versions, each checked exactly as one approval is, in one
     transaction: if any is refused, nothing is published. The English of an item and its
@@ -431,9 +438,10 @@ def approve_many(
             version.status = Status.APPROVED
             version.comment = comment
             approved.append(version)
-            entries.append(
-                _audit_entry(AuditEntry.Action.APPROVE, version, reviewer, comment, digest)
-            )
+            entry = _audit_entry(AuditEntry.Action.APPROVE, version, reviewer, comment, digest)
+            # E.g. the blocking content findings approved anyway, and the reviewer's reason.
+            entry.details = details or {}
+            entries.append(entry)
 
         PublishedVersion.objects.filter(pk__in=retired).update(is_current=False)
         PublishedVersion.objects.bulk_create(published)
@@ -447,6 +455,7 @@ def approve_many(
             PublishedVersion.objects.live().filter(_items_filter(english_changed)).exclude(
                 language=SOURCE_LANGUAGE
             ).update(outdated=True)
+            notifications.english_changed(english_changed, by=reviewer)
         LanguageVersion.objects.filter(pk__in=[version.pk for version in approved]).update(
             status=Status.APPROVED, comment=comment
         )
@@ -479,6 +488,7 @@ def request_changes(
             comment,
             version.submitted_fingerprint,
         )
+        notifications.changes_requested(version, by=reviewer, comment=comment)
     return version
 
 
@@ -546,5 +556,6 @@ def withdraw(kind: str, key: str, *, by: AbstractBaseUser, reason: str) -> int:
             AuditEntry.objects.create(
                 action=AuditEntry.Action.WITHDRAW, kind=kind, key=key, actor=by, comment=reason
             )
+        notifications.withdrawn(kind, key, by=by, reason=reason)
         _after_commit(kind, key)
     return count

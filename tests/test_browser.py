@@ -388,3 +388,39 @@ def approve_the_open_page(browser, context, page):
     )
     assert "Tome 40 comprimidos" in page.locator(".review-preview").inner_text()
     context.close()
+
+
+def test_screenshots_of_the_review_page(in_browser, site_url):
+    """The README's picture of a reviewer's day: a Russian change under review, the
+    actions at the top, the page as the public will read it, the content checks."""
+    from django.contrib.auth import get_user_model
+
+    from articles.models import Article
+    from reviews import workflow
+
+    article = Article.objects.get(slug="leg-cramps")
+    Article.objects.filter(pk=article.pk).update(title_ru="Судороги икроножных мышц")
+    translator = get_user_model().objects.get(username="translator")
+    workflow.record_edits(Article.objects.get(pk=article.pk), by=translator)
+    workflow.submit(workflow.version_for(article, "ru"), by=translator)
+    in_browser(review_page_screenshots, site_url)
+
+
+def review_page_screenshots(browser, site_url):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context, page = log_in(browser, site_url, "reviewer")
+    page.set_viewport_size({"width": 1280, "height": 1100})
+    page.goto(f"{site_url}/admin/reviews/languageversion/queue/")
+    page.screenshot(path=str(SCREENSHOTS / "review-queue.png"))
+    page.get_by_role("link", name="Topic leg-cramps [ru]").click()
+    assert page.locator(".review-preview .care-card").first.is_visible()
+    assert page.locator(".review-actions").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "review-page.png"))
+    # The actions stay in view while the reviewer reads on.
+    page.locator(".review-diff").first.scroll_into_view_if_needed()
+    assert page.evaluate("() => window.scrollY") > 500
+    box = page.locator(".review-actions").bounding_box()
+    assert -2 <= box["y"] < 50, box
+    context.close()
+    for name in ("review-queue", "review-page"):
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 1000

@@ -1,0 +1,108 @@
+"""Benchmark the review workbench's pages (issue 21): the queue's first page, a review
+page, the planning page and a reviewer's 30-day list, at scale.
+
+    .venv/bin/python scripts/bench_review.py --topics 10000   (make bench-review N=10000)
+
+Builds a throwaway SQLite site (the seed corpus approved, then N synthetic topics loaded
+and approved as `make bench-scale` does), puts 500 Russian versions in the queue, and
+renders each page 20 times through Django's test client as the demo reviewer: prints
+p50 and max in milliseconds and the number of queries. Target: each page under 200 ms
+(p50), with the same number of queries as on the seed corpus (tests pin the counts).
+The exit status is 1 when a target is missed. Not run by CI: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TARGET_MS = 200
+RUNS = 20
+QUEUED = 500
+
+
+def measure() -> int:
+    """Inside the site's environment: queue some work, then time the pages."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from articles.models import Article
+    from reviews import workflow
+
+    translator = get_user_model().objects.get(username="translator")
+    reviewer = get_user_model().objects.get(username="reviewer")
+    articles = list(Article.objects.order_by("pk")[:QUEUED])
+    for article in articles:
+        Article.objects.filter(pk=article.pk).update(title_ru=f"{article.title_ru} (правка)")
+    workflow.record_edits_many(list(Article.objects.filter(pk__in=[a.pk for a in articles])),
+                               by=translator)  # fmt: skip
+    workflow.submit_many([workflow.version_for(a, "ru") for a in articles], by=translator)
+    version = workflow.version_for(articles[-1], "ru")
+    client = Client()
+    client.force_login(reviewer)
+    pages = {
+        "queue (mine, page 1)": reverse("admin:reviews_languageversion_queue"),
+        "queue (all, page 5)": reverse("admin:reviews_languageversion_queue") + "?status=&page=5",
+        "review page": reverse("admin:reviews_languageversion_review", args=[version.pk]),
+        "planning": reverse("admin:reviews_languageversion_planning"),
+        "my 30 days": reverse("admin:reviews_languageversion_my_due"),
+        "admin home": reverse("admin:index"),
+    }
+    print(f"{Article.objects.count()} topics, {QUEUED} Russian versions submitted")
+    print(f"{'page':<24}{'p50 ms':>8}{'max ms':>8}{'queries':>9}")
+    missed = 0
+    for name, url in pages.items():
+        client.get(url)  # warm
+        times = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        p50 = statistics.median(times)
+        flag = "" if p50 < TARGET_MS else "  MISSED"
+        missed += bool(flag)
+        print(f"{name:<24}{p50:>8.0f}{max(times):>8.0f}{len(queries):>9}{flag}")
+    return 1 if missed else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--topics", type=int, default=0, help="synthetic topics to add")
+    arguments = parser.parse_args()
+    from tests.serving import ROOT, manage, prepare_site, site_env
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        env = site_env(work, ROOT / "locale", DJANGO_SETTINGS_MODULE="tests.server_settings")
+        prepare_site(env)
+        if arguments.topics:
+            started = time.monotonic()
+            manage(env, "build_synthetic_corpus", str(arguments.topics), timeout=7200)
+            print(f"built {arguments.topics} topics in {time.monotonic() - started:.0f} s")
+        return subprocess.run(
+            [sys.executable, __file__, "--inside"], cwd=ROOT, env=env, check=False
+        ).returncode
+
+
+if __name__ == "__main__":
+    if "--inside" in sys.argv:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.server_settings")
+        sys.exit(measure())
+    sys.exit(main())
