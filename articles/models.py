@@ -14,7 +14,12 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .validators import MAX_SHORT_DESCRIPTION, MAX_TEXT_LENGTH, reject_invisible_characters
+from .validators import (
+    MAX_ALSO_CALLED,
+    MAX_SHORT_DESCRIPTION,
+    MAX_TEXT_LENGTH,
+    reject_invisible_characters,
+)
 
 # Every reader-facing text field carries these, so the admin refuses what the loader refuses.
 TEXT_CHECKS = [reject_invisible_characters]
@@ -83,12 +88,26 @@ class Article(models.Model):
         _("audience"), max_length=10, choices=Audience, default=Audience.ALL
     )
     title = short_text(_("title"))
+    # Lay terms and synonyms readers search with ("charley horse"): reviewed text, part
+    # of the snapshot and matched by search like the title.
+    also_called = short_text(
+        _("also called"),
+        max_length=MAX_ALSO_CALLED,
+        blank=True,
+        help_text=_("Other names readers use, separated by commas, e.g. charley horse."),
+    )
     summary = long_text(_("summary"))
     description = short_text(
         _("short description"),
         max_length=MAX_SHORT_DESCRIPTION,
         blank=True,
         help_text=_("At most 160 characters, for search results, lists and the API."),
+    )
+    # Shown right after "When to get help": the first things a reader can do.
+    do_now = long_text(
+        _("what you can do now"),
+        blank=True,
+        help_text=_("Markdown: a list of 2 to 4 short points."),
     )
     what_it_is = long_text(_("what it is"), blank=True, help_text=_("Markdown."))
     symptoms = long_text(_("symptoms"), blank=True, help_text=_("Markdown."))
@@ -105,7 +124,9 @@ class Article(models.Model):
         "prevention": "prevention_tips",
         "references": "references",
     }
-    plain_text_fields = ("title", "summary", "description")
+    plain_text_fields = ("title", "also_called", "summary", "description")
+    # Markdown texts shown in a place of their own, not among the body sections.
+    not_sections = ("do_now",)
 
     class Meta:
         ordering = ["slug"]

@@ -23,7 +23,17 @@ class BodyRegionTranslation(TranslationOptions):
 
 @register(Article)
 class ArticleTranslation(TranslationOptions):
-    fields = ("title", "summary", "description", "what_it_is", "symptoms", "causes", "risk_factors")
+    fields = (
+        "title",
+        "also_called",
+        "summary",
+        "description",
+        "do_now",
+        "what_it_is",
+        "symptoms",
+        "causes",
+        "risk_factors",
+    )
     required_languages = {SOURCE_LANGUAGE: ("title", "summary")}
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 # CharFields with their own max_length; these bound the long Markdown texts.
 MAX_TEXT_LENGTH = 20_000
 MAX_SHORT_DESCRIPTION = 160
+MAX_ALSO_CALLED = 300
 
 
 def invisible_characters(text: str) -> list[str]:

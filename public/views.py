@@ -259,6 +259,14 @@ def search_words(query: str) -> list[str]:
     return list(dict.fromkeys(search_index.words(cleaned)))[:MAX_QUERY_WORDS]
 
 
+def _suggestion(words: list[str], corrected: dict[str, str]) -> str:
+    """The query with each corrected word replaced by the known word searched instead
+    ("did you mean"), or "" when no word was corrected."""
+    if not corrected:
+        return ""
+    return " ".join(corrected.get(word, word) for word in words)
+
+
 def _search_context(request: HttpRequest, language: str) -> dict:
     query = request.GET.get("q", "")
     if not isinstance(query, str):  # pragma: no cover - QueryDict always gives str
@@ -288,6 +296,7 @@ def _search_context(request: HttpRequest, language: str) -> dict:
         "query": shown_query,
         "state": state,
         "results": results,
+        "suggestion": _suggestion(words, results.corrected) if results else "",
         "result_count": results.total if results else 0,
         **pagination.links(results.page if results else None, request.path, kept),
         **_language_links(request, "public:search", query=pagination.page_query(number, kept)),
@@ -304,6 +313,22 @@ def search(request: HttpRequest) -> HttpResponse:
         "language_name": _language_name(language),
         **_search_context(request, language),
     }
+    results = context["results"]
+    if results and results.in_english:
+        # Offered in English: they link to the English pages they were found in.
+        context["in_english"] = [
+            {
+                "shown": shown,
+                "url": _reverse_in(SOURCE_LANGUAGE, "public:topic", {"slug": shown.key}),
+            }
+            for shown in results.in_english
+        ]
+    if context["state"] == "nothing_found":
+        # A way on: the body regions, one query more only when nothing was found.
+        context["regions"] = [
+            {"url": reverse("public:region", kwargs={"slug": shown.key}), "shown": shown}
+            for shown in readers.live_regions(language)
+        ]
     # Result pages are not worth indexing; only the links to topics are.
     context["alternates"] = []
     return render(request, "public/search.html", context)

@@ -225,7 +225,9 @@ class TopicKind(ReviewedKind):
     def sections(self) -> tuple[str, ...]:
         """The topic's long Markdown texts, shown as sections in this order."""
         return tuple(
-            name for name in self.shape.text_fields if name not in Article.plain_text_fields
+            name
+            for name in self.shape.text_fields
+            if name not in Article.plain_text_fields and name not in Article.not_sections
         )
 
     def after_approval(self, approved: list[tuple[PublishedVersion, dict[str, Any]]]) -> None:

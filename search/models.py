@@ -36,3 +36,23 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} [{self.language}]"
+
+
+class SearchTerm(models.Model):
+    """The search vocabulary of a language: each term of its live searchable versions,
+    how many of them hold it (ranking weighs rare terms above common ones) and a word
+    that reads it (what "did you mean" offers). Derived from the search entries, kept in
+    step with them at approval and withdrawal (search.index)."""
+
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
+    term = models.CharField(_("term"), max_length=100)
+    word = models.CharField(_("word"), max_length=100)
+    documents = models.IntegerField(_("documents"), default=0)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        constraints = [models.UniqueConstraint(fields=["language", "term"], name="one_search_term")]
+
+    def __str__(self) -> str:
+        return f"{self.term} [{self.language}] {self.documents}"
