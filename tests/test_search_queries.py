@@ -6,8 +6,8 @@ import pytest
 
 from public.readers import search_topics
 from public.views import search_words
-from reviews import search_index
-from reviews.models import SearchEntry
+from search import index as search_index
+from search.models import SearchEntry
 from tests.public_fixtures import corpus_fixture  # noqa: F401
 from tests.search_queries import QUERIES
 
