@@ -30,6 +30,7 @@ from .hashing import fingerprint
 from .languages import language_codes
 from .models import Article, BodyRegion, SiteNotice
 from .schema import entry_model, file_schemas
+from .stored_state import changed_fields, stored_text
 from .text import normalise_text
 
 NUMBERS_NOTICE = SiteNotice.Key.EMERGENCY
@@ -66,6 +67,11 @@ class LoadReport:
     # What the content rules (articles.content_checks) find in the topics written:
     # reported, never refused here (approval asks for a reason where a finding blocks).
     findings: list[str] = field(default_factory=list)
+    # Entries changed in the admin since the last load: refused (not written), or with
+    # `force`, overwritten. Each: (label, entry object, changed field paths).
+    conflicts: list[tuple[str, models.Model, list[str]]] = field(default_factory=list)
+    overridden: list[tuple[str, models.Model, list[str]]] = field(default_factory=list)
+    force: bool = False
 
 
 @dataclass
@@ -394,6 +400,7 @@ def load_files(
     batch: int | None = None,
     on_batch: Callable[[LoadReport, int, int], None] | None = None,
     content_rules: bool = True,
+    force: bool = False,
 ) -> LoadReport:
     """Read, check and write the content in one transaction: a run with any problem
     writes nothing (ContentError lists every problem of every file). Call it inside the
@@ -410,7 +417,7 @@ def load_files(
     so a 10,000-file load may skip them and check afterwards)."""
     batch = batch or LOAD_BATCH
     topic_files, bundle, problems = _start_reading(Path(path or settings.CONTENT_DIR))
-    report = LoadReport()
+    report = LoadReport(force=force)
     folder = Path(path or settings.CONTENT_DIR)
     rules = content_checks.load_rules(
         folder if (folder / "glossary").is_dir() else Path(settings.CONTENT_DIR)
@@ -491,6 +498,13 @@ def _upsert(model, lookup: dict, entry: dict, report: LoadReport, label: str) ->
     if obj is not None and obj.content_hash == digest:
         report.unchanged.append(label)
         return
+    if obj is not None and obj.loaded_text:
+        changed = changed_fields(obj.loaded_text, stored_text(obj))
+        if changed and not report.force:
+            report.conflicts.append((label, obj, changed))  # the admin's work stays
+            return
+        if changed:
+            report.overridden.append((label, obj, changed))
     created = obj is None
     obj = obj or model(**lookup)
     many = _assign(obj, entry)
@@ -510,5 +524,7 @@ def _upsert(model, lookup: dict, entry: dict, report: LoadReport, label: str) ->
             _assign(child, item)
             children.append(child)
         relation.related_model.objects.bulk_create(children)
+    obj.loaded_text = stored_text(obj)
+    obj.save(update_fields=["loaded_text"])
     (report.created if created else report.updated).append(label)
     report.written.append(obj)

@@ -34,6 +34,15 @@ def long_text(verbose_name, **options):
     return models.TextField(verbose_name, validators=LONG_TEXT_CHECKS, **options)
 
 
+def loaded_text_field():
+    return models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("This entry as load_content last wrote it (see articles/stored_state.py)."),
+    )
+
+
 def content_hash_field():
     return models.CharField(
         max_length=64,
@@ -61,6 +70,7 @@ class BodyRegion(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     content_hash = content_hash_field()
+    loaded_text = loaded_text_field()
 
     content_parts: dict[str, str] = {}
     plain_text_fields = ("name", "description")
@@ -117,6 +127,7 @@ class Article(models.Model):
     provenance = models.JSONField(_("provenance"), default=list, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     content_hash = content_hash_field()
+    loaded_text = loaded_text_field()
 
     content_parts = {
         "warning_signs": "warning_signs",
@@ -291,6 +302,7 @@ class SiteNotice(models.Model):
     key = models.SlugField(_("key"), unique=True, choices=Key)
     text = long_text(_("text"))
     content_hash = content_hash_field()
+    loaded_text = loaded_text_field()
 
     content_parts = {"numbers": "emergency_numbers"}
 

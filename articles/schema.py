@@ -24,7 +24,7 @@ from .validators import MAX_TEXT_LENGTH, invisible_characters
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # Bookkeeping columns that content files never set.
-NOT_IN_FILES = {"id", "order", "content_hash", "updated_at"}
+NOT_IN_FILES = {"id", "order", "content_hash", "loaded_text", "updated_at"}
 
 STRICT = ConfigDict(extra="forbid", strict=False, str_strip_whitespace=True)
 

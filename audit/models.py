@@ -30,6 +30,8 @@ class AuditEntry(models.Model):
         INTERFACE_STRING = "interface_string", _("Interface string changed")
         ROLES = "roles", _("Roles or languages changed")
         CREDIT = "credit", _("Public credit changed")
+        # load_content --force replaced text someone had changed in the admin.
+        LOAD_OVERRIDE = "load_override", _("Admin text overwritten from content files")
 
     action = models.CharField(_("action"), max_length=20, choices=Action)
     kind = models.CharField(_("kind"), max_length=10, choices=ContentKind, blank=True)

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.loader import LOAD_BATCH, ContentError, check_files
-from reviews.content_files import load_content
+from reviews.content_files import conflict_message, load_content
 from reviews.workflow import WorkflowError
 
 
@@ -33,8 +33,23 @@ class Command(BaseCommand):
             action="store_true",
             help="do not run the content rules on the topics written (large loads)",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="overwrite text changed in the admin since the last load (each overwrite "
+            "is recorded in the audit log); without it such topics are refused",
+        )
 
-    def handle(self, *args, path=None, check=False, by=None, skip_content_rules=False, **options):
+    def handle(
+        self,
+        *args,
+        path=None,
+        check=False,
+        by=None,
+        skip_content_rules=False,
+        force=False,
+        **options,
+    ):
         path = Path(path) if path else Path(settings.CONTENT_DIR)
         try:
             if check:
@@ -58,7 +73,11 @@ class Command(BaseCommand):
                     )
 
             report = load_content(
-                path, by=author, progress=progress, content_rules=not skip_content_rules
+                path,
+                by=author,
+                progress=progress,
+                content_rules=not skip_content_rules,
+                force=force,
             )
         except WorkflowError as error:
             raise CommandError(str(error)) from None
@@ -82,4 +101,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{len(report.findings)} content rule finding(s): listed above and on each "
                 "version's review page; blocking ones need a reason to approve."
+            )
+        if report.conflicts:
+            for label, obj, fields in report.conflicts:
+                self.stderr.write(conflict_message(label, obj, fields))
+            raise CommandError(
+                f"{len(report.conflicts)} entr(ies) changed in the admin were not loaded; "
+                "the rest was loaded."
             )
