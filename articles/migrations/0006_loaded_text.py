@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_normalise_stored_text"),
+        ("articles", "0005_also_called_and_do_now"),
     ]
 
     operations = [
