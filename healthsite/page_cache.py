@@ -1,56 +1,76 @@
-"""A public page is rendered once per publication: the shared page cache.
+"""A public page is rendered once per change of what it shows: the shared page cache.
 
 Middleware placed right after WhiteNoise (like Django's cache middleware). Public pages
 are the same for every visitor of a URL, so the first anonymous GET or HEAD of a URL
-after a publication renders it, and every later one, from any worker on any host that
-shares the cache (a file cache in var/ by default, Redis in production), gets the stored
-response without running a query.
+renders it, and every later one, from any worker on any host that shares the cache
+(diskcache on one host by default, Redis for several), gets the stored response without
+running a query.
 
-Keys name the publication generation (reviews.publication: replaced on every approval
-and withdrawal) and the interface-string catalogues the worker has loaded, so an entry
-is never read after the content or the strings it shows changed; nothing has to be
-deleted. What is stored: 200 responses whose Cache-Control says `public` (the views opt
-in), that set no cookie and do not vary on Cookie (or on anything but the language of an
-unprefixed URL). What is never looked up: /admin/ (and other PAGE_CACHE_EXCLUDED
-prefixes), requests other than GET/HEAD, and requests carrying a session or CSRF cookie
-or credentials. Hits keep the stored ETag and Cache-Control, and answer If-None-Match
-with 304.
+Tags, not generations. While a page renders, the readers note what it shows
+(reviews.cache_tags: its item in its language, the lists it reads); the stored entry
+keeps the current token of each tag, and a hit is served only while every token is
+unchanged. An approval or withdrawal gives new tokens to exactly the tags it changed
+(reviews.publication), so the rest of the site stays cached. The same tags go to the
+HTTP cache in front in the `xkey` header, which the site purges by tag.
 
-Pages also show dates (a review becomes overdue on a given day), so keys name the day and
-a page is rendered again after midnight (TIME_ZONE).
+Keys name the URL (scheme, host, language, path and the query parameters a page reads:
+PAGE_CACHE_QUERY_PARAMETERS; other parameters such as utm_source are left out of the key,
+and a response to them is served from the cache but never stored) and the interface-
+string catalogues the worker has loaded. A re-rendered page replaces its entry.
 
-Such responses also get `Surrogate-Control: max-age=...`, the lifetime the HTTP cache in
-front (deploy/varnish/default.vcl) keeps them for: SURROGATE_MAX_AGE, never past the
-next midnight. It is purged on every change; browsers keep pages for the view's own
-max-age.
+No daily cliff: a page is kept PAGE_CACHE_SECONDS, or until the day something it shows
+changes (a review falls due: cache_tags.changes_on), whichever comes first; the HTTP
+cache in front is told the same (Surrogate-Control: max-age, at most SURROGATE_MAX_AGE).
+
+One render per cold page: the first request takes a short lock (PAGE_CACHE_LOCK_SECONDS)
+and renders; others wait up to PAGE_CACHE_WAIT_SECONDS for its entry, then render
+themselves. A page rendered while an invalidation was applied (the `pages:epoch` token
+changed) may show either state: it is sent with Surrogate-Control: no-store and not kept.
+
+When the cache is unreachable (its client has connect and read timeouts of a fraction of
+a second: settings), the page is rendered without it, and this worker leaves the cache
+alone for PAGE_CACHE_RETRY_SECONDS, so a hung Redis costs one timeout per worker, not one
+per request. Where the cache is shared between hosts, each request first applies any
+invalidation the cache has not seen (reviews.publication.catch_up): a cache that comes
+back with old data never serves a page from before a change.
+
+What is stored: 200 responses whose Cache-Control says `public` (the views opt in), that
+set no cookie and do not vary on Cookie (or on anything but the language of an unprefixed
+URL). What is never looked up: /admin/ (and other PAGE_CACHE_EXCLUDED prefixes), requests
+other than GET/HEAD, and requests carrying a session or CSRF cookie or credentials. Hits
+keep the stored ETag and Cache-Control, and answer If-None-Match with 304.
 
 The same middleware keeps each worker's interface strings current
-(strings.sharing), reading both generations in one cache round trip.
+(strings.sharing), reading the catalogue generation in the same round trip.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections import OrderedDict
-from datetime import datetime, time, timedelta
+from contextlib import suppress
+from datetime import datetime
+from datetime import time as clock
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from reviews import publication
+from reviews import cache_tags, publication
 from strings import sharing as shared_catalogues
 
 logger = logging.getLogger(__name__)
 
-# Headers a stored response keeps; per-request ones (Date, Connection) are not stored.
 HEADER = "X-Page-Cache"
-# Each worker also keeps the entries it used last in memory: keys name the generation, so
-# they are never stale, and a hit then costs one shared-cache read (the generations).
+# The tags of a response, for the HTTP cache in front (Varnish's xkey vmod).
+TAGS_HEADER = "xkey"
+# Each worker also keeps the entries it used last in memory; a hit then costs one
+# shared-cache read (the tokens of its tags).
 LOCAL_ENTRIES = 256
 VARY_ALLOWED = {"accept-language", "accept-encoding"}
 
@@ -90,11 +110,58 @@ def response_is_public(response: HttpResponse) -> bool:
     return vary <= VARY_ALLOWED
 
 
+def canonical_query(request: HttpRequest) -> tuple[str, bool]:
+    """The query parameters a page reads, in a fixed order, and whether others were
+    given (which no page reads: they name no page of their own)."""
+    wanted = settings.PAGE_CACHE_QUERY_PARAMETERS
+    kept = QueryDict(mutable=True)
+    for name in sorted(request.GET):
+        if name in wanted:
+            kept.setlist(name, request.GET.getlist(name))
+    return kept.urlencode(), len(kept) != len(request.GET)
+
+
+def _now() -> float:
+    """Seconds since the epoch (one place for tests to move the clock)."""
+    return time.time()
+
+
+def _start_of(day) -> float:
+    return datetime.combine(day, clock(), tzinfo=timezone.get_current_timezone()).timestamp()
+
+
+def lifetime(changes_on, limit: int) -> int:
+    """Seconds a page may be kept: `limit`, or until the start of `changes_on`."""
+    if changes_on is None:
+        return limit
+    return max(1, min(limit, int(_start_of(changes_on) - _now())))
+
+
+class CacheUnavailable(Exception):
+    pass
+
+
 class PublicPageCache:
     def __init__(self, get_response):
         self.get_response = get_response
         self.catalogues = shared_catalogues.CatalogueWatcher()
         self.local: OrderedDict[str, dict] = OrderedDict()
+        self.down_until = 0.0
+        self.next_outbox_check = 0.0
+
+    # -- the shared cache, guarded ----------------------------------------------------------
+
+    def _usable(self) -> bool:
+        return time.monotonic() >= self.down_until
+
+    def _call(self, method: str, *args, **kwargs):
+        """A shared-cache call; on failure the cache is left alone for a while."""
+        try:
+            return getattr(_cache(), method)(*args, **kwargs)
+        except Exception as error:
+            self.down_until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
+            logger.warning("Shared cache unavailable (%s): pages are rendered", error)
+            raise CacheUnavailable from error
 
     def _remember(self, key: str, stored: dict) -> None:
         self.local[key] = stored
@@ -102,101 +169,225 @@ class PublicPageCache:
         while len(self.local) > LOCAL_ENTRIES:
             self.local.popitem(last=False)
 
-    def _generations(self) -> tuple[str | None, str | None]:
+    def _catch_up(self, seen) -> bool:
+        """Apply invalidations the cache has not seen (see the module docstring)."""
+        interval = settings.PAGE_CACHE_OUTBOX_CHECK_SECONDS
+        if interval is None or time.monotonic() < self.next_outbox_check:
+            return False
+        self.next_outbox_check = time.monotonic() + interval
         try:
-            found = _cache().get_many(
-                [publication.GENERATION_KEY, shared_catalogues.GENERATION_KEY]
-            )
-            pages = found.get(publication.GENERATION_KEY) or publication.generation()
-        except Exception:
-            logger.warning("Shared cache unavailable: pages are rendered", exc_info=True)
-            return None, None
-        return pages, found.get(shared_catalogues.GENERATION_KEY)
+            return publication.catch_up(seen)
+        except Exception as error:
+            self.down_until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
+            self.next_outbox_check = 0.0
+            logger.warning("Invalidations not applied (%s): pages are rendered", error)
+            raise CacheUnavailable from error
 
-    def _key(self, request: HttpRequest, generation: str) -> str | None:
+    # -- keys and entries --------------------------------------------------------------------
+
+    def _key(self, request: HttpRequest, language: str, query: str) -> str | None:
         try:
             host = request.get_host()
         except Exception:  # DisallowedHost: let the view stack answer it
             return None
-        path = request.get_full_path()
-        # The language of an unprefixed URL (robots.txt, sitemap.xml) comes from the
-        # request, as LocaleMiddleware picks it (the response says Vary: Accept-Language).
-        language = translation.get_language_from_path(request.path_info) or (
-            translation.get_language_from_request(request)
-        )
-        # Pages show dates (a review becomes overdue): a page is rendered again each day.
-        today = timezone.localdate().isoformat()
         raw = "|".join(
-            [generation, self.catalogues.digest, today, request.scheme, host, language, path]
+            [self.catalogues.digest, request.scheme, host, language, request.path, query]
         )
         return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        generation, catalogues = self._generations()
-        self.catalogues.check(catalogues)
-        if generation is None or not request_is_cacheable(request):
-            return self._mark(self.get_response(request), None)
-        key = self._key(request, generation)
-        if key is None:
-            return self._mark(self.get_response(request), None)
-        stored = self.local.get(key)
-        if stored is None:
-            try:
-                stored = _cache().get(key)
-            except Exception:
-                logger.warning("Shared cache unavailable: page rendered", exc_info=True)
-        if stored is not None:
-            self._remember(key, stored)
-            return self._hit(request, stored)
-
-        response = self.get_response(request)
-        if not response_is_public(response):
-            return self._mark(response, None)
-        response[HEADER] = "miss"
-        try:
-            # Published while this page was rendered: it may show either state, so no
-            # cache may keep it.
-            if _cache().get(publication.GENERATION_KEY) != generation:
-                response["Surrogate-Control"] = "no-store"
-                return response
-            stored = self._stored(response)
-            _cache().set(key, stored, settings.PAGE_CACHE_SECONDS)
-            self._remember(key, stored)
-        except Exception:
-            logger.warning("Shared cache unavailable: page not stored", exc_info=True)
-        return self._mark(response, True)
+    @staticmethod
+    def _language(request: HttpRequest) -> str:
+        # The language of an unprefixed URL (robots.txt, sitemap.xml) comes from the
+        # request, as LocaleMiddleware picks it (the response says Vary: Accept-Language).
+        return translation.get_language_from_path(request.path_info) or (
+            translation.get_language_from_request(request)
+        )
 
     @staticmethod
-    def _stored(response: HttpResponse) -> dict:
+    def _valid(stored: dict | None, found: dict) -> bool:
+        if stored is None or stored.get("expires", 0) <= _now():
+            return False
+        return all(
+            found.get(publication.tag_key(tag)) == token for tag, token in stored["tags"].items()
+        )
+
+    def _lookup(self, key: str) -> tuple[dict | None, dict]:
+        """One round trip (two when the entry is not in this worker's memory): the
+        catalogue and epoch tokens, the outbox record, the entry and its tags' tokens."""
+        names = [shared_catalogues.GENERATION_KEY, publication.EPOCH_KEY, publication.SEEN_KEY]
+        stored = self.local.get(key)
+        if stored is None:
+            found = self._call("get_many", [*names, key])
+            stored = found.get(key)
+            if stored is not None:
+                found.update(self._call("get_many", self._tag_keys(stored)))
+        else:
+            found = self._call("get_many", names + self._tag_keys(stored))
+        return stored, found
+
+    @staticmethod
+    def _tag_keys(stored: dict) -> list[str]:
+        return [publication.tag_key(tag) for tag in stored["tags"]]
+
+    def _tokens(self, tags: set[str]) -> dict[str, str]:
+        """The current token of each tag, creating those the cache does not hold."""
+        keys = {publication.tag_key(tag): tag for tag in tags}
+        found = self._call("get_many", [*keys, publication.EPOCH_KEY])
+        for key in keys.keys() - found.keys():
+            self._call("add", key, publication.new_token(), None)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            found.update(self._call("get_many", missing))
+        return {tag: found.get(key) for key, tag in keys.items()} | {
+            "": found.get(publication.EPOCH_KEY)
+        }
+
+    # -- the request ----------------------------------------------------------------------------
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request_is_cacheable(request):
+            self._check_catalogues()
+            return self._mark(self._render(request), None)
+        language = self._language(request)
+        query, ignored = canonical_query(request)
+        try:
+            if not self._usable():
+                raise CacheUnavailable
+            key = self._key(request, language, query)
+            if key is None:
+                self._check_catalogues()
+                return self._mark(self._render(request), None)
+            stored, found = self._lookup(key)
+            digest = self.catalogues.digest
+            self.catalogues.check(found.get(shared_catalogues.GENERATION_KEY))
+            if digest != self.catalogues.digest:
+                key = self._key(request, language, query)
+                stored, found = self._lookup(key)
+            if self._catch_up(found.get(publication.SEEN_KEY)):
+                stored, found = self._lookup(key)
+            if self._valid(stored, found):
+                self._remember(key, stored)
+                return self._hit(request, stored)
+            epoch = found.get(publication.EPOCH_KEY)
+            if epoch is None:
+                self._call("add", publication.EPOCH_KEY, publication.new_token(), None)
+                epoch = self._call("get", publication.EPOCH_KEY)
+        except CacheUnavailable:
+            return self._without_cache(request, language)
+        return self._miss(request, key, language, epoch, store=not ignored)
+
+    def _check_catalogues(self) -> None:
+        seen = self.catalogues.shared_seen
+        if self._usable():
+            with suppress(CacheUnavailable):
+                seen = self._call("get", shared_catalogues.GENERATION_KEY)
+        self.catalogues.check(seen)
+
+    def _render(self, request: HttpRequest):
+        with cache_tags.collecting() as collected:
+            response = self.get_response(request)
+        return response, collected
+
+    def _without_cache(self, request: HttpRequest, language: str) -> HttpResponse:
+        self.catalogues.check(self.catalogues.shared_seen)
+        response, collected = self._render(request)
+        if response_is_public(response):
+            self._tag(response, collected, language)
+        return self._mark((response, collected), None)
+
+    def _miss(self, request, key: str, language: str, epoch, *, store: bool) -> HttpResponse:
+        lock = "lock:" + key
+        locked = False
+        try:
+            locked = bool(self._call("add", lock, 1, settings.PAGE_CACHE_LOCK_SECONDS))
+            if not locked:
+                waited = self._wait_for(request, key)
+                if waited is not None:
+                    return waited
+        except CacheUnavailable:
+            return self._without_cache(request, language)
+        try:
+            response, collected = self._render(request)
+            if not response_is_public(response):
+                return self._mark((response, collected), None)
+            response[HEADER] = "miss"
+            tags = self._tag(response, collected, language)
+            if not store:
+                return self._mark((response, collected), True)
+            try:
+                tokens = self._tokens(tags)
+                if tokens.pop("") != epoch:
+                    # An invalidation was applied while this page was rendered: it may
+                    # show either state, so no cache may keep it.
+                    response["Surrogate-Control"] = "no-store"
+                    return response
+                seconds = lifetime(collected.changes_on, settings.PAGE_CACHE_SECONDS)
+                stored = self._stored(response, tokens, _now() + seconds)
+                self._call("set", key, stored, seconds)
+                self._remember(key, stored)
+            except CacheUnavailable:
+                pass
+            return self._mark((response, collected), True)
+        finally:
+            if locked:
+                with suppress(CacheUnavailable):
+                    self._call("delete", lock)
+
+    def _wait_for(self, request: HttpRequest, key: str) -> HttpResponse | None:
+        """Another worker renders this page: its entry, once stored, or None."""
+        deadline = time.monotonic() + settings.PAGE_CACHE_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            stored = self._call("get", key)
+            if stored is not None:
+                found = self._call("get_many", self._tag_keys(stored))
+                if self._valid(stored, found):
+                    return self._hit(request, stored)
+            elif not self._call("get", "lock:" + key):
+                return None
+        return None
+
+    @staticmethod
+    def _tag(response: HttpResponse, collected, language: str) -> set[str]:
+        tags = collected.tags | {cache_tags.whole_language(language), cache_tags.ALL}
+        response[TAGS_HEADER] = " ".join(sorted(tags))
+        return tags
+
+    @staticmethod
+    def _stored(response: HttpResponse, tokens: dict[str, str], expires: float) -> dict:
         headers = [
-            (name, value) for name, value in response.items() if name.lower() != HEADER.lower()
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in (HEADER.lower(), "surrogate-control")
         ]
-        return {"status": response.status_code, "headers": headers, "content": response.content}
+        return {
+            "status": response.status_code,
+            "headers": headers,
+            "content": response.content,
+            "tags": tokens,
+            "expires": expires,
+        }
 
     def _hit(self, request: HttpRequest, stored: dict) -> HttpResponse:
         response = HttpResponse(stored["content"], status=stored["status"])
         for name, value in stored["headers"]:
             response[name] = value
         response[HEADER] = "hit"
-        conditional = get_conditional_response(
+        seconds = max(1, min(settings.SURROGATE_MAX_AGE, int(stored["expires"] - _now())))
+        response["Surrogate-Control"] = f"max-age={seconds}"
+        return get_conditional_response(
             request,
             etag=response.get("ETag"),
             last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
             response=response,
         )
-        return self._mark(conditional, True)
 
     @staticmethod
-    def _mark(response: HttpResponse, public: bool | None) -> HttpResponse:
+    def _mark(rendered, public: bool | None) -> HttpResponse:
+        response, collected = rendered
         if public is None:
             public = response_is_public(response)
         if public and "Surrogate-Control" not in response:
-            response["Surrogate-Control"] = f"max-age={surrogate_max_age()}"
+            seconds = lifetime(collected.changes_on, settings.SURROGATE_MAX_AGE)
+            response["Surrogate-Control"] = f"max-age={seconds}"
         return response
-
-
-def surrogate_max_age() -> int:
-    """SURROGATE_MAX_AGE, but never past the next midnight (pages show dates)."""
-    now = timezone.localtime()
-    midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=now.tzinfo)
-    return max(1, min(settings.SURROGATE_MAX_AGE, int((midnight - now).total_seconds())))

@@ -9,6 +9,7 @@ per-page query count fixed (the tests pin it), and lists come a page at a time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from articles.languages import SOURCE_LANGUAGE, direction, language_codes
+from reviews import cache_tags
 from reviews.models import ContentKind, PublishedVersion
 from search import index as search_index
 
@@ -42,6 +44,14 @@ class Shown:
 
     version: PublishedVersion
     requested: str
+
+    def __post_init__(self):
+        # A page that shows a version changes when its review falls due (it then says
+        # "review overdue"): the page cache keeps it until then at most. Read without
+        # loading a deferred field.
+        due = self.version.__dict__.get("next_review_due")
+        if due is not None:
+            cache_tags.changes_on(due + timedelta(days=1))
 
     @property
     def key(self) -> str:
@@ -133,6 +143,7 @@ def live_regions(language: str) -> list[Shown]:
     versions = PublishedVersion.objects.live(kind=ContentKind.REGION).filter(
         language__in=_wanted(language)
     )
+    cache_tags.lists(ContentKind.REGION, [language])
     regions = _pick(versions, language)
     order = {slug: index for index, slug in enumerate(BODY_MAP_REGIONS)}
     return sorted(regions.values(), key=lambda shown: (order.get(shown.key, len(order)), shown.key))
@@ -140,9 +151,11 @@ def live_regions(language: str) -> list[Shown]:
 
 def regions_by_slug(slugs, language: str) -> dict[str, Shown]:
     """One query: the named live regions (a topic's regions and their notices)."""
+    slugs = list(slugs)
     versions = PublishedVersion.objects.live(kind=ContentKind.REGION).filter(
-        key__in=list(slugs), language__in=_wanted(language)
+        key__in=slugs, language__in=_wanted(language)
     )
+    cache_tags.shows(ContentKind.REGION, slugs, language)
     return _pick(versions, language)
 
 
@@ -157,6 +170,8 @@ class Page:
 def _live_page(kind: str, slug: str, language: str) -> Page | None:
     if len(slug) > MAX_SLUG_LENGTH:
         return None
+    # Tagged even when not live: a 404 is not cached, but a page that links to it is.
+    cache_tags.shows(kind, [slug], language)
     live = PublishedVersion.objects.live(kind=kind).filter(key=slug)
     versions = list(live.with_first_published())
     by_language = {version.language: version for version in versions}
@@ -211,6 +226,7 @@ def _here_or_english(versions, language: str):
 def region_topics(slug: str, language: str, number: int = 1) -> Paged:
     """One query: page `number` of the live topics of a region, by title, each in
     `language` or else English."""
+    cache_tags.lists(ContentKind.TOPIC, [language])
     candidates = _here_or_english(
         PublishedVersion.objects.topics().filter(placements__region=slug), language
     )
@@ -258,6 +274,7 @@ def search_topics(words: list[str], language: str, number: int = 1) -> SearchRes
     """
     fallback = SOURCE_LANGUAGE if language != SOURCE_LANGUAGE else None
     languages = [language] + ([fallback] if fallback else [])
+    cache_tags.lists(ContentKind.TOPIC, languages)
     plans = search_index.plan_query(words, languages)
     rows = search_index.search(
         words,
@@ -291,6 +308,7 @@ def search_topics(words: list[str], language: str, number: int = 1) -> SearchRes
 def sitemap_keys(kind: str, language: str):
     """The keys of the live pages of `kind` in `language`, by key, as a query (a sitemap
     file counts and slices it)."""
+    cache_tags.lists(kind, [language])
     return (
         PublishedVersion.objects.live(language, kind).order_by("key").values_list("key", flat=True)
     )
@@ -300,6 +318,8 @@ def sitemap_entries(kind: str, keys: list[str]) -> dict[str, dict[str, Any]]:
     """One query: {key: {"languages": [...], "lastmod": {language: datetime}}} for the
     named live pages, languages in settings order."""
     entries: dict[str, dict[str, Any]] = {}
+    # Each entry names its page in every language (alternates, dates).
+    cache_tags.lists(kind, language_codes())
     rows = (
         PublishedVersion.objects.live(kind=kind)
         .filter(key__in=keys)
@@ -331,6 +351,7 @@ class TopicList:
 def topics_page(language: str, *, offset: int, limit: int) -> TopicList:
     """Three queries: how many live topics there are, which `limit` keys (by slug) come
     after `offset`, and their versions (with their first publication date)."""
+    cache_tags.lists(ContentKind.TOPIC, [language])
     live = PublishedVersion.objects.topics().filter(language__in=_wanted(language))
     keys = live.order_by("key").values_list("key", flat=True).distinct()
     count = keys.count()
@@ -345,5 +366,6 @@ def recent_topics(language: str, *, limit: int) -> list[Shown]:
     """One query: the `limit` most recently approved live topics in `language` (a first
     publication or a re-review), newest first. A feed is in one language, so topics not
     yet translated are in the English feed only."""
+    cache_tags.lists(ContentKind.TOPIC, [language])
     versions = PublishedVersion.objects.topics(language).with_first_published()
     return [Shown(version, language) for version in versions.order_by("-approved_at")[:limit]]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from audit.admin import ReadOnlyAdminMixin
 
 from . import admin_content, admin_views  # noqa: F401 - registers their admins
-from .models import LanguageVersion, PublishedVersion
+from .models import Invalidation, LanguageVersion, PublishedVersion
 
 
 def _of_this_version(published):
@@ -132,3 +132,47 @@ class PublishedVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["is_current", "outdated", "language", "kind"]
     search_fields = ["key"]
     exclude = ["sort_title"]
+
+
+class PendingFilter(admin.SimpleListFilter):
+    title = gettext_lazy("state")
+    parameter_name = "pending"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("Pending: a cache not yet invalidated"))]
+
+    def queryset(self, request, queryset):
+        return queryset.pending() if self.value() == "yes" else queryset
+
+
+@admin.register(Invalidation)
+class InvalidationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The outbox of cache invalidations (reviews.publication): what each approval and
+    withdrawal invalidated, and whether a cache is still to be purged."""
+
+    list_display = [
+        "seq",
+        "reason",
+        "created_at",
+        "state",
+        "page_cache_done_at",
+        "frontends_done_at",
+        "attempts",
+    ]
+    list_filter = [PendingFilter]
+    fields = [
+        "seq",
+        "reason",
+        "tags",
+        "created_at",
+        "page_cache_done_at",
+        "frontends_done_at",
+        "attempts",
+        "last_error",
+    ]
+
+    @admin.display(description=gettext_lazy("state"))
+    def state(self, obj: Invalidation) -> str:
+        if obj.pending:
+            return gettext_lazy("pending: retried until it succeeds")
+        return gettext_lazy("done")

@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from articles.languages import SOURCE_LANGUAGE, direction
 from articles.validators import reject_invisible_characters
@@ -30,7 +30,7 @@ from staff.models import StaffProfile
 from . import content_rules, planning, previews, queue, rendering, workflow
 from .coverage import coverage
 from .diff import compare
-from .models import LanguageVersion, PublishedVersion
+from .models import Invalidation, LanguageVersion, PublishedVersion
 from .registry import registry
 
 Status = LanguageVersion.Status
@@ -162,6 +162,23 @@ class ReviewForm(forms.Form):
         return _("Withdrawn from the public site (%(count)s published versions).") % {
             "count": count
         }
+
+
+def _warn_of_pending_purges(request: HttpRequest) -> None:
+    """Say so when a cache could not be invalidated (reviews.publication retries it)."""
+    pending = Invalidation.objects.pending().count()
+    if pending:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d cache invalidation is still pending: a cache was unreachable. "
+                "It is retried until it succeeds; see Cache invalidations.",
+                "%(count)d cache invalidations are still pending: a cache was unreachable. "
+                "They are retried until they succeed; see Cache invalidations.",
+                pending,
+            )
+            % {"count": pending},
+        )
 
 
 def _context(model_admin, request, title: str, **extra) -> dict:
@@ -367,6 +384,7 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
         else:
+            _warn_of_pending_purges(request)
             if form.open_next:
                 return _open_next(request, version, form.cleaned_data["queue"])
         return _review_redirect(version, form.cleaned_data["queue"])

@@ -23,7 +23,7 @@ from search import folding
 from search import index as search_index
 from staff import roles
 
-from . import notifications, planning, publication, queue
+from . import cache_tags, notifications, planning, publication, queue
 from .models import ContentKind, LanguageVersion, PublishedVersion
 from .registry import registry
 
@@ -127,8 +127,18 @@ def _audit(
     _audit_entry(action, version, actor, comment, digest).save()
 
 
-def _after_commit(kind: str, key: str) -> None:
-    transaction.on_commit(lambda: publication.changed(kind=kind, key=key))
+def _invalidate(changes: dict[Item, set[str]], *, action: str) -> None:
+    """In the change's transaction: record the invalidation of the pages it changed,
+    the items (kind, key) in those page languages and their lists (reviews.cache_tags,
+    reviews.publication: applied after the commit, retried until done)."""
+    tags: set[str] = set()
+    for (kind, key), languages in changes.items():
+        tags.update(cache_tags.for_change(kind, [key], languages))
+    items = sorted(changes)
+    reason = f"{action} " + ", ".join(f"{kind} {key}" for kind, key in items[:5])
+    if len(items) > 5:
+        reason += f" and {len(items) - 5} more"
+    publication.record(tags, reason=reason)
 
 
 Item = tuple[str, str]  # (kind, key)
@@ -373,6 +383,7 @@ def approve_many(
             [(version.kind, version.key, version.language) for version, _shown in approvals], now
         )
         approved, published, texts, retired, english_changed, entries = [], [], [], [], [], []
+        changes: dict[Item, set[str]] = {}
         for given, shown in approvals:
             version = locked[(given.kind, given.key, given.language)]
             if version.status != Status.SUBMITTED:
@@ -409,6 +420,9 @@ def approve_many(
                     )
                 )
             previous = loaded.live.get((version.kind, version.key, version.language))
+            changes.setdefault((version.kind, version.key), set()).update(
+                cache_tags.languages_changed(version.language, first_in_language=previous is None)
+            )
             if previous is not None:
                 retired.append(previous.pk)
                 if english is None and previous.fingerprint != digest:
@@ -463,7 +477,7 @@ def approve_many(
             languageversion_id__in=[version.pk for version in approved]
         ).delete()
         AuditEntry.objects.bulk_create(entries)
-        _after_commit(approved[0].kind, approved[0].key if len(approved) == 1 else "*")
+        _invalidate(changes, action="approve")
     return published
 
 
@@ -557,5 +571,5 @@ def withdraw(kind: str, key: str, *, by: AbstractBaseUser, reason: str) -> int:
                 action=AuditEntry.Action.WITHDRAW, kind=kind, key=key, actor=by, comment=reason
             )
         notifications.withdrawn(kind, key, by=by, reason=reason)
-        _after_commit(kind, key)
+        _invalidate({(kind, key): set(language_codes())}, action="withdraw")
     return count

@@ -4,7 +4,7 @@ django-rosetta saves a catalogue (.po and its compiled .mo) on the local disk of
 that served the translator. After each save, `share()` copies that language's catalogue
 files into the shared cache (Redis in production) and replaces a *catalogue generation*
 token there. Every worker on every host reads that token on each request
-(healthsite.page_cache, in the same round trip as the publication generation); when it
+(healthsite.page_cache, in the same round trip as the page-cache lookup); when it
 changed, the worker writes the shared files that are newer than its own copies
 (atomically), drops its loaded translations and renders with the new strings from then
 on. The page cache keys pages by a digest of the catalogues a worker has loaded, so a

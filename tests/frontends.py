@@ -64,12 +64,17 @@ def vcl_for(backends: list[str]) -> str:
 
 
 @contextmanager
-def running_varnish(work: Path, backends: list[str], *, port: int = 0, memory: str = "64m"):
-    """varnishd with the shipped VCL in front of `backends`; yields its base URL."""
+def running_varnish(
+    work: Path, backends: list[str], *, port: int = 0, purge_port: int = 0, memory: str = "64m"
+):
+    """varnishd with the shipped VCL in front of `backends`; yields its public base URL.
+    It takes purges on its `purge` address, 127.0.0.1:`purge_port` (the URL the site's
+    DJANGO_FRONTEND_CACHE_URLS names)."""
     work.mkdir(parents=True, exist_ok=True)
     vcl = work / "default.vcl"
     vcl.write_text(vcl_for(backends))
     port = port or free_port()
+    purge_port = purge_port or free_port()
     log = open(work / "varnishd.log", "wb")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [
@@ -80,7 +85,9 @@ def running_varnish(work: Path, backends: list[str], *, port: int = 0, memory: s
             "-n",
             str(work / "state"),
             "-a",
-            f"127.0.0.1:{port}",
+            f"public=127.0.0.1:{port}",
+            "-a",
+            f"purge=127.0.0.1:{purge_port}",
             "-T",
             f"127.0.0.1:{free_port()}",
             "-f",

@@ -65,6 +65,7 @@ def database():
 def hosts(tmp_path_factory, database):
     work = tmp_path_factory.mktemp("multihost")
     varnish_port = free_port()
+    purge_port = free_port()
     with shared_redis(work / "redis") as redis_url:
         envs = []
         for number in (1, 2):
@@ -77,7 +78,7 @@ def hosts(tmp_path_factory, database):
                     locale,
                     DATABASE_URL=database,
                     DJANGO_REDIS_URL=redis_url,
-                    DJANGO_FRONTEND_CACHE_URLS=f"http://127.0.0.1:{varnish_port}",
+                    DJANGO_FRONTEND_CACHE_URLS=f"http://127.0.0.1:{purge_port}",
                     DJANGO_ALLOWED_HOSTS=",".join(HOSTS),
                 )
             )
@@ -88,7 +89,9 @@ def hosts(tmp_path_factory, database):
             running_gunicorn(envs[1], host=HOSTS[1]) as (second, _p2),
         ):
             backends = [first.removeprefix("http://"), second.removeprefix("http://")]
-            with running_varnish(work / "varnish", backends, port=varnish_port) as cache:
+            with running_varnish(
+                work / "varnish", backends, port=varnish_port, purge_port=purge_port
+            ) as cache:
                 yield {
                     "urls": [first, second],
                     "cache": cache,

@@ -6,7 +6,8 @@ import logging
 import pytest
 from django.core.cache import cache
 
-from reviews import publication, workflow
+from reviews import cache_tags, publication, workflow
+from tests.factories import LANGUAGES, publish
 from tests.public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -130,13 +131,14 @@ def test_an_unprefixed_url_is_cached_per_language(client, topic):
     assert client.get("/robots.txt", headers={"Accept-Language": "ru"})["X-Page-Cache"] == "hit"
 
 
-def test_a_generation_lost_from_the_cache_never_brings_old_pages_back(client, topic):
+def test_a_tag_token_lost_from_the_cache_never_brings_old_pages_back(client, topic):
     url = "/en/topics/cached-topic/"
     client.get(url)
-    old = publication.generation()
-    cache.delete(publication.GENERATION_KEY)  # evicted, or the cache restarted
-    assert publication.generation() != old
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    # Evicted, or the cache restarted: the page's tags get new tokens, never old ones.
+    cache.delete(publication.tag_key(cache_tags.item("topic", "cached-topic", "en")))
     assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
 
 
 def test_a_failed_frontend_purge_is_logged_and_never_fails_the_change(
@@ -152,15 +154,15 @@ def test_a_failed_frontend_purge_is_logged_and_never_fails_the_change(
 
 
 def test_a_published_change_during_rendering_is_not_stored(rf):
-    """A page rendered while an approval committed may show the old state: no cache keeps
-    it, and the next request renders again."""
+    """A page rendered while an invalidation was applied may show the old state: no cache
+    keeps it, and the next request renders again."""
     from django.http import HttpResponse
 
     from healthsite.page_cache import PublicPageCache
 
     def render_during_a_publication(request):
         response = HttpResponse("page", headers={"Cache-Control": "public, max-age=60"})
-        publication.bump_generation()
+        publication.invalidate_page_cache(["topic:other:en"])
         return response
 
     response = PublicPageCache(render_during_a_publication)(rf.get("/en/"))
@@ -174,33 +176,44 @@ def test_a_published_change_during_rendering_is_not_stored(rf):
     assert middleware(rf.get("/en/"))["X-Page-Cache"] == "hit"
 
 
-def test_pages_are_rendered_again_the_next_day(client, topic, monkeypatch):
-    """A review becomes overdue on a date: no cache keeps a page past midnight."""
+def test_no_daily_cliff_a_page_is_rendered_again_when_its_review_falls_due(
+    client, topic, monkeypatch
+):
+    """A review becomes overdue on a date: the page is kept until that day, not until
+    midnight, and the cache in front is told the same."""
     from datetime import timedelta
 
-    from django.utils import timezone
+    from healthsite import page_cache
+    from reviews.models import PublishedVersion
 
-    from healthsite.page_cache import surrogate_max_age
-
+    version = PublishedVersion.objects.live("en").get(key="cached-topic")
     url = "/en/topics/cached-topic/"
-    client.get(url)
+    first = client.get(url)
+    due_day = version.next_review_due + timedelta(days=1)
+    until_due = page_cache._start_of(due_day) - page_cache._now()
+    surrogate = int(first["Surrogate-Control"].removeprefix("max-age="))
+    assert 0 < surrogate <= min(until_due, page_cache.settings.SURROGATE_MAX_AGE)
+    # The next day (a day of no change for this page) it is still a hit ...
+    today = page_cache._now()
+    monkeypatch.setattr(page_cache, "_now", lambda: today + 60 * 60 * 20)
     assert client.get(url)["X-Page-Cache"] == "hit"
-    assert 0 < surrogate_max_age() <= 24 * 3600
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    # ... and on the day its review falls due, it is rendered again (saying so).
+    monkeypatch.setattr(page_cache, "_now", lambda: page_cache._start_of(due_day) + 1)
     assert client.get(url)["X-Page-Cache"] == "miss"
 
 
-def test_every_change_bans_the_caches_in_front_at_once_and_again_later(site, settings):
+def test_every_change_purges_its_tags_in_the_caches_in_front_at_once_and_again_later(
+    site, settings
+):
     import threading
     import time
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    bans = []
+    purges = []
 
     class Varnish(BaseHTTPRequestHandler):
-        def do_BAN(self):  # noqa: N802 - the HTTP method's name
-            bans.append((time.monotonic(), self.path, self.headers.get("X-Ban")))
+        def do_PURGE(self):  # noqa: N802 - the HTTP method's name
+            purges.append((time.monotonic(), self.path, self.headers.get("xkey-purge")))
             self.send_response(200)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -211,26 +224,270 @@ def test_every_change_bans_the_caches_in_front_at_once_and_again_later(site, set
     server = ThreadingHTTPServer(("127.0.0.1", 0), Varnish)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        # A path of this test's own: a re-ban left over from another test that happens to
-        # reach this port (ports are reused) is not counted.
+        # A path of this test's own: a re-purge left over from another test that happens
+        # to reach this port (ports are reused) is not counted.
         settings.FRONTEND_CACHE_URLS = [f"http://127.0.0.1:{server.server_port}/this-test"]
         settings.FRONTEND_CACHE_REBAN_SECONDS = 0.2
         started = time.monotonic()
-        publication.changed(kind="topic", key="cached-topic")
+        publish_topic("purged-topic", reviewer=site, languages=("en",))
         returned = time.monotonic()
 
         def ours():
-            return [(at, header) for at, path, header in bans if path == "/this-test/"]
+            return [(at, header) for at, path, header in purges if path == "/this-test/"]
 
-        # The first ban is sent before changed() returns (the second may follow at once
-        # on a busy machine: only its delay is checked).
+        # The first purge is sent before the approval returns.
         assert ours() and ours()[0][0] <= returned
         deadline = time.monotonic() + 5
         while len(ours()) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(0.3)  # and no third
-        assert [header for _at, header in ours()] == ["all", "all"]
+        tags = [set(header.split()) for _at, header in ours()]
+        assert len(tags) == 2 and tags[0] == tags[1]
+        # A first publication: the topic and the topic lists, in every language; nothing
+        # else (no other topic, no region page of its own, no site-wide purge).
+        assert tags[0] == {
+            f"{name}:{code}" for name in ("topic:purged-topic", "topics") for code in LANGUAGES
+        }
         assert ours()[1][0] - started >= 0.2
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- invalidating what changed, and only that ------------------------------------------------
+
+
+def _warm(client, urls):
+    for url in urls:
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+
+
+def test_a_re_approved_translation_invalidates_its_pages_and_lists_in_its_language_only(
+    client, site, topic
+):
+    other = publish_topic("other-topic", reviewer=site, title="Otherword")
+    untouched = [
+        "/en/topics/cached-topic/",
+        "/en/regions/legs/",
+        "/en/search/?q=cachedword",
+        "/ru/topics/other-topic/",
+        "/ar/topics/cached-topic/",
+        "/api/v1/en/topics/",
+    ]
+    # The sitemap index lists the files of every language (their dates) too.
+    changed = [
+        "/ru/topics/cached-topic/",
+        "/ru/regions/legs/",
+        "/ru/search/?q=cachedword",
+        "/sitemap.xml",
+    ]
+    _warm(client, untouched + changed)
+
+    article = topic
+    article.title_ru = "Новое название"
+    article.save()
+    publish(article, ["ru"], reviewer=site)
+
+    for url in changed:
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+    assert "Новое название" in client.get("/ru/topics/cached-topic/").content.decode()
+    for url in untouched:
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+    assert other.slug == "other-topic"
+
+
+def test_a_withdrawal_invalidates_its_pages_and_lists_in_every_language_and_no_other_topic(
+    client, site, topic
+):
+    publish_topic("other-topic", reviewer=site, title="Otherword")
+    lists = [
+        "/en/regions/legs/",
+        "/ar/regions/legs/",
+        "/sitemap-topics-en.xml",
+        "/api/v1/ru/topics/",
+    ]
+    _warm(client, [*lists, "/en/topics/other-topic/", "/es/topics/other-topic/", "/en/"])
+
+    workflow.withdraw("topic", "cached-topic", by=site, reason="unsafe advice")
+
+    for url in lists:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+        assert "cached-topic" not in response.content.decode(), url
+    # Other topics' pages, and the home page (it lists regions, not topics), stay cached.
+    for url in ["/en/topics/other-topic/", "/es/topics/other-topic/", "/en/"]:
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+
+
+def test_a_site_notice_invalidates_its_language(client, site, topic):
+    from articles.models import SiteNotice
+
+    _warm(client, ["/en/topics/cached-topic/", "/ru/topics/cached-topic/", "/ru/"])
+    disclaimer = SiteNotice.objects.get(key="disclaimer")
+    disclaimer.text_ru = "disclaimer text [ru] (revised)"
+    disclaimer.save()
+    publish(disclaimer, ["ru"], reviewer=site)
+    assert client.get("/ru/topics/cached-topic/")["X-Page-Cache"] == "miss"
+    assert client.get("/ru/")["X-Page-Cache"] == "miss"
+    assert client.get("/en/topics/cached-topic/")["X-Page-Cache"] == "hit"
+
+
+def test_each_response_names_its_tags_for_the_cache_in_front(client, topic):
+    page = client.get("/ru/topics/cached-topic/")
+    tags = set(page["xkey"].split())
+    assert {"topic:cached-topic:ru", "region:legs:ru", "lang:ru", "all"} <= tags
+    assert not any(tag.startswith("topics:") for tag in tags)  # not a list
+    region = set(client.get("/en/regions/legs/")["xkey"].split())
+    assert {"region:legs:en", "topics:en", "lang:en"} <= region
+    # The same on a hit.
+    assert set(client.get("/ru/topics/cached-topic/")["xkey"].split()) == tags
+
+
+def test_query_parameters_no_page_reads_create_no_cache_entry(client, topic):
+    url = "/en/search/?q=cachedword"
+    client.get(url)
+    before = len(cache._cache)
+    for number in range(5):
+        response = client.get(f"{url}&utm_source=mail{number}")
+        assert response.status_code == 200
+        assert response["X-Page-Cache"] == "hit"
+    # The parameters a page reads, in any order, are one page.
+    assert client.get("/en/search/?page=1&q=cachedword")["X-Page-Cache"] in ("hit", "miss")
+    assert client.get("/en/search/?q=cachedword&page=1")["X-Page-Cache"] == "hit"
+    fresh = client.get("/en/regions/legs/?fbclid=abc")
+    assert fresh["X-Page-Cache"] == "miss"
+    assert client.get("/en/regions/legs/?fbclid=abc")["X-Page-Cache"] == "miss"
+    assert len(cache._cache) <= before + 2  # the page=1 search and its lock, at most
+
+
+# -- the outbox --------------------------------------------------------------------------------
+
+
+def test_the_invalidation_is_written_in_the_transaction_of_the_change(site, topic):
+    from django.db import transaction
+
+    from reviews.models import Invalidation
+
+    before = Invalidation.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        workflow.withdraw("topic", "cached-topic", by=site, reason="rolled back")
+        assert Invalidation.objects.count() == before + 1
+        raise RuntimeError
+    assert Invalidation.objects.count() == before
+    workflow.withdraw("topic", "cached-topic", by=site, reason="done")
+    row = Invalidation.objects.first()
+    assert "topic:cached-topic:es" in row.tags and "topics:ar" in row.tags
+    assert not row.pending and row.attempts == 1
+
+
+def test_a_failed_invalidation_stays_pending_until_the_command_applies_it(
+    client, site, topic, settings, monkeypatch
+):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from reviews.models import Invalidation
+
+    url = "/en/regions/legs/"
+    _warm(client, [url])
+    real = publication.invalidate_page_cache
+
+    def unreachable(tags):
+        raise ConnectionError("cache server unreachable")
+
+    monkeypatch.setattr(publication, "invalidate_page_cache", unreachable)
+    workflow.withdraw("topic", "cached-topic", by=site, reason="unsafe advice")
+    row = Invalidation.objects.first()
+    assert row.pending and "unreachable" in row.last_error
+    with pytest.raises(CommandError, match="1 invalidation"):
+        call_command("apply_invalidations", verbosity=0)
+    assert Invalidation.objects.first().attempts == 2
+
+    monkeypatch.setattr(publication, "invalidate_page_cache", real)
+    call_command("apply_invalidations", verbosity=0)
+    assert not Invalidation.objects.first().pending
+    assert "cached-topic" not in client.get(url).content.decode()
+
+
+def test_a_cache_that_comes_back_with_old_data_never_serves_a_page_from_before_a_change(
+    client, site, topic, settings
+):
+    """Redis hung during a withdrawal, then back with what it held: the request applies
+    the invalidations the cache has not seen before reading it."""
+    import copy
+
+    from reviews.models import Invalidation
+
+    settings.PAGE_CACHE_OUTBOX_CHECK_SECONDS = 0
+    urls = ["/en/topics/cached-topic/", "/en/regions/legs/", "/sitemap-topics-en.xml"]
+    _warm(client, urls)
+    held = copy.deepcopy((dict(cache._cache), dict(cache._expire_info)))
+
+    workflow.withdraw("topic", "cached-topic", by=site, reason="unsafe advice")
+    # The cache comes back with its old data, the withdrawal's invalidation unseen.
+    cache._cache.clear()
+    cache._expire_info.clear()
+    cache._cache.update(held[0])
+    cache._expire_info.update(held[1])
+    Invalidation.objects.update(page_cache_done_at=None)
+
+    assert client.get(urls[0]).status_code == 404
+    for url in urls[1:]:
+        assert "cached-topic" not in client.get(url).content.decode(), url
+    assert not Invalidation.objects.filter(page_cache_done_at__isnull=True).exists()
+
+
+def test_a_cache_that_lost_its_outbox_record_invalidates_everything(client, topic, settings):
+    settings.PAGE_CACHE_OUTBOX_CHECK_SECONDS = 0
+    url = "/en/topics/cached-topic/"
+    _warm(client, [url])
+    cache.delete(publication.SEEN_KEY)
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_the_admin_lists_pending_invalidations(admin_client, site, topic, monkeypatch):
+    def unreachable(tags):
+        raise ConnectionError("cache server unreachable")
+
+    monkeypatch.setattr(publication, "invalidate_page_cache", unreachable)
+    workflow.withdraw("topic", "cached-topic", by=site, reason="unsafe advice")
+    page = admin_client.get("/admin/reviews/invalidation/?pending=yes")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "withdraw topic cached-topic" in html
+    assert "pending: retried until it succeeds" in html
+
+
+# -- one render per cold page ---------------------------------------------------------------
+
+
+def test_a_cold_page_is_rendered_once_while_others_wait_for_it(rf, settings):
+    import threading
+
+    from django.http import HttpResponse
+
+    from healthsite.page_cache import PublicPageCache
+
+    renders = []
+    rendering = threading.Event()
+    release = threading.Event()
+
+    def slow_render(request):
+        renders.append(1)
+        rendering.set()
+        release.wait(5)
+        return HttpResponse("page", headers={"Cache-Control": "public, max-age=60"})
+
+    first_worker, second_worker = PublicPageCache(slow_render), PublicPageCache(slow_render)
+    results = {}
+    thread = threading.Thread(target=lambda: results.update(first=first_worker(rf.get("/en/"))))
+    thread.start()
+    assert rendering.wait(5)
+    threading.Timer(0.1, release.set).start()
+    second = second_worker(rf.get("/en/"))
+    thread.join(5)
+    assert len(renders) == 1
+    assert results["first"]["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit" and second.content == b"page"

@@ -21,18 +21,26 @@ TOPIC = "/en/topics/leg-cramps/"
 def stack(tmp_path_factory):
     work = tmp_path_factory.mktemp("varnish")
     varnish_port = free_port()
+    purge_port = free_port()
     env = site_env(
         work,
         ROOT / "locale",
-        DJANGO_FRONTEND_CACHE_URLS=f"http://127.0.0.1:{varnish_port}",
+        DJANGO_FRONTEND_CACHE_URLS=f"http://127.0.0.1:{purge_port}",
         # The app reads this Varnish's hit counters for /metrics (operations/metrics.py).
         DJANGO_METRICS_VARNISHSTAT=f"varnishstat -n {work / 'varnish' / 'state'}",
     )
     prepare_site(env)
     with running_gunicorn(env) as (app, _process):
         backend = app.removeprefix("http://")
-        with running_varnish(work / "varnish", [backend], port=varnish_port) as cache:
-            yield {"app": app, "cache": cache, "env": env}
+        with running_varnish(
+            work / "varnish", [backend], port=varnish_port, purge_port=purge_port
+        ) as cache:
+            yield {
+                "app": app,
+                "cache": cache,
+                "purge": f"http://127.0.0.1:{purge_port}",
+                "env": env,
+            }
 
 
 def test_a_public_page_is_a_cache_hit_the_second_time(stack):
@@ -77,14 +85,50 @@ def test_cookies_never_reach_public_pages_and_the_admin_is_never_cached(stack):
         assert "set-cookie" in headers  # the CSRF cookie reaches the admin
 
 
-def test_purges_are_accepted_from_loopback(stack):
+def test_purges_are_accepted_only_on_the_purge_address(stack):
     url = stack["cache"] + "/en/regions/legs/"
     request(url)
     assert request(url)[1]["x-cache"] == "HIT"
-    assert request(url, method="PURGE")[0] == 200
+    # Through the public address (where a TLS proxy on this host forwards visitors),
+    # nobody purges, not even from loopback.
+    for method in ("PURGE", "BAN"):
+        assert request(url, method=method)[0] == 405
+        assert request(stack["cache"] + "/", method=method, **{"xkey-purge": "all"})[0] == 405
+    assert request(url)[1]["x-cache"] == "HIT"
+    purge = stack["purge"]
+    # A URL purge names the page as visitors ask for it (host included).
+    host = stack["cache"].removeprefix("http://")
+    assert request(purge + "/en/regions/legs/", method="PURGE", Host=host)[0] == 200
     assert request(url)[1]["x-cache"] == "MISS"
-    assert request(stack["cache"] + "/", method="BAN")[0] == 200
+    assert request(purge + "/", method="BAN")[0] == 200
     assert request(url)[1]["x-cache"] == "MISS"
+
+
+def test_a_tag_purge_removes_exactly_the_pages_tagged_with_it(stack):
+    cache = stack["cache"]
+    pages = ["/en/regions/legs/", "/ru/regions/legs/", "/en/topics/back-spasms-lumbago/", "/en/"]
+    for path in pages:
+        request(cache + path)
+        assert request(cache + path)[1]["x-cache"] == "HIT", path
+    # The tags stay between the site and this cache.
+    assert "xkey" not in request(cache + pages[0])[1]
+    status, _headers, _body = request(
+        stack["purge"] + "/", method="PURGE", **{"xkey-purge": "topics:en"}
+    )
+    assert status == 200
+    assert request(cache + "/en/regions/legs/")[1]["x-cache"] == "MISS"
+    for path in ["/ru/regions/legs/", "/en/topics/back-spasms-lumbago/", "/en/"]:
+        assert request(cache + path)[1]["x-cache"] == "HIT", path
+
+
+def test_query_parameters_no_page_reads_make_no_new_entries(stack):
+    cache = stack["cache"]
+    request(cache + "/en/search/?q=cramp")
+    for number in range(3):
+        status, headers, _body = request(cache + f"/en/search/?utm_source=x{number}&q=cramp")
+        assert status == 200 and headers["x-cache"] == "HIT", number
+    request(cache + "/en/search/?q=cramp&page=1")
+    assert request(cache + "/en/search/?page=1&q=cramp&fbclid=1")[1]["x-cache"] == "HIT"
 
 
 def test_a_withdrawn_page_is_gone_from_the_cache_when_the_withdrawal_returns(stack):

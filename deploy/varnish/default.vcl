@@ -1,27 +1,38 @@
 #
 # Varnish (Debian's `varnish` package, 7.x) in front of the site's gunicorn hosts.
 #
-# - Public pages are cached for as long as the site's Surrogate-Control says (a day):
-#   the site BANs everything here on every approval, withdrawal and interface-string
-#   save (reviews/publication.py, settings.FRONTEND_CACHE_URLS), so a withdrawal is gone
-#   from this cache as soon as it returns. Browsers get the site's own
-#   Cache-Control (public, max-age=60) and revalidate with the ETag.
+# - Public pages are cached for as long as the site's Surrogate-Control says (at most a
+#   day, less when something on the page changes on a date). Each page names what it
+#   shows in its `xkey` header (reviews/cache_tags.py); on every approval, withdrawal and
+#   interface-string save the site sends a PURGE with `xkey-purge: TAGS`, which removes
+#   exactly the pages showing what changed (Debian's varnish-modules, vmod xkey), so a
+#   withdrawal is gone from this cache as soon as it returns, and the rest stays cached.
+#   Browsers get the site's own Cache-Control (public, max-age=60) and revalidate with
+#   the ETag.
+# - Grace: a page whose lifetime ended (nothing on it changed: changes are purged) is
+#   served for up to an hour more while a fresh copy is fetched in the background.
 # - Only responses the site marks with Surrogate-Control: max-age are kept (and hashed
 #   static files); everything else (redirects, errors, the admin) passes through.
 # - /admin/ is never cached and keeps its cookies; every other URL is public and its
 #   cookies are removed, so no session reaches a cacheable page.
 # - HTML, XML and text are gzip-compressed here (stored compressed, unzipped for the
 #   rare client that does not accept gzip).
-# - PURGE (one URL) and BAN (everything) are accepted from loopback only.
+# - Query parameters no page reads (utm_source, fbclid, ...) are removed and the rest
+#   sorted, so they neither create cache entries here nor reach the site.
+# - PURGE (by tag, or one URL) and BAN (everything) are accepted only on the listen
+#   address named `purge` and only from the addresses in `acl purgers`: a TLS proxy or
+#   anything else on this host that forwards visitors to the public address cannot purge.
 #
-# Run:  varnishd -a :6081 -f /etc/varnish/default.vcl -s malloc,256m
-# and list the Varnish URLs in DJANGO_FRONTEND_CACHE_URLS (e.g. http://127.0.0.1:6081).
+# Run:  varnishd -a public=:6081 -a purge=10.0.0.5:6082 -f /etc/varnish/default.vcl \
+#           -s malloc,256m
+# and list the purge addresses in DJANGO_FRONTEND_CACHE_URLS (e.g. http://10.0.0.5:6082).
 # With several app hosts, add one backend per host in the block below.
 
 vcl 4.1;
 
 import std;
 import directors;
+import xkey;
 
 # BEGIN backends: one per gunicorn host (tests and deployments rewrite this block)
 backend app1 {
@@ -38,19 +49,26 @@ sub vcl_init {
 }
 # END backends
 
-# Who may purge: the site's hosts (loopback here; add the app hosts' private addresses).
+# Who may purge: the site's hosts (loopback here; deployments list the app hosts'
+# private addresses), and only through the `purge` listen address.
+# BEGIN purgers
 acl purgers {
-    "localhost";
     "127.0.0.0"/8;
     "::1";
 }
+# END purgers
 
 sub vcl_recv {
     set req.backend_hint = app.backend();
 
     if (req.method == "PURGE" || req.method == "BAN") {
-        if (!(client.ip ~ purgers)) {
+        if (local.socket != "purge" || !(client.ip ~ purgers)) {
             return (synth(405, "Not allowed"));
+        }
+        if (req.method == "PURGE" && req.http.xkey-purge) {
+            # Every object tagged with any of the (space-separated) tags, at once.
+            set req.http.X-Purged = xkey.purge(req.http.xkey-purge);
+            return (synth(200, "Purged " + req.http.X-Purged));
         }
         if (req.method == "PURGE") {
             return (purge);
@@ -77,6 +95,14 @@ sub vcl_recv {
     }
     # Every other page is the same for every visitor: no cookie reaches it.
     unset req.http.Cookie;
+    # Only the parameters a page reads (settings.PAGE_CACHE_QUERY_PARAMETERS), sorted.
+    if (req.url ~ "\?" && req.url !~ "^/static/") {
+        set req.url = regsuball(req.url, "([?&])(?!(q|page|page_size)=)[^&]*", "\1");
+        set req.url = regsuball(req.url, "&{2,}", "&");
+        set req.url = regsub(req.url, "\?&+", "?");
+        set req.url = regsub(req.url, "[?&]+$", "");
+        set req.url = std.querysort(req.url);
+    }
     return (hash);
 }
 
@@ -105,7 +131,7 @@ sub vcl_backend_response {
     if (beresp.http.Surrogate-Control ~ "max-age=[0-9]+") {
         set beresp.ttl = std.duration(
             regsub(beresp.http.Surrogate-Control, "^.*max-age=([0-9]+).*$", "\1") + "s", 0s);
-        set beresp.grace = 10s;
+        set beresp.grace = 1h;
         set beresp.keep = 0s;
     } elsif (bereq.url ~ "^/static/" && beresp.status == 200) {
         # Hashed, immutable names (WhiteNoise): the backend's Cache-Control applies.
@@ -133,6 +159,7 @@ sub vcl_deliver {
     # For this cache only; browsers and CDNs get the site's Cache-Control.
     unset resp.http.Surrogate-Control;
     unset resp.http.X-Page-Cache;
+    unset resp.http.xkey;
     unset resp.http.Via;
     unset resp.http.X-Varnish;
 }

@@ -236,39 +236,70 @@ ROSETTA_EXCLUDED_APPLICATIONS = ()
 CATALOGUE_CHECK_SECONDS = 1.0
 
 # The cache shared by every worker and host: rendered public pages (healthsite.page_cache),
-# the publication and catalogue generations (reviews.publication, strings.sharing).
-# A file cache in var/ by default (every worker of one host); Redis for several hosts.
+# the tokens of their tags (reviews.publication), the catalogue generation
+# (strings.sharing). diskcache on one host (every worker of the host; SQLite
+# indexed, so a store costs the same at 50 entries or 50,000, where Django's file cache
+# lists its whole directory on each store); Redis for several hosts.
 if os.environ.get("DJANGO_REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["DJANGO_REDIS_URL"],
+            # A hung or unreachable Redis costs a request a fraction of a second: the
+            # page is then rendered without it (healthsite.page_cache).
+            "OPTIONS": {
+                "socket_connect_timeout": float(
+                    os.environ.get("DJANGO_REDIS_CONNECT_TIMEOUT", 0.2)
+                ),
+                "socket_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", 0.2)),
+            },
         }
     }
+    # The cache is on another server, which may come back with old data after an
+    # outage: every request applies invalidations it has not seen (one indexed query).
+    PAGE_CACHE_OUTBOX_CHECK_SECONDS = 0.0
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "diskcache.DjangoCache",
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or str(VAR_DIR / "cache"),
-            "OPTIONS": {"MAX_ENTRIES": 50000},
+            "TIMEOUT": None,
+            "SHARDS": 4,
+            # A locked shard is a miss (the page is rendered), never a wait.
+            "DATABASE_TIMEOUT": 0.1,
+            "OPTIONS": {"size_limit": 2**30},
         }
     }
+    # Written by this host only: a failed invalidation (a disk error) is caught up
+    # within this many seconds, at one query per worker.
+    PAGE_CACHE_OUTBOX_CHECK_SECONDS = 5.0
 PAGE_CACHE_ALIAS = "default"
-# Entries are keyed by the publication generation, so this only bounds how long pages of
-# past generations occupy the cache.
+# The longest a page is kept; it is invalidated by tag when what it shows changes, and
+# kept only until the day something it shows changes on a date.
 PAGE_CACHE_SECONDS = 60 * 60 * 24
 PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/healthz/", "/static/")
+# The only query parameters a public page reads; others (utm_source, ...) name no page
+# of their own and create no cache entry.
+PAGE_CACHE_QUERY_PARAMETERS = ("q", "page", "page_size")
+# One render per cold page: the others wait this long for it.
+PAGE_CACHE_LOCK_SECONDS = 5
+PAGE_CACHE_WAIT_SECONDS = 2.0
+# After a failed cache call, a worker renders without the cache for this long.
+PAGE_CACHE_RETRY_SECONDS = 1.0
 # How long the HTTP cache in front keeps a public page (Surrogate-Control; browsers keep
-# it for the view's max-age): it is purged on every approval and withdrawal.
+# it for the view's max-age): it is purged by tag on every approval and withdrawal.
 SURROGATE_MAX_AGE = 60 * 60 * 24
-# HTTP caches in front, sent a BAN on every approval and withdrawal (deploy/varnish/).
+# HTTP caches in front, sent a PURGE of the changed tags (xkey) on every approval and
+# withdrawal (deploy/varnish/).
 FRONTEND_CACHE_URLS = [
     url.strip() for url in os.environ.get("DJANGO_FRONTEND_CACHE_URLS", "").split(",") if url
 ]
 FRONTEND_CACHE_TIMEOUT = float(os.environ.get("DJANGO_FRONTEND_CACHE_TIMEOUT", 2))
 # ... and again this much later, for a page rendered before the change that reached the
-# HTTP cache only after the first ban (reviews/publication.py).
+# HTTP cache only after the first purge (reviews/publication.py).
 FRONTEND_CACHE_REBAN_SECONDS = 2.0
+# Applied invalidations are kept this long (longer than any page is cached).
+INVALIDATIONS_KEPT_DAYS = 7
 
 
 # Mail (credential notices, password-reset links) through Django's mail framework,

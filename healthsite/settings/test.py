@@ -20,4 +20,6 @@ STAFF_OTP_REQUIRED = False
 
 # One process: the page cache in local memory, emptied before each test (conftest.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Nothing else writes that cache: the outbox check is tested where it is switched on.
+PAGE_CACHE_OUTBOX_CHECK_SECONDS = None
 FRONTEND_CACHE_URLS = []

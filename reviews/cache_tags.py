@@ -1,0 +1,119 @@
+"""What a cached public response shows, named as tags, and which tags a change invalidates.
+
+Every public response is tagged while it is rendered: the readers (public.readers) note
+each item they show in detail and each list they read, in the page's language, into the
+request's collector (`collecting()`, opened by healthsite.page_cache). The page cache
+stores the tags with the response and sends them to the HTTP cache in front in the
+`xkey` header (deploy/varnish/default.vcl). An approval or withdrawal then invalidates
+exactly the tags it changed (`for_change`), in both caches (reviews.publication).
+
+The vocabulary, per language L (the page's language, also for an English fallback):
+
+- `topic:KEY:L`, `region:KEY:L`: a page that shows that item in detail (its own page, a
+  topic page's regions and their notices, an API item);
+- `topics:L`, `regions:L`: a page that lists live items of that kind (region pages, the
+  home page's body map, search, sitemap files, feeds, API lists);
+- `lang:L`: every page in L (site notices and interface strings change all of them);
+- `all`: every page (an operator's "invalidate everything").
+
+Which languages a change reaches: a re-approval of a translation changes only its own
+language; an approval of English (translations fall back to it and are flagged outdated
+against it), a first publication in a language (every language's page links to it) and
+a withdrawal change every language.
+
+Pages also change on dates (a review falls due): readers note the first such date
+(`changes_on`), and the page is kept until the start of that day only, never "until
+midnight" for every page at once.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+from articles.languages import SOURCE_LANGUAGE, language_codes
+
+ALL = "all"
+# Tags travel in an HTTP header (xkey): keep them to characters no header or VCL mangles.
+TAG = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
+
+
+@dataclass
+class Collected:
+    tags: set[str] = field(default_factory=set)
+    changes_on: date | None = None
+
+
+_current: contextvars.ContextVar[Collected | None] = contextvars.ContextVar(
+    "page_tags", default=None
+)
+
+
+@contextmanager
+def collecting() -> Iterator[Collected]:
+    """Collect the tags (and the first date the content changes) of what is rendered."""
+    collected = Collected()
+    token = _current.set(collected)
+    try:
+        yield collected
+    finally:
+        _current.reset(token)
+
+
+def item(kind: str, key: str, language: str) -> str:
+    return f"{kind}:{key}:{language}"
+
+
+def listing(kind: str, language: str) -> str:
+    return f"{kind}s:{language}"
+
+
+def whole_language(language: str) -> str:
+    return f"lang:{language}"
+
+
+def _add(*tags: str) -> None:
+    collected = _current.get()
+    if collected is not None:
+        collected.tags.update(tag for tag in tags if TAG.match(tag))
+
+
+def shows(kind: str, keys: Iterable[str], language: str) -> None:
+    """The page being rendered shows these items of `kind` in detail."""
+    _add(*(item(kind, key, language) for key in keys))
+
+
+def lists(kind: str, languages: Iterable[str]) -> None:
+    """The page being rendered lists the live items of `kind` in these languages."""
+    _add(*(listing(kind, language) for language in languages))
+
+
+def changes_on(day: date | None) -> None:
+    """The page being rendered shows something different from `day` on."""
+    collected = _current.get()
+    if collected is None or day is None:
+        return
+    if collected.changes_on is None or day < collected.changes_on:
+        collected.changes_on = day
+
+
+def languages_changed(language: str, *, first_in_language: bool) -> list[str]:
+    """The page languages an approval of `language` changes (see the module docstring)."""
+    if language == SOURCE_LANGUAGE or first_in_language:
+        return language_codes()
+    return [language]
+
+
+def for_change(kind: str, keys: Iterable[str], languages: Iterable[str]) -> list[str]:
+    """The tags to invalidate when items of `kind` change in these page languages.
+    Site notices are on every page: they invalidate their languages whole."""
+    languages = sorted(set(languages))
+    if kind == "notice":
+        return [whole_language(language) for language in languages]
+    tags = {listing(kind, language) for language in languages}
+    tags |= {item(kind, key, language) for key in keys for language in languages}
+    return sorted(tags)
