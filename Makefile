@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # error pages show, gunicorn as in production.
 RUN_ENV := DJANGO_SETTINGS_MODULE=healthsite.settings.dev DJANGO_DEBUG=0
 
-.PHONY: install run serve setup test test-postgres screenshots bench bench-scale bench-review observatory lint format messages migrations-check clean
+.PHONY: install run serve setup test test-postgres screenshots bench bench-scale bench-review bench-publishing observatory lint format messages migrations-check clean
 
 install: $(VENV)/.installed
 
@@ -67,6 +67,13 @@ bench-scale: install
 bench-review: install
 	$(PY) manage.py compilemessages -v0
 	$(PY) scripts/bench_review.py --topics $(N)
+
+# The public site under load while a reviewer approves every 2 s (scripts/bench_publishing.py):
+# >= 200 URLs, 16 connections, gunicorn and Varnish, with and without approvals, hit ratios
+# in both caches, and the cost of a page-cache store at 49,000 entries. Not in CI.
+bench-publishing: install
+	$(PY) manage.py compilemessages -v0
+	$(PY) scripts/bench_publishing.py
 
 # Mozilla HTTP Observatory's score of three pages, production settings behind TLS on
 # loopback (needs node and npm; installs the scanner into var/observatory). CI runs it.

@@ -1,0 +1,266 @@
+"""Publishing all day: the public site under load while a reviewer approves every 2 s.
+
+    make bench-publishing   (or: .venv/bin/python scripts/bench_publishing.py)
+
+Builds a throwaway SQLite site with the corpus approved, starts gunicorn (2 sync workers,
+the default single-host page cache) and the shipped Varnish in front of it. Then, with
+`wrk -t2 -c16 --latency` over a mix of at least 200 public URLs (every topic and region
+page in four languages, home pages, searches, sitemap files, feeds, API lists), measures
+req/s, p50, p99 and the hit ratio (X-Page-Cache from gunicorn, X-Cache from Varnish):
+
+- quiet: nobody publishes;
+- publishing: one approval every APPROVAL_SECONDS (a re-submitted translation or, every
+  fourth, an English version, cycling through the topics), as a reviewer in the admin
+  would, through reviews.workflow in a separate process.
+
+Targets (issue 20): with approvals, req/s >= 0.8x and p99 <= 2x of the quiet run, hit
+ratio >= 0.95 in both caches. Also prints what one store costs in the page cache at
+0 and 49,000 entries (target: at most 3x). Exit status 1 when a target is missed. Not
+run by CI: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.frontends import have, request, running_varnish  # noqa: E402
+from tests.serving import ROOT, free_port, prepare_site, running_gunicorn, site_env  # noqa: E402
+
+LANGUAGES = ("en", "ru", "es", "ar")
+REGIONS = ("head", "eyes", "throat", "neck", "chest", "abdomen", "back", "legs", "general")
+SEARCHES = {
+    "en": ["cramp", "spasm", "leg", "pain"],
+    "ru": ["судороги", "спазм", "боль", "мышцы"],
+    "es": ["calambre", "espasmo", "dolor", "pierna"],
+    "ar": ["تشنج", "ألم", "عضلات", "ساق"],
+}
+APPROVAL_SECONDS = 2.0
+RATE_SHARE = 0.8
+P99_GROWTH = 2.0
+HIT_RATIO = 0.95
+STORE_GROWTH = 3.0
+
+WRK_SCRIPT = """
+local paths = {%s}
+local counter = 0
+local hits = 0
+local counted = 0
+local header = "%s"
+local hit = "%s"
+function setup(thread)
+  table.insert(threads, thread)
+end
+threads = {}
+function init(args)
+  counter = math.random(#paths)
+end
+function request()
+  counter = counter %% #paths + 1
+  return wrk.format("GET", paths[counter], {["Accept-Encoding"] = "gzip"})
+end
+function response(status, headers, body)
+  counted = counted + 1
+  if headers[header] == hit then hits = hits + 1 end
+end
+function done(summary, latency, requests)
+  local all_hits, all_counted = 0, 0
+  for _, thread in ipairs(threads) do
+    all_hits = all_hits + thread:get("hits")
+    all_counted = all_counted + thread:get("counted")
+  end
+  io.write(string.format("HITS %%d %%d\\n", all_hits, all_counted))
+end
+"""
+
+PUBLISHER = """
+import os, time
+from django.contrib.auth import get_user_model
+from reviews import workflow
+from reviews.models import PublishedVersion
+users = {user.username: user for user in get_user_model().objects.all()}
+interval = float(os.environ["PUBLISH_INTERVAL"])
+print("READY", flush=True)
+until = time.monotonic() + float(os.environ["PUBLISH_SECONDS"])
+topics = sorted(set(PublishedVersion.objects.topics("en").values_list("key", flat=True)))
+count, next_at = 0, time.monotonic()
+while time.monotonic() < until:
+    language = "en" if count % 4 == 3 else ("ru", "es", "ar")[count % 3]
+    key = topics[count % len(topics)]
+    version = workflow.LanguageVersion.objects.get(kind="topic", key=key, language=language)
+    author = users["editor" if language == "en" else "translator"]
+    version = workflow.submit(version, by=author)
+    workflow.approve(version, reviewer=users["reviewer"], shown=workflow.as_shown(version))
+    count += 1
+    next_at += interval
+    time.sleep(max(0.0, next_at - time.monotonic()))
+print("APPROVALS", count)
+"""
+
+
+def urls() -> list[str]:
+    topics = sorted(path.stem for path in (ROOT / "content" / "topics").glob("*.toml"))
+    paths = ["/sitemap.xml", "/robots.txt"]
+    for code in LANGUAGES:
+        paths += [f"/{code}/", f"/{code}/feed/", f"/api/v1/{code}/topics/"]
+        paths += [f"/{code}/topics/{slug}/" for slug in topics]
+        paths += [f"/{code}/regions/{slug}/" for slug in REGIONS]
+        paths += [f"/{code}/search/?q={word}" for word in SEARCHES[code]]
+        paths += [f"/sitemap-topics-{code}.xml", f"/sitemap-regions-{code}.xml"]
+    return paths
+
+
+def _milliseconds(text: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(base: str, script: Path, duration: int, connections: int) -> dict:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script, base],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 60,
+    ).stdout
+    hits, counted = map(int, re.search(r"HITS (\d+) (\d+)", output).groups())
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50": _milliseconds(re.search(r"\s50%\s+(\S+)", output)[1]),
+        "p99": _milliseconds(re.search(r"\s99%\s+(\S+)", output)[1]),
+        "hits": hits / counted if counted else 0.0,
+        "errors": int(errors[1]) if errors else 0,
+    }
+
+
+def wrk_script(work: Path, paths: list[str], header: str, hit: str) -> Path:
+    quoted = ", ".join(f'"{path}"' for path in paths)
+    script = work / f"mix-{header}.lua"
+    script.write_text(WRK_SCRIPT % (quoted, header, hit))
+    return script
+
+
+def store_cost(work: Path, entries: int = 49_000, samples: int = 200) -> tuple[float, float]:
+    """ms per store of a page-sized entry in the default cache, empty and at `entries`."""
+    code = f"""
+import time, django
+django.setup()
+from django.core.cache import caches
+cache = caches["default"]
+cache.clear()
+page = b"x" * 30_000
+def stores(prefix):
+    started = time.perf_counter()
+    for n in range({samples}):
+        cache.set(f"{{prefix}}:{{n}}", page, 3600)
+    return (time.perf_counter() - started) * 1000 / {samples}
+empty = stores("empty")
+for n in range({entries}):
+    cache.set(f"fill:{{n}}", b"y" * 200, 3600)
+print("STORE", empty, stores("full"))
+"""
+    env = site_env(work, ROOT / "locale", DJANGO_CACHE_DIR=str(work / "store-cost"))
+    output = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    empty, full = map(float, re.search(r"STORE (\S+) (\S+)", output).groups())
+    return empty, full
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=20, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    options = parser.parse_args()
+    missing = [name for name in ("wrk", "varnishd") if not have(name)]
+    if missing:
+        print(f"bench-publishing needs {', '.join(missing)}: apt-get install -y wrk varnish")
+        return 2
+    missed = []
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        work = Path(tmp)
+        env = site_env(work, ROOT / "locale")
+        prepare_site(env)
+        paths = urls()
+        app, _gunicorn = stack.enter_context(running_gunicorn(env, workers=options.workers))
+        purge_port = free_port()
+        cache = stack.enter_context(
+            running_varnish(work / "varnish", [app[len("http://") :]], purge_port=purge_port)
+        )
+        publisher_env = {
+            **env,
+            "DJANGO_FRONTEND_CACHE_URLS": f"http://127.0.0.1:{purge_port}",
+            "PUBLISH_INTERVAL": str(APPROVAL_SECONDS),
+            "PUBLISH_SECONDS": str(options.duration + 1),
+        }
+        bad = [path for path in paths if request(app + path)[0] != 200]
+        assert not bad, f"not 200: {bad}"
+        print(
+            f"{len(paths)} URLs, wrk -t2 -c{options.connections} -d{options.duration}s, "
+            f"gunicorn {options.workers} sync workers, SQLite, one approval every "
+            f"{APPROVAL_SECONDS:g} s in the publishing runs"
+        )
+        print(f"{'':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'hit ratio':>9}")
+        for name, base, header, hit in [
+            ("gunicorn", app, "X-Page-Cache", "hit"),
+            ("Varnish", cache, "X-Cache", "HIT"),
+        ]:
+            script = wrk_script(work, paths, header, hit)
+            for path in paths:  # warm
+                request(base + path, **{"Accept-Encoding": "gzip"})
+            quiet = wrk(base, script, options.duration, options.connections)
+            publisher = subprocess.Popen(
+                [sys.executable, "manage.py", "shell", "-c", PUBLISHER],
+                cwd=ROOT,
+                env=publisher_env,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            while "READY" not in (publisher.stdout.readline() or "READY"):
+                pass
+            publishing = _publishing_run(publisher, base, script, options)
+            for label, result in (("quiet", quiet), ("publishing", publishing)):
+                print(
+                    f"{name + ' ' + label:<22} {result['rate']:9.0f} {result['p50']:8.2f} "
+                    f"{result['p99']:8.2f} {result['hits']:9.3f}",
+                    flush=True,
+                )
+            rate, p99 = publishing["rate"] / quiet["rate"], publishing["p99"] / quiet["p99"]
+            print(f"{name}: req/s {rate:.2f}x, p99 {p99:.2f}x; {publishing['approvals']} approvals")
+            if rate < RATE_SHARE:
+                missed.append(f"{name}: req/s {rate:.2f}x < {RATE_SHARE}x")
+            if p99 > P99_GROWTH:
+                missed.append(f"{name}: p99 {p99:.2f}x > {P99_GROWTH}x")
+            if publishing["hits"] < HIT_RATIO:
+                missed.append(f"{name}: hit ratio {publishing['hits']:.3f} < {HIT_RATIO}")
+            if quiet["errors"] or publishing["errors"]:
+                missed.append(f"{name}: non-2xx responses")
+        empty, full = store_cost(work)
+        print(f"page cache store: {empty:.2f} ms empty, {full:.2f} ms at 49,000 entries")
+        if full > STORE_GROWTH * empty:
+            missed.append(f"store at 49,000 entries {full / empty:.1f}x > {STORE_GROWTH}x")
+    for line in missed:
+        print("MISSED:", line)
+    print("all targets met" if not missed else f"{len(missed)} target(s) missed")
+    return 1 if missed else 0
+
+
+def _publishing_run(publisher, base: str, script: Path, options) -> dict:
+    result = wrk(base, script, options.duration, options.connections)
+    output, _ = publisher.communicate(timeout=60)
+    approvals = re.search(r"APPROVALS (\d+)", output)
+    result["approvals"] = int(approvals[1]) if approvals else 0
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())
