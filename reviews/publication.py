@@ -118,6 +118,12 @@ def _note_seen(seq: int) -> None:
         cache.set(SEEN_KEY, seq, None)
 
 
+def reset_seen() -> None:
+    """The page cache has seen the newest row of this database's outbox (and no later)."""
+    newest = Invalidation.objects.aggregate(newest=Max("seq"))["newest"] or 0
+    _cache().set(SEEN_KEY, newest, None)
+
+
 def catch_up(seen: int | None) -> bool:
     """Apply to the page cache every row it has not seen (newer than `seen`, the cache's
     `outbox:seen`) or that is still pending. Runs before a request reads the cache where
@@ -126,9 +132,8 @@ def catch_up(seen: int | None) -> bool:
     if seen is None:
         # A cache that lost its record (restarted empty, or the key was evicted) may
         # still hold pages from before changes it never saw.
-        newest = Invalidation.objects.aggregate(newest=Max("seq"))["newest"] or 0
         invalidate_page_cache([cache_tags.ALL])
-        _cache().set(SEEN_KEY, newest, None)
+        reset_seen()
         logger.warning("Page cache had no outbox record: everything invalidated")
         return True
     rows = list(

@@ -29,6 +29,9 @@ class Command(BaseCommand):
         if all_pages:
             publication.changed(kind="operator", key="all", tags=[publication.ALL_PAGES])
         pending = publication.apply()
+        if all_pages and not pending:
+            # After a restore the outbox may number below what the cache has seen.
+            publication.reset_seen()
         pruned = publication.prune(days=settings.INVALIDATIONS_KEPT_DAYS)
         if options["verbosity"] > 0:
             self.stdout.write(f"Pending invalidations: {pending}; old ones deleted: {pruned}")
