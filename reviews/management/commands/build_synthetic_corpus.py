@@ -17,7 +17,7 @@ from django.db import transaction
 
 from articles.loader import LoadReport, read_content, write_topic
 from articles.models import Article
-from reviews import workflow
+from reviews import statistics, workflow
 from reviews.content_files import content_files_author
 from reviews.management.commands.seed_demo import DEMO_USERS, approve_loaded
 from reviews.registry import registry
@@ -60,4 +60,5 @@ class Command(BaseCommand):
                 f"{elapsed:.0f} s ({done / elapsed:.0f} topics/s)"
             )
             self.stdout.flush()
+        statistics.refresh_after_bulk_write()  # plans from fresh statistics at once
         self.stdout.write(f"done in {time.monotonic() - started:.1f} s")

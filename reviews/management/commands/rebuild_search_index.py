@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from reviews import statistics
 from reviews.registry import registry
 from search import index
 
@@ -14,4 +15,5 @@ class Command(BaseCommand):
         kinds = [kind for kind in registry.kinds if registry[kind].searchable]
         with transaction.atomic():
             created = index.rebuild(kinds)
+        statistics.refresh_after_bulk_write()
         self.stdout.write(f"{created} search entries")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_noop
 
 from articles.languages import SOURCE_LANGUAGE, language_codes, translation_languages
 from articles.models import Article, BodyRegion, SiteNotice
-from reviews import workflow
+from reviews import statistics, workflow
 from reviews.content_files import CONTENT_FILES_AUTHOR
 from reviews.models import LanguageVersion, PublishedVersion
 from reviews.registry import registry
@@ -63,6 +63,8 @@ class Command(BaseCommand):
                 objects = list(adapter.objects().filter(**{f"{adapter.key_field}__in": chunk}))
                 workflow.record_edits_many(objects, by=None)
                 approved += approve_loaded(objects, users)
+        # Thousands of new snapshots: plans from fresh statistics at once (PostgreSQL).
+        statistics.refresh_after_bulk_write()
         self.stdout.write(
             f"Demo users: {', '.join(users)} (password: <username>-demo). "
             f"Approved {approved} language versions as the demo reviewer."

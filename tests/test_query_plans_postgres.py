@@ -1,0 +1,85 @@
+"""PostgreSQL's plans for the public reads right after a bulk load (issue 20, item 7).
+
+Straight after thousands of snapshots and search entries are written, autovacuum has not
+yet analysed the tables, and the planner, still believing them small, scanned every
+search entry. The bulk commands end with ANALYZE (reviews.statistics); here a bulk write
+is followed by that refresh and the plans are checked: search reads the full-text (GIN)
+index, a topic page reads its own item's rows by index. Runs in `make test-postgres`."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from reviews import statistics
+from reviews.models import PublishedVersion
+from search import index as search_index
+from search.models import SearchEntry
+from tests.factories import make_user
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's planner"),
+]
+
+TOPICS = 3000
+
+
+def explain(sql: str, params) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.fixture
+def bulk_loaded():
+    """TOPICS live English topics and their search entries, written in bulk as
+    build_synthetic_corpus writes them, then the commands' statistics refresh."""
+    reviewer = make_user()
+    now = timezone.now()
+    versions = PublishedVersion.objects.bulk_create(
+        PublishedVersion(
+            kind="topic",
+            key=f"bulk-{number}",
+            language="en",
+            payload={"title": f"Bulk topic {number}"},
+            source={},
+            fingerprint="x",
+            approved_by=reviewer,
+            reviewer_credit="r",
+            approved_at=now,
+            next_review_due=date(2099, 1, 1),
+            sort_title=f"bulk topic {number}",
+        )
+        for number in range(TOPICS)
+    )
+    SearchEntry.objects.bulk_create(
+        SearchEntry(
+            version=version,
+            kind="topic",
+            key=version.key,
+            language="en",
+            title=f"bulk topic word{number % 500}",
+            body=" ".join(f"filler{(number * 7 + n) % 900}" for n in range(60)),
+        )
+        for number, version in enumerate(versions)
+    )
+    assert statistics.refresh_after_bulk_write()
+
+
+def test_search_reads_its_full_text_index_straight_after_a_bulk_load(bulk_loaded):
+    raw = search_index.search(
+        ["word17"], kind="topic", language="en", fallback=None, limit=20, offset=0
+    )
+    plan = explain(raw.raw_query, raw.params)
+    assert "reviews_searchentry_document" in plan, plan
+    assert "Seq Scan on reviews_searchentry" not in plan, plan
+
+
+def test_a_topic_page_reads_its_own_rows_by_index_after_a_bulk_load(bulk_loaded):
+    queryset = (
+        PublishedVersion.objects.live(kind="topic").filter(key="bulk-17").with_first_published()
+    )
+    plan = explain(*queryset.query.sql_with_params())
+    assert "Seq Scan on reviews_publishedversion" not in plan, plan
