@@ -3,9 +3,13 @@
 Straight after thousands of snapshots and search entries are written, autovacuum has not
 yet analysed the tables, and the planner, still believing them small, scanned every
 search entry. The bulk commands end with ANALYZE (reviews.statistics); here a bulk write
-is followed by that refresh and the plans are checked: search reads the full-text (GIN)
-index, a topic page reads its own item's rows by index. Runs in `make test-postgres`."""
+is followed by that refresh: the planner counts the loaded rows, estimates a search's
+matches from them, and a topic page reads its own item's rows by index. (At a few
+thousand short test entries a sequential scan of the entries is still the cheaper plan,
+so the search's index choice itself is measured by `make bench-scale`, not pinned
+here.) Runs in `make test-postgres`."""
 
+import re
 from datetime import date
 
 import pytest
@@ -68,13 +72,28 @@ def bulk_loaded():
     assert statistics.refresh_after_bulk_write()
 
 
-def test_search_reads_its_full_text_index_straight_after_a_bulk_load(bulk_loaded):
+def test_the_planner_knows_the_bulk_loaded_rows_at_once(bulk_loaded):
+    """What flipped the search plan: statistics that still described the empty tables.
+    After the refresh the planner counts every loaded row (autovacuum not needed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)",
+            [list(statistics.TABLES)],
+        )
+        rows = dict(cursor.fetchall())
+    assert rows["reviews_searchentry"] >= TOPICS
+    assert rows["reviews_publishedversion"] >= TOPICS
+
+
+def test_search_plans_from_those_statistics(bulk_loaded):
     raw = search_index.search(
         ["word17"], kind="topic", language="en", fallback=None, limit=20, offset=0
     )
     plan = explain(raw.raw_query, raw.params)
-    assert "reviews_searchentry_document" in plan, plan
-    assert "Seq Scan on reviews_searchentry" not in plan, plan
+    # The planner's row estimate for the matches comes from the statistics: a handful of
+    # the 3,000 entries, not the default guess for a table it has never analysed.
+    estimated = [int(n) for n in re.findall(r"on reviews_searchentry e .*?rows=(\d+)", plan)]
+    assert estimated and max(estimated) < TOPICS / 10, plan
 
 
 def test_a_topic_page_reads_its_own_rows_by_index_after_a_bulk_load(bulk_loaded):
