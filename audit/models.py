@@ -32,6 +32,8 @@ class AuditEntry(models.Model):
         CREDIT = "credit", _("Public credit changed")
         # load_content --force replaced text someone had changed in the admin.
         LOAD_OVERRIDE = "load_override", _("Admin text overwritten from content files")
+        # A password, second-factor device, recovery code or activation (staff.credentials).
+        CREDENTIALS = "credentials", _("Credentials changed")
 
     action = models.CharField(_("action"), max_length=20, choices=Action)
     kind = models.CharField(_("kind"), max_length=10, choices=ContentKind, blank=True)

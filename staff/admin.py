@@ -7,7 +7,12 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.utils.translation import gettext_lazy
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext, gettext_lazy
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin, StaticTokenInline
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.languages import language_codes
 
@@ -56,6 +61,34 @@ class StaffGroupAdmin(GroupGrantGuard, GroupAdmin):
     """A group's permissions are its members' role: changes are guarded and logged."""
 
 
+class OwnCredentialsOnly:
+    """Second-factor devices and recovery codes belong to their owner: an administrator
+    may look at them and delete (revoke) them, never add or change one; only the owner
+    changes their own (staff/credentials.py)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return False
+        owner = getattr(obj, "user_id", None) or getattr(obj.device, "user_id", None)
+        return owner == request.user.pk and super().has_change_permission(request, obj)
+
+
+class OwnStaticTokenInline(OwnCredentialsOnly, StaticTokenInline):
+    pass
+
+
+for _model, _admin_class in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    attributes = {"inlines": [OwnStaticTokenInline]} if _model is StaticDevice else {}
+    admin.site.register(
+        _model, type(f"Own{_admin_class.__name__}", (OwnCredentialsOnly, _admin_class), attributes)
+    )
+
+
 @admin.register(User)
 class StaffUserAdmin(RoleGrantGuard, UserAdmin):
     inlines = [StaffProfileInline]
@@ -64,6 +97,14 @@ class StaffUserAdmin(RoleGrantGuard, UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def user_change_password(self, request, id, form_url=""):
+        # A password belongs to its owner: nobody sets another person's (staff/credentials).
+        if str(request.user.pk) != str(id):
+            raise PermissionDenied(
+                gettext("Only the owner sets a password; send them a reset link instead.")
+            )
+        return super().user_change_password(request, id, form_url)
 
     @admin.display(description=gettext_lazy("roles"))
     def role_names(self, user):

@@ -14,7 +14,9 @@ class StaffConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in
 
-        from . import security
+        from . import credentials, security
+
+        credentials.connect()
 
         user_locked_out.connect(security.log_lockout, dispatch_uid="staff.log_lockout")
         user_logged_in.connect(

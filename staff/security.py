@@ -27,8 +27,10 @@ from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -66,12 +68,27 @@ def has_second_factor(user) -> bool:
 
 
 class StaffLoginForm(OTPAdminAuthenticationForm):
-    """The admin login: user name, password and the code, in one step."""
+    """The admin login: user name, password and the code, in one step.
+
+    A wrong password and a wrong (or missing) code get the same answer, so the form never
+    tells someone who guessed a password that it was right."""
+
+    error_messages = {
+        **OTPAdminAuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "The user name, password or code is not right. Enter all three again (the "
+            "code from your authenticator app, or one of your recovery codes); for your "
+            "security this page does not say which was wrong."
+        ),
+    }
 
     def clean_otp(self, user):
         if user is not None and not second_factor_required(user):
             return
-        super().clean_otp(user)
+        try:
+            super().clean_otp(user)
+        except ValidationError:
+            raise self.get_invalid_login_error() from None
 
     def _chosen_device(self, user):
         # django-otp wants the device chosen from a list; the code's shape says which:

@@ -1,0 +1,108 @@
+"""Credentials belong to their owner (issue 19, item 7).
+
+Nobody sets another person's password, second-factor device or recovery codes: the
+admin's password form answers 403 for anyone but the owner, and device admin pages let
+an administrator only look and delete (revoke), never add or change (staff/admin.py).
+Devices are enrolled by their owner.
+
+Every change of a password, device, recovery code or activation is written to the
+append-only audit log (action "credentials", `details` saying what) and mailed to the
+owner through Django's mail framework (DJANGO_EMAIL_* settings), so a change nobody
+asked for is noticed by the one person who can tell. The entry's actor is the account
+whose credentials changed (model signals do not know the request's user).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+log = logging.getLogger("healthsite.security")
+
+
+def record(user, change: str) -> None:
+    """Audit `change` (a short English phrase) of `user`'s credentials and tell them."""
+    from audit.models import AuditEntry
+
+    AuditEntry.objects.create(
+        action=AuditEntry.Action.CREDENTIALS,
+        actor=user,
+        comment=change,
+        details={"user": user.get_username(), "change": change},
+    )
+    if user.email:
+        transaction.on_commit(lambda: _mail(user, change))
+
+
+def _mail(user, change: str) -> None:
+    try:
+        send_mail(
+            _("Your staff account changed: %(change)s") % {"change": change},
+            _(
+                "Hello %(name)s,\n\nThis change was made to your staff account: "
+                "%(change)s.\n\nIf you did not ask for it, tell the site administrators "
+                "at once.\n"
+            )
+            % {"name": user.get_username(), "change": change},
+            None,
+            [user.email],
+        )
+    except OSError:
+        log.exception("could not mail %s about a credential change", user.get_username())
+
+
+def before_user_save(sender, instance, **kwargs):
+    if instance.pk is None:
+        instance._credential_changes = []
+        return
+    old = sender._default_manager.filter(pk=instance.pk).values("password", "is_active").first()
+    changes = []
+    if old is not None:
+        if old["password"] != instance.password:
+            changes.append("password changed")
+        if old["is_active"] != instance.is_active:
+            changes.append("account activated" if instance.is_active else "account deactivated")
+    instance._credential_changes = changes
+
+
+def after_user_save(sender, instance, created, **kwargs):
+    for change in getattr(instance, "_credential_changes", []):
+        record(instance, change)
+    instance._credential_changes = []
+
+
+def device_saved(sender, instance, created, **kwargs):
+    user = getattr(instance, "user", None) or getattr(
+        getattr(instance, "device", None), "user", None
+    )
+    if user is None or kwargs.get("raw"):
+        return
+    what = sender._meta.verbose_name
+    record(user, f"{what} {'added' if created else 'changed'}")
+
+
+def device_deleted(sender, instance, **kwargs):
+    device = getattr(instance, "device", None)
+    user_id = getattr(instance, "user_id", None) or getattr(device, "user_id", None)
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    if user is not None:
+        record(user, f"{sender._meta.verbose_name} removed")
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save, pre_save
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model()
+    pre_save.connect(before_user_save, sender=user, dispatch_uid="staff.credentials.pre")
+    post_save.connect(after_user_save, sender=user, dispatch_uid="staff.credentials.post")
+    for model in (TOTPDevice, StaticDevice, StaticToken):
+        post_save.connect(device_saved, sender=model, dispatch_uid=f"staff.cred.{model.__name__}")
+        post_delete.connect(
+            device_deleted, sender=model, dispatch_uid=f"staff.cred.del.{model.__name__}"
+        )
