@@ -34,6 +34,8 @@ class AuditEntry(models.Model):
         LOAD_OVERRIDE = "load_override", _("Admin text overwritten from content files")
         # A password, second-factor device, recovery code or activation (staff.credentials).
         CREDENTIALS = "credentials", _("Credentials changed")
+        # An earlier published version's text made the draft again (reviews.versions).
+        RESTORE = "restore", _("Published version restored as a draft")
 
     action = models.CharField(_("action"), max_length=20, choices=Action)
     kind = models.CharField(_("kind"), max_length=10, choices=ContentKind, blank=True)

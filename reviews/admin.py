@@ -101,6 +101,7 @@ class LanguageVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             path("queue/", view(admin_views.queue_view), name=f"{name}_queue"),
             path("coverage/", view(admin_views.coverage_view), name=f"{name}_coverage"),
             path("<int:pk>/review/", view(admin_views.review_view), name=f"{name}_review"),
+            path("<int:pk>/versions/", view(admin_views.versions_view), name=f"{name}_versions"),
             path(
                 "<int:pk>/preview/<str:fingerprint>/",
                 view(admin_views.preview_view),
