@@ -1,5 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
@@ -12,6 +13,18 @@ from public.sitemaps import SITEMAPS, sitemap_file
 urlpatterns = [
     # Interface strings for translators (django-rosetta behind our language checks).
     path("admin/strings/", include("strings.rosetta_guards")),
+    # The owner sets a new password from the link an administrator had mailed to them
+    # (staff.credentials.send_reset_link); Django's views and the admin's templates.
+    path(
+        "admin/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     # Outside the language prefix: machines ask for these by fixed paths.
     path("healthz/", health.healthz, name="healthz"),

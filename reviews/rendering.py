@@ -198,14 +198,21 @@ def markdown_html(text: str) -> str:
     return _clean(rendered)
 
 
+_SCRIPT_SCHEME = re.compile(r"(java|vb)script:", re.IGNORECASE)
+
+
 def _clean(rendered: str) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
         attributes={"a": {"href"}},
         link_rel="nofollow",
         url_schemes={"http", "https", "tel"},
     )
+    # A refused `[x](javascript:...)` stays as typed text; its colon is written as an
+    # entity (the reader sees the same characters) so no script scheme appears in the
+    # HTML at all, for any later consumer that scans it naively.
+    return _SCRIPT_SCHEME.sub(r"\1script&#58;", cleaned)
 
 
 def _markdown_html(text: str) -> str:

@@ -3,7 +3,7 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.languages import language_codes
 
+from .credentials import send_reset_link
 from .models import StaffProfile
 from .role_grants import GroupGrantGuard, ReviewLanguagesGuard, RoleGrantGuard
 
@@ -97,6 +98,24 @@ class StaffUserAdmin(RoleGrantGuard, UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    actions = ["send_password_reset_link"]
+
+    @admin.action(description=gettext_lazy("Send a password reset link to the owner"))
+    def send_password_reset_link(self, request, queryset):
+        sent = [user.get_username() for user in queryset if send_reset_link(user, request)]
+        missing = [user.get_username() for user in queryset if not user.email]
+        if sent:
+            self.message_user(
+                request, gettext("Reset link sent to: %(users)s") % {"users": ", ".join(sent)}
+            )
+        if missing:
+            self.message_user(
+                request,
+                gettext("No e-mail address, no link sent: %(users)s")
+                % {"users": ", ".join(missing)},
+                level=messages.WARNING,
+            )
 
     def user_change_password(self, request, id, form_url=""):
         # A password belongs to its owner: nobody sets another person's (staff/credentials).

@@ -55,6 +55,51 @@ def _mail(user, change: str) -> None:
         log.exception("could not mail %s about a credential change", user.get_username())
 
 
+def send_reset_link(user, request) -> bool:
+    """Mail `user` a link to set a new password themselves (Django's reset token: valid
+    once, until the password or sign-in changes, PASSWORD_RESET_TIMEOUT at most); the
+    administrator never learns or sets the password. False when they have no address."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    if not user.email:
+        return False
+    path = reverse(
+        "password_reset_confirm",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
+    )
+    send_mail(
+        _("Set a new password for your staff account"),
+        _(
+            "Hello %(name)s,\n\nAn administrator asked for a password reset of your staff "
+            "account. Set a new password here (the link works once):\n\n%(link)s\n\nIf "
+            "you did not expect this, tell the site administrators.\n"
+        )
+        % {"name": user.get_username(), "link": request.build_absolute_uri(path)},
+        None,
+        [user.email],
+    )
+    record(user, "password reset link sent")
+    return True
+
+
+def roles_changed(sender, instance, action, **kwargs):
+    """The owner is told of group and permission changes; the audit entry for them is
+    written where they are made (staff/role_grants.py, with what changed from what)."""
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(
+        instance, get_user_model()
+    ):
+        what = "groups" if sender is get_user_model().groups.through else "permissions"
+        if instance.email:
+            change = f"{what} changed"
+            transaction.on_commit(lambda: _mail(instance, change))
+
+
 def before_user_save(sender, instance, **kwargs):
     if instance.pk is None:
         instance._credential_changes = []
@@ -94,12 +139,14 @@ def device_deleted(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save, pre_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     user = get_user_model()
     pre_save.connect(before_user_save, sender=user, dispatch_uid="staff.credentials.pre")
+    for through in (user.groups.through, user.user_permissions.through):
+        m2m_changed.connect(roles_changed, sender=through, dispatch_uid=f"staff.cred.{through}")
     post_save.connect(after_user_save, sender=user, dispatch_uid="staff.credentials.post")
     for model in (TOTPDevice, StaticDevice, StaticToken):
         post_save.connect(device_saved, sender=model, dispatch_uid=f"staff.cred.{model.__name__}")

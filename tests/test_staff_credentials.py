@@ -142,3 +142,36 @@ def test_every_credential_change_is_audited_and_mailed_to_its_owner(smtp_server)
     assert any("TOTP device removed" in subject for subject in subjects)
     assert any("account deactivated" in subject for subject in subjects)
     assert any("password changed" in subject for subject in subjects)
+
+
+def test_an_administrator_sends_a_reset_link_and_only_the_owner_sets_the_password(smtp_server):
+    boss = superuser()
+    reviewer = make_user(roles.REVIEWERS, languages=["en"])
+    reviewer.email = "reviewer@example.org"
+    reviewer.save()
+    client = csrf_client()
+    client.force_login(boss)
+    changelist = reverse("admin:auth_user_changelist")
+    form = BrowserForm.from_response(
+        client.get(changelist), url=changelist, form_id="changelist-form"
+    )
+    form.set("action", "send_password_reset_link")
+    form.fields.append(("_selected_action", str(reviewer.pk)))
+    assert form.post(client).status_code == 302
+
+    [mail] = [
+        m for m in smtp_server.to("reviewer@example.org") if "Set a new password" in m.subject
+    ]
+    link = re.search(r"http://testserver(/admin/password-reset/\S+/)", mail.body)[1]
+    owner = csrf_client()
+    page = owner.get(link, follow=True)
+    url = page.redirect_chain[-1][0] if page.redirect_chain else link
+    form = BrowserForm.from_response(page, url=url)
+    form.set("new_password1", "Owner-chosen-password-7").set(
+        "new_password2", "Owner-chosen-password-7"
+    )
+    assert form.post(owner).status_code == 302
+    reviewer.refresh_from_db()
+    assert reviewer.check_password("Owner-chosen-password-7")
+    changes = set(AuditEntry.objects.filter(action="credentials").values_list("comment", flat=True))
+    assert {"password reset link sent", "password changed"} <= changes
