@@ -53,6 +53,15 @@ class OutdatedFilter(PublishedFilter):
         return PublishedVersion.objects.live().filter(outdated=True)
 
 
+class HeldFilter(PublishedFilter):
+    title = gettext_lazy("red flags changed")
+    parameter_name = "held"
+    choice = gettext_lazy("Held: red flags changed in English, readers get the English page")
+
+    def published(self):
+        return PublishedVersion.objects.filter(held=True)
+
+
 class OverdueFilter(PublishedFilter):
     title = gettext_lazy("review overdue")
     parameter_name = "overdue"
@@ -75,7 +84,7 @@ class LanguageVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "submitted_at",
         "is_outdated",
     ]
-    list_filter = ["status", "language", "kind", OutdatedFilter, OverdueFilter]
+    list_filter = ["status", "language", "kind", OutdatedFilter, HeldFilter, OverdueFilter]
     search_fields = ["key"]
     ordering = ["-submitted_at", "kind", "key", "language"]
 
@@ -128,9 +137,10 @@ class PublishedVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "reviewer_credit",
         "next_review_due",
         "outdated",
+        "held",
         "is_current",
     ]
-    list_filter = ["is_current", "outdated", "language", "kind"]
+    list_filter = ["is_current", "outdated", "held", "language", "kind"]
     search_fields = ["key"]
     exclude = ["sort_title"]
 

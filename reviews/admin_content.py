@@ -23,21 +23,30 @@ from . import content_rules, workflow
 from .edit_conflicts import BasedChangeForm
 from .models import LanguageVersion, PublishedVersion
 from .registry import registry
+from .translator_desk import Desk, desk_for
 
 
 class EnglishBesideForm(forms.ModelForm):
-    """Shows the English source, read-only, under each field in another language."""
+    """Shows the English, read-only, under each field in another language: the approved
+    English with what changed since this language's approval, and the draft apart
+    (reviews.translator_desk). `desk` is set per request by the admin (None on an add
+    page: the English typed so far is shown)."""
+
+    desk: Desk | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         source = SOURCE_LANGUAGE
         translated = translated_fields(self._meta.model)
+        prefix = self.desk.prefix_of(self.instance) if self.desk is not None else None
         for name, field in self.fields.items():
             base, _sep, language = name.rpartition("_")
             if base not in translated or language == source:
                 continue
             english = getattr(self.instance, f"{base}_{source}", "") or ""
-            if english:
+            if prefix is not None:
+                field.help_text = self.desk.help_html(f"{prefix}{base}", language, english)
+            elif english:
                 field.help_text = format_html(
                     '<span class="english-source" lang="{}" dir="ltr">{}: {}</span>',
                     source,
@@ -49,6 +58,10 @@ class EnglishBesideForm(forms.ModelForm):
 class BasedEnglishBesideForm(BasedChangeForm, EnglishBesideForm):
     """The main change form of reviewed content: the English beside each translation, and
     the text it was based on (edit_conflicts.py)."""
+
+
+def with_desk(form_class: type[forms.ModelForm], desk: Desk | None) -> type[forms.ModelForm]:
+    return type(form_class.__name__, (form_class,), {"desk": desk})
 
 
 class LanguageScopedMixin:
@@ -97,6 +110,10 @@ class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
         if obj is not None and self.identity_field not in readonly:
             readonly.append(self.identity_field)
         return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return with_desk(form, desk_for(request, obj))
 
     def has_delete_permission(self, request, obj=None):
         # Deleting would leave the published version live and out of reach: withdraw first.
@@ -154,6 +171,11 @@ class ScopedInline(LanguageScopedMixin, TranslationStackedInline):
     form = EnglishBesideForm
     extra = 0
     structural_fields = ("kind", "urgency", "order", "country", "service", "number")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_desk(formset.form, desk_for(request, obj))
+        return formset
 
 
 class ReferenceInline(LanguageScopedMixin, admin.TabularInline):

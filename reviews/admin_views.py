@@ -30,6 +30,7 @@ from staff.models import StaffProfile
 from . import content_rules, planning, previews, queue, rendering, versions, workflow
 from .coverage import coverage
 from .diff import compare
+from .english_changes import english_changes
 from .models import Invalidation, LanguageVersion, PublishedVersion
 from .registry import registry
 
@@ -69,6 +70,13 @@ class ReviewForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # English approvals only (the field is removed otherwise): see workflow.approve_many.
+    translations_unaffected = forms.BooleanField(
+        label=gettext_lazy(
+            "This change does not affect translations (a typo, a link): they stay current"
+        ),
+        required=False,
+    )
 
     def __init__(
         self,
@@ -100,6 +108,8 @@ class ReviewForm(forms.Form):
             del self.fields["override_reason"]
         allowed = self.allowed_actions(user, version.language)
         self.fields["action"].choices = [(name, self.ACTIONS[name]) for name in allowed]
+        if version.language != SOURCE_LANGUAGE or "approve" not in allowed:
+            del self.fields["translations_unaffected"]
 
     def clean(self):
         cleaned = super().clean()
@@ -153,7 +163,14 @@ class ReviewForm(forms.Form):
                     "blocking_findings": [str(shown.finding) for shown in self.blocking],
                     "override_reason": self.cleaned_data.get("override_reason", "").strip(),
                 }
-            workflow.approve(version, reviewer=user, shown=shown, comment=comment, details=details)
+            workflow.approve(
+                version,
+                reviewer=user,
+                shown=shown,
+                comment=comment,
+                details=details,
+                translations_unaffected=self.cleaned_data.get("translations_unaffected", False),
+            )
             return _("Approved: this version is now public.")
         if action == "request_changes":
             workflow.request_changes(version, reviewer=user, comment=comment)
@@ -250,6 +267,9 @@ def _language_rows() -> list[dict]:
         .values_list("language")
         .annotate(Count("pk"))
     )
+    held = dict(
+        PublishedVersion.objects.filter(held=True).values_list("language").annotate(Count("pk"))
+    )
     changelist = reverse("admin:reviews_languageversion_changelist")
     return [
         {
@@ -258,6 +278,8 @@ def _language_rows() -> list[dict]:
             "waiting": waiting.get(code, 0),
             "overdue": overdue.get(code, 0),
             "outdated": outdated.get(code, 0),
+            "held": held.get(code, 0),
+            "held_url": f"{changelist}?held=yes&language={code}",
             "waiting_url": f"{changelist}?status=submitted&language={code}",
             "overdue_url": f"{changelist}?overdue=yes&language={code}",
             "outdated_url": f"{changelist}?outdated=yes&language={code}",
@@ -388,8 +410,25 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
             if form.open_next:
                 return _open_next(request, version, form.cleaned_data["queue"])
         return _review_redirect(version, form.cleaned_data["queue"])
+    english_draft = current if not is_translation else adapter.source_text(obj, SOURCE_LANGUAGE)
+    changes_in_english = (
+        english_changes(
+            version.kind, version.key, version.language, draft=english_draft, approved=english
+        )
+        if is_translation
+        else None
+    )
+    compared = live or (changes_in_english.translation if changes_in_english else None)
+    # English under review beside live English: would approving it hold the translations?
+    red_flags_change = (
+        not is_translation
+        and live is not None
+        and adapter.red_flags(live.source) != adapter.red_flags(current)
+    )
+    # A held translation is compared with its held text: still this language's last
+    # approved words, though readers get the English meanwhile.
     changes = compare(
-        live.source if live else None,
+        compared.source if compared else None,
         current,
         english.source if english else None,
         kind=version.kind,
@@ -406,6 +445,8 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
         english=english,
         changed=[change for change in changes if change.changed],
         unchanged=[change for change in changes if not change.changed],
+        changes_in_english=changes_in_english,
+        red_flags_change=red_flags_change,
         preview=_preview(request, version, current, english, shown),
         preview_url=reverse(
             "admin:reviews_languageversion_preview", args=[version.pk, shown.fingerprint]

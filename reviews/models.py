@@ -167,6 +167,19 @@ class PublishedVersion(models.Model):
         help_text=_("The English version changed after this translation was approved."),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # A translation taken off the public because an English approval changed the red
+    # flags (warning signs) it was checked against: not current (readers of its language
+    # get the approved English page) until its language is approved again, which clears
+    # the hold. See reviews.english_changes.
+    held = models.BooleanField(
+        _("held: red flags changed"),
+        default=False,
+        help_text=_(
+            "The English warning signs changed after this translation was approved: readers "
+            "get the English page until the translation is approved again."
+        ),
+    )
+    held_at = models.DateTimeField(_("held since"), null=True, blank=True)
     # The title folded (search.folding.fold), so that lists sort and page in the database
     # without reading every payload.
     sort_title = models.TextField(editable=False, blank=True)

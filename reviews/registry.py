@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.urls import reverse
@@ -196,6 +196,22 @@ class ReviewedKind:
         """Records approvals keep beside their payloads (frozen with them): called once per
         approval batch with each new published version and the text it froze."""
 
+    # The part whose items are red flags ("when to get help"): a change of their words or
+    # urgency in English holds the translations (reviews.english_changes). None: no such
+    # part, English changes only ever make translations outdated.
+    red_flag_part: ClassVar[str | None] = None
+
+    def red_flags(self, text: dict[str, Any] | None) -> list[tuple[str, str]]:
+        """The red flags of a source text as (urgency, words), in a fixed order, so that
+        reordering them is not a change but any added, removed or reworded one, or a
+        new urgency, is."""
+        if not text or self.red_flag_part is None:
+            return []
+        return sorted(
+            (str(item.get("urgency", "")), str(item.get("text", "")))
+            for item in text.get(self.red_flag_part, [])
+        )
+
 
 class NoticeKind(ReviewedKind):
     PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -213,6 +229,7 @@ class NoticeKind(ReviewedKind):
 
 
 class TopicKind(ReviewedKind):
+    red_flag_part = "warning_signs"
     URGENCY_ORDER = {urgency: rank for rank, urgency in enumerate(WarningSign.Urgency.values)}
 
     def render(self, key: str, text: dict[str, Any]) -> dict[str, Any]:

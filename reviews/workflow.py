@@ -21,6 +21,7 @@ from articles.languages import SOURCE_LANGUAGE, language_codes
 from audit.models import AuditEntry
 from search import folding
 from search import index as search_index
+from search.models import SearchEntry
 from staff import roles
 
 from . import cache_tags, notifications, planning, publication, queue
@@ -326,12 +327,21 @@ def approve(
     shown: Shown,
     comment: str = "",
     details: dict | None = None,
+    translations_unaffected: bool = False,
 ) -> PublishedVersion:
     """Freeze the submitted text as the published version of this language.
 
     `shown` names the text the reviewer saw (see `as_shown`): if the text, or the approved
-    English beside a translation, changed since, nothing is published (StaleReview)."""
-    return approve_many([(version, shown)], reviewer=reviewer, comment=comment, details=details)[0]
+    English beside a translation, changed since, nothing is published (StaleReview).
+    `translations_unaffected` (English only): the reviewer judged the change a typo or a
+    link, so translations stay current (see `approve_many`)."""
+    return approve_many(
+        [(version, shown)],
+        reviewer=reviewer,
+        comment=comment,
+        details=details,
+        translations_unaffected=translations_unaffected,
+    )[0]
 
 
 def approve_many(
@@ -340,13 +350,26 @@ def approve_many(
     reviewer: AbstractBaseUser,
     comment: str = "",
     details: dict | None = None,
+    translations_unaffected: bool = False,
 ) -> list[PublishedVersion]:
     """Approve several submitted versions, each checked exactly as one approval is, in one
     transaction: if any is refused, nothing is published. The English of an item and its
     translations are approved in separate calls (a translation is checked against the
-    English that is live when it was shown)."""
+    English that is live when it was shown).
+
+    When an approval changes the English of an item, its live translations become
+    outdated (still public, with a notice); when it also adds, removes or changes a red
+    flag (a warning sign's words or urgency), they are held instead: taken off the public,
+    so their readers get the approved English page, until each is approved again. With
+    `translations_unaffected` the reviewer records that the English change does not
+    concern translations (a typo, a link): they stay current, and the audit entry says so.
+    """
     if not approvals:
         return []
+    if translations_unaffected and any(
+        version.language != SOURCE_LANGUAGE for version, _shown in approvals
+    ):
+        raise WorkflowError(_("Only an English approval can leave translations unaffected."))
     credits: dict[str, tuple[str, str]] = {}
     for version, _shown in approvals:
         if version.language in credits:
@@ -382,7 +405,11 @@ def approve_many(
         due = planning.due_dates(
             [(version.kind, version.key, version.language) for version, _shown in approvals], now
         )
-        approved, published, texts, retired, english_changed, entries = [], [], [], [], [], []
+        approved, published, texts, retired, entries = [], [], [], [], []
+        # Items whose English changed: translations outdated, or held (red flags changed).
+        outdated_items: list[Item] = []
+        held_items: list[Item] = []
+        released = Q(pk__in=[])  # held snapshots of the languages approved now
         changes: dict[Item, set[str]] = {}
         for given, shown in approvals:
             version = locked[(given.kind, given.key, given.language)]
@@ -423,10 +450,22 @@ def approve_many(
             changes.setdefault((version.kind, version.key), set()).update(
                 cache_tags.languages_changed(version.language, first_in_language=previous is None)
             )
+            # (An English approval changes every page language: holds are covered.)
+            translation_note: dict = {}
             if previous is not None:
                 retired.append(previous.pk)
                 if english is None and previous.fingerprint != digest:
-                    english_changed.append((version.kind, version.key))
+                    item = (version.kind, version.key)
+                    if translations_unaffected:
+                        translation_note["translations"] = "unaffected"
+                    elif adapter.red_flags(previous.source) != adapter.red_flags(text):
+                        held_items.append(item)
+                        translation_note["translations"] = "held: red flags changed"
+                    else:
+                        outdated_items.append(item)
+                        translation_note["translations"] = "outdated"
+            if english is not None:
+                released |= Q(kind=version.kind, key=version.key, language=version.language)
             payload = adapter.render(version.key, text)
             credit, credit_language = credits[version.language]
             published.append(
@@ -453,8 +492,9 @@ def approve_many(
             version.comment = comment
             approved.append(version)
             entry = _audit_entry(AuditEntry.Action.APPROVE, version, reviewer, comment, digest)
-            # E.g. the blocking content findings approved anyway, and the reviewer's reason.
-            entry.details = details or {}
+            # E.g. the blocking content findings approved anyway, and the reviewer's reason;
+            # what the English change does to the translations.
+            entry.details = {**(details or {}), **translation_note}
             entries.append(entry)
 
         PublishedVersion.objects.filter(pk__in=retired).update(is_current=False)
@@ -464,12 +504,17 @@ def approve_many(
                 [(p, text) for p, text in zip(published, texts, strict=True) if p.kind == kind]
             )
         search_index.index_many([v for v in published if registry[v.kind].searchable])
-        if english_changed:
-            # English changed: translations checked against older English are outdated.
-            PublishedVersion.objects.live().filter(_items_filter(english_changed)).exclude(
-                language=SOURCE_LANGUAGE
-            ).update(outdated=True)
-            notifications.english_changed(english_changed, by=reviewer)
+        # A translation approved now replaces its held snapshot: the hold is over.
+        PublishedVersion.objects.filter(released, held=True).update(held=False)
+        if outdated_items or held_items:
+            # English changed: translations checked against older English are outdated
+            # (and their translators told); held ones go off the public just after.
+            PublishedVersion.objects.live().filter(
+                _items_filter([*outdated_items, *held_items])
+            ).exclude(language=SOURCE_LANGUAGE).update(outdated=True)
+            notifications.english_changed([*outdated_items, *held_items], by=reviewer)
+        if held_items:
+            _hold_translations(held_items, now)
         LanguageVersion.objects.filter(pk__in=[version.pk for version in approved]).update(
             status=Status.APPROVED, comment=comment
         )
@@ -479,6 +524,22 @@ def approve_many(
         AuditEntry.objects.bulk_create(entries)
         _invalidate(changes, action="approve")
     return published
+
+
+def _hold_translations(items: Sequence[Item], now) -> None:
+    """Take the live translations of `items` off the public (their red flags changed in
+    English): not current, so every public reader falls back to the approved English,
+    and no longer searchable. They stay held until their language is approved again."""
+    translations = (
+        PublishedVersion.objects.live()
+        .filter(_items_filter(items))
+        .exclude(language=SOURCE_LANGUAGE)
+    )
+    held = list(translations.values_list("pk", flat=True))
+    PublishedVersion.objects.filter(pk__in=held).update(
+        is_current=False, held=True, held_at=now, outdated=True
+    )
+    SearchEntry.objects.filter(version_id__in=held).delete()
 
 
 def request_changes(
@@ -558,6 +619,10 @@ def withdraw(kind: str, key: str, *, by: AbstractBaseUser, reason: str) -> int:
         taken_down = PublishedVersion.objects.live().filter(kind=kind, key=key)
         fingerprints = dict(taken_down.values_list("language", "fingerprint"))
         count = taken_down.update(is_current=False, withdrawn_at=now)
+        # A held translation is withdrawn with the rest: re-approving it starts anew.
+        PublishedVersion.objects.filter(kind=kind, key=key, held=True).update(
+            held=False, withdrawn_at=now
+        )
         if registry[kind].searchable:
             search_index.remove(kind, key)
         for language, version in versions.items():

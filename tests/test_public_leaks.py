@@ -211,3 +211,36 @@ def test_the_search_index_holds_approved_live_text_only(client, site):
     assert engine_finds("newsecret") == set()
     assert engine_finds("withdrawnword") == set()
     assert engine_finds("approvedtitle") == {("edited-topic", code) for code in LANGUAGES}
+
+
+def test_a_held_translation_is_nowhere_and_its_readers_get_english(client, site):
+    """Issue 22: an English approval that rewords a red flag holds the translations."""
+    from articles.models import Article, WarningSign
+
+    publish_topic("other-topic", reviewer=site)
+    article = publish_topic("held-topic", reviewer=site, title="Heldword")
+    WarningSign.objects.filter(article=article).update(text_en="Call at once [en]")
+    workflow.record_edits(Article.objects.get(pk=article.pk), by=None)
+    editor = make_user("Editors", languages=["en"])
+    version = workflow.submit(workflow.version_for(article, "en"), by=editor)
+    workflow.approve(version, reviewer=site, shown=workflow.as_shown(version))
+    pages = everything_public(client, "held-topic", ["heldword", "Call"])
+    held = [f"Heldword [{code}]" for code in LANGUAGES if code != "en"]
+    assert_nowhere(pages, *held)
+    for code in LANGUAGES[1:]:
+        status, html = pages[f"/{code}/topics/held-topic/"]
+        assert status == 200
+        assert '<article class="topic" lang="en" dir="ltr"' in html
+        assert "Call at once [en]" in html and "notice-translation" in html
+        assert json_ld(html)["inLanguage"] == "en"
+        api = json.loads(pages[f"/api/v1/{code}/topics/held-topic/"][1])
+        assert (api["language"], api["fallback"]) == ("en", True)
+        assert f'hreflang="{code}" href="http://testserver/{code}/topics/held-topic/"' not in html
+        assert f"/{code}/topics/held-topic/" not in pages["/sitemap.xml"][1]
+        # Found in English (the page drops the query word itself, see everything_public).
+        found = pages[f"/{code}/search/?q=heldword"][1]
+        assert (
+            f'<li lang="en" dir="ltr">\n            <h3><a href="/{code}/topics/held-topic/">'
+            in found
+        )
+    assert "/en/topics/held-topic/" in pages["/sitemap.xml"][1]

@@ -112,3 +112,41 @@ def test_no_english_text_outside_elements_marked_english(client, corpus, languag
             if text_language == language and shingles(text) & english
         ]
     assert mixed == []
+
+
+def hold_translations(slug: str) -> dict[str, str]:
+    """Reword a red flag of `slug` in English and approve it (issue 22): its translations
+    are held. Returns each held translation's title, which must then be nowhere."""
+    from articles.models import Article
+    from reviews import roles, workflow
+    from reviews.models import PublishedVersion
+    from tests.factories import approve, make_user
+
+    article = Article.objects.get(slug=slug)
+    sign = article.warning_signs.first()
+    sign.text_en = f"{sign.text_en} (reworded)"
+    sign.save()
+    workflow.record_edits(Article.objects.get(slug=slug), by=None)
+    editor = make_user(roles.EDITORS, languages=[SOURCE_LANGUAGE])
+    version = workflow.submit(workflow.version_for(article, SOURCE_LANGUAGE), by=editor)
+    approve(version, reviewer=make_user(roles.REVIEWERS, languages=[SOURCE_LANGUAGE]))
+    held = PublishedVersion.objects.filter(key=slug, held=True)
+    return {version.language: version.payload["title"] for version in held}
+
+
+def test_a_held_translation_is_the_english_page_marked_english(client, corpus):
+    titles = hold_translations("throat-spasm")
+    assert set(titles) == set(translation_languages())
+    for language in translation_languages():
+        url = f"/{language}/topics/throat-spasm/"
+        html = client.get(url).content.decode()
+        assert '<article class="topic" lang="en" dir="ltr"' in html
+        assert titles[language] not in html
+        english = set().union(
+            *(
+                shingles(text)
+                for _lang, text in texts(client, "/en/topics/throat-spasm/", SOURCE_LANGUAGE)
+            )
+        )
+        page = texts(client, url, language)
+        assert [text for lang, text in page if lang == language and shingles(text) & english] == []
