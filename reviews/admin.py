@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.admin import ReadOnlyAdminMixin
 
-from . import admin_content, admin_views  # noqa: F401 - registers their admins
+from . import admin_content, admin_views, admin_xliff  # noqa: F401 - registers their admins
 from .models import Invalidation, LanguageVersion, PublishedVersion
 
 
@@ -120,6 +120,7 @@ class LanguageVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             path("my-reviews-due/", view(admin_views.my_due_view), name=f"{name}_my_due"),
             path("my-credit/", view(admin_views.credit_view), name=f"{name}_credit"),
             path("my-notices/", view(admin_views.notices_view), name=f"{name}_notices"),
+            path("xliff/", view(admin_xliff.xliff_view), name=f"{name}_xliff"),
             *super().get_urls(),
         ]
 

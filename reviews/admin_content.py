@@ -20,9 +20,11 @@ from articles.translation import translated_fields
 from staff import roles
 
 from . import content_rules, workflow
+from .diff import flatten
 from .edit_conflicts import BasedChangeForm
 from .models import LanguageVersion, PublishedVersion
 from .registry import registry
+from .terms import Glossary
 from .translator_desk import Desk, desk_for
 
 
@@ -45,7 +47,8 @@ class EnglishBesideForm(forms.ModelForm):
                 continue
             english = getattr(self.instance, f"{base}_{source}", "") or ""
             if prefix is not None:
-                field.help_text = self.desk.help_html(f"{prefix}{base}", language, english)
+                current = getattr(self.instance, name, "") or ""
+                field.help_text = self.desk.help_html(f"{prefix}{base}", language, english, current)
             elif english:
                 field.help_text = format_html(
                     '<span class="english-source" lang="{}" dir="ltr">{}: {}</span>',
@@ -58,6 +61,20 @@ class EnglishBesideForm(forms.ModelForm):
 class BasedEnglishBesideForm(BasedChangeForm, EnglishBesideForm):
     """The main change form of reviewed content: the English beside each translation, and
     the text it was based on (edit_conflicts.py)."""
+
+
+def warn_avoided_terms(request, obj, languages: list[str]) -> None:
+    """A warning per avoided glossary rendering in the translations just saved (the
+    blocking rules are the content checks at review; this one only points it out)."""
+    adapter = registry.of(obj)
+    for language in languages:
+        if language == SOURCE_LANGUAGE:
+            continue
+        glossary = Glossary(language)
+        text = adapter.source_text(adapter.get(adapter.key_of(obj)), language)
+        for path, value in flatten(text).items():
+            for warning in glossary.avoided_in(value):
+                messages.warning(request, f"{path} [{language}]: {warning}")
 
 
 def with_desk(form_class: type[forms.ModelForm], desk: Desk | None) -> type[forms.ModelForm]:
@@ -139,8 +156,9 @@ class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # After the inlines too, so the fingerprint covers the whole saved text.
-        workflow.record_edits(form.instance, by=request.user)
+        changed = workflow.record_edits(form.instance, by=request.user)
         _report_findings(request, form.instance)
+        warn_avoided_terms(request, form.instance, changed)
 
     @admin.display(description=_("review status"))
     def review_status(self, obj):

@@ -21,10 +21,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from articles.languages import SOURCE_LANGUAGE
+from staff import roles
 
-from . import roles
 from .english_changes import EnglishChanges, english_changes, live_english
+from .memory import Memory
 from .registry import ReviewedKind, registry
+from .terms import Glossary
 
 
 @dataclass
@@ -35,6 +37,8 @@ class Desk:
     obj: Model
     languages: list[str]
     _changes: dict[str, EnglishChanges] = field(default_factory=dict)
+    _glossaries: dict[str, Glossary] = field(default_factory=dict)
+    _memories: dict[str, Memory] = field(default_factory=dict)
 
     @cached_property
     def key(self) -> str:
@@ -82,18 +86,25 @@ class Desk:
             )
         return self._changes[language]
 
-    def help_html(self, path: str, language: str, draft_text: str) -> SafeString:
-        """The English beside field `path` of `language`'s translation."""
+    def glossary(self, language: str) -> Glossary:
+        return self._glossaries.setdefault(language, Glossary(language))
+
+    def help_html(self, path: str, language: str, draft_text: str, current: str = "") -> SafeString:
+        """The English beside field `path` of `language`'s translation, the glossary
+        terms it calls for and the memory's approved translation of the same English."""
         changes = self.changes(language)
         english = changes.field(path) if changes.approved else None
         if english is None:
-            return format_html(
-                '<div class="english-source" lang="{}" dir="ltr">{}: {}</div>'
-                '<div class="english-unapproved">{}</div>',
-                SOURCE_LANGUAGE,
-                _("English source"),
-                draft_text,
-                _("(English draft: not approved yet)"),
+            return join(
+                format_html(
+                    '<div class="english-source" lang="{}" dir="ltr">{}: {}</div>'
+                    '<div class="english-unapproved">{}</div>',
+                    SOURCE_LANGUAGE,
+                    _("English source"),
+                    draft_text,
+                    _("(English draft: not approved yet)"),
+                ),
+                self._terms_html(draft_text, language),
             )
         parts = [
             format_html(
@@ -122,7 +133,69 @@ class Desk:
                     english.draft or "—",
                 )
             )
+        parts.append(self._terms_html(english.approved, language))
+        parts.append(self._memory_html(english.approved, language, path, current))
         return format_html_join("", "{}", ((part,) for part in parts))
+
+    def _terms_html(self, english: str, language: str) -> SafeString:
+        found = self.glossary(language).found_in(english)
+        if not found:
+            return mark_safe("")  # noqa: S308 - empty
+        return format_html(
+            '<div class="glossary-terms">{} <ul>{}</ul></div>',
+            _("Glossary:"),
+            format_html_join(
+                "",
+                '<li><span lang="{}" dir="ltr">{}</span> → <strong lang="{}">{}</strong>{}</li>',
+                (
+                    (
+                        SOURCE_LANGUAGE,
+                        term.english,
+                        language,
+                        term.preferred,
+                        format_html(" ({} {})", _("avoid:"), ", ".join(term.avoid))
+                        if term.avoid
+                        else "",
+                    )
+                    for term in found
+                ),
+            ),
+        )
+
+    def _memory_html(self, english: str, language: str, path: str, current: str) -> SafeString:
+        memory = self.memory(language)
+        exclude = (self.adapter.kind, self.key, path)
+        whole = memory.match(english, exclude=exclude)
+        matches = (
+            [whole] if whole is not None else memory.sentence_matches(english, exclude=exclude)
+        )
+        matches = [match for match in matches if match.translation not in current]
+        if not matches:
+            return mark_safe("")  # noqa: S308 - empty
+        return format_html(
+            '<div class="translation-memory">{} <ul>{}</ul></div>',
+            _(
+                "Translation memory: approved translations of this English elsewhere on the "
+                "site (not saved unless you copy them into the field):"
+            ),
+            format_html_join(
+                "",
+                '<li><span lang="{}" dir="ltr">{}</span> → <span lang="{}">{}</span> ({})</li>',
+                (
+                    (
+                        SOURCE_LANGUAGE,
+                        match.english,
+                        language,
+                        match.translation,
+                        f"{match.kind} {match.key}, {match.path}",
+                    )
+                    for match in matches
+                ),
+            ),
+        )
+
+    def memory(self, language: str) -> Memory:
+        return self._memories.setdefault(language, Memory(language))
 
 
 def desk_for(request, obj: Model | None) -> Desk | None:

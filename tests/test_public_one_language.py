@@ -118,8 +118,9 @@ def hold_translations(slug: str) -> dict[str, str]:
     """Reword a red flag of `slug` in English and approve it (issue 22): its translations
     are held. Returns each held translation's title, which must then be nowhere."""
     from articles.models import Article
-    from reviews import roles, workflow
+    from reviews import workflow
     from reviews.models import PublishedVersion
+    from staff import roles
     from tests.factories import approve, make_user
 
     article = Article.objects.get(slug=slug)

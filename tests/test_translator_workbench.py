@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, WarningSign
-from reviews import roles, workflow
-from reviews.models import AuditEntry, LanguageVersion, PublishedVersion
+from audit.models import AuditEntry
+from reviews import workflow
+from reviews.models import LanguageVersion, PublishedVersion
+from staff import roles
 
 from .admin_forms import change_form_data, post_review
 from .factories import approve, make_user, publish
@@ -243,7 +245,7 @@ def test_reviewer_marks_an_english_change_as_not_affecting_translations(client, 
     entry = AuditEntry.objects.filter(action="approve", language="en").first()
     assert entry.details == {"translations": "unaffected"}
     # The audit log shows it.
-    log = client.get(reverse("admin:reviews_auditentry_change", args=[entry.pk]))
+    log = client.get(reverse("admin:audit_auditentry_change", args=[entry.pk]))
     assert "unaffected" in log.content.decode()
 
 
@@ -276,3 +278,32 @@ def test_publish_helper_still_approves_every_language(site):
     article = publish_topic("plain", reviewer=site, languages=[])
     published = publish(article, reviewer=site)
     assert set(published) == {"en", "ru", "es", "ar"}
+
+
+# 2. Terms at hand, over HTTP.
+
+
+def test_glossary_terms_are_shown_beside_a_field_and_an_avoided_rendering_warns(client, site):
+    from reviews.terms import Glossary
+
+    glossary = Glossary("es")
+    cramp = next(term for term in glossary.terms if term.en == "cramp")
+    avoided = next(term for term in glossary.terms if term.avoid)
+    article = publish_topic("glossary-cramps", reviewer=site, title="Leg cramps")
+    translator = make_user(roles.TRANSLATORS, languages=["es"])
+    client.force_login(translator)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = client.get(url)
+    title = help_of(page.content.decode(), "title_es")
+    assert "Glossary:" in title
+    assert f'<strong lang="es">{cramp.use[0]}</strong>' in title
+    data = change_form_data(page)
+    data["summary_es"] = f"Resumen con {avoided.avoid[0]} dentro."
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    warnings = [str(message) for message in response.context["messages"]]
+    assert any(
+        warning.startswith("summary [es]:") and avoided.avoid[0] in warning for warning in warnings
+    ), warnings
+    # Saved all the same: blocking rules are the content checks at review.
+    assert avoided.avoid[0] in Article.objects.get(pk=article.pk).summary_es

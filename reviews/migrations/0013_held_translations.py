@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0011_history_and_feed_indexes"),
+        ("reviews", "0012_review_workbench"),
     ]
 
     operations = [
