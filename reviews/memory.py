@@ -11,23 +11,21 @@ Held translations are left out (their English red flags changed); structure shar
 every language (urgencies, references) is left out because its value is the same in
 English and in the translation.
 
-The memory of a language is built once per state of its live versions (the newest
-snapshot id and the number of live ones: an approval, a hold or a withdrawal changes one
-of them) and kept per process: it is a few hundred pairs per language at the seed corpus.
+The memory of a language is read once per `Memory` (one per change form or export), in
+one query: a few hundred pairs per language at the seed corpus. A cache across requests
+would need the publication generation as its key (ids alone can repeat after a rollback).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from django.db.models import Count, Max
+from functools import cached_property
 
 from .diff import flatten
 from .models import PublishedVersion
 
 SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+")
-_built: dict[str, tuple[tuple, dict[str, list[Match]]]] = {}
 
 
 @dataclass(frozen=True)
@@ -49,10 +47,6 @@ def sentences(text: str) -> list[str]:
 
 def _pairs(language: str) -> dict[str, list[Match]]:
     live = PublishedVersion.objects.live(language).exclude(english_version=None)
-    state = tuple(live.aggregate(newest=Max("pk"), count=Count("pk")).values())
-    cached = _built.get(language)
-    if cached is not None and cached[0] == state:
-        return cached[1]
     pairs: dict[str, list[Match]] = {}
     rows = live.order_by("kind", "key").values_list(
         "kind", "key", "source", "english_version__source"
@@ -71,7 +65,6 @@ def _pairs(language: str) -> dict[str, list[Match]]:
                 for en, tr in zip(english_parts, translated_parts, strict=True):
                     if en != tr:
                         pairs.setdefault(en, []).append(Match(en, tr, kind, key, path))
-    _built[language] = (state, pairs)
     return pairs
 
 
@@ -81,7 +74,7 @@ class Memory:
     def __init__(self, language: str):
         self.language = language
 
-    @property
+    @cached_property
     def pairs(self) -> dict[str, list[Match]]:
         return _pairs(self.language)
 

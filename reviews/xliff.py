@@ -196,13 +196,19 @@ def export_xliff(language: str, items: Iterable[tuple[str, str]]) -> bytes:
                     % {"text": english_field.basis},
                     origin="english-change",
                 )
-            match = memory.match(source, exclude=(kind, key, segment.path))
-            if match is not None and match.translation != target:
+            place = (kind, key, segment.path)
+            whole = memory.match(source, exclude=place)
+            # The whole field's match, else one per sentence that has one (its source is
+            # the sentence: a CAT tool shows which part it covers).
+            matches = [whole] if whole else memory.sentence_matches(source, exclude=place)
+            for match in matches:
+                if match.translation in target:
+                    continue
                 unit.addalttrans(
                     match.translation,
                     origin=MEMORY_ORIGIN,
                     lang=language,
-                    sourcetxt=source,
+                    sourcetxt=match.english,
                     matchquality="100",
                 )
     store.removedefaultfile()

@@ -285,3 +285,30 @@ def test_only_translators_reach_the_xliff_page(client, outdated):
     assert [code for code, _name in page.context["export_form"].fields["language"].choices] == [
         "es"
     ]
+
+
+def test_the_memory_offers_approved_sentences_of_a_longer_field(client, site, translator):
+    from reviews.memory import Memory
+
+    first = publish_topic("first-topic", reviewer=site, languages=[])
+    Article.objects.filter(pk=first.pk).update(
+        summary_en="Stretch the calf. Drink water.", summary_es="Estire la pantorrilla. Beba agua."
+    )
+    from .factories import publish
+
+    publish(Article.objects.get(pk=first.pk), reviewer=site)
+    second = publish_topic("second-topic", reviewer=site, languages=[])
+    Article.objects.filter(pk=second.pk).update(
+        summary_en="Rest a while. Drink water.", summary_es=""
+    )
+    publish(Article.objects.get(pk=second.pk), ["en"], reviewer=site)
+    matches = Memory("es").sentence_matches("Rest a while. Drink water.")
+    assert [(match.english, match.translation, match.key) for match in matches] == [
+        ("Drink water.", "Beba agua.", "first-topic")
+    ]
+    tree = etree.fromstring(download(client, topic="second-topic"))
+    summary = unit(tree, "topic/second-topic", "summary")
+    match = summary.find("x:alt-trans", NS)
+    assert match.findtext("x:source", namespaces=NS) == "Drink water."
+    assert match.findtext("x:target", namespaces=NS) == "Beba agua."
+    assert summary.find("x:target", NS) is None
