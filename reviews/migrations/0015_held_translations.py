@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0013_models_moved_to_their_apps"),
+        ("reviews", "0014_review_notifications"),
     ]
 
     operations = [
