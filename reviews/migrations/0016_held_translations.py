@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0014_review_notifications"),
+        ("reviews", "0015_invalidation_outbox"),
     ]
 
     operations = [
