@@ -24,8 +24,12 @@ CONTEXT = "https://schema.org"
 
 
 def script_text(data: dict) -> SafeString:
-    """JSON for a <script> element: <, > and & escaped so the text cannot close the tag."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+    """JSON for a <script> element: <, > and & escaped so the text cannot close the tag.
+    Compact separators: no reader sees this text, and every byte counts against the
+    topic page's weight limit (tests/test_public_corpus.py)."""
+    text = json.dumps(
+        data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     escaped = text.translate({ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"})
     return mark_safe(escaped)  # noqa: S308 - JSON with every HTML-significant character escaped
 

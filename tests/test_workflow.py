@@ -58,7 +58,10 @@ def test_approval_freezes_rendered_sanitized_text_with_reviewer_and_dates(settin
 
     html = published.payload["what_it_is_html"]
     assert "<strong>Cramp</strong>" in html
-    assert "<script" not in html and "javascript:" not in html
+    # Raw HTML and a link to a target other than http(s) or tel: stay as typed text,
+    # escaped (tests/test_staff_rendering_keeps_text.py): no element, no live link.
+    assert "<script" not in html and "<a" not in html and "href" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert published.reviewer_credit == "Dr A. Name, neurologist"
     assert published.approved_by == reviewer
     assert published.next_review_due == (published.approved_at + timedelta(days=30)).date()
