@@ -10,20 +10,27 @@ loader, the review registry and the admin read these declarations and
 django-modeltranslation's registry (`translation.py`), never lists of their own.
 """
 
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .validators import (
-    MAX_ALSO_CALLED,
-    MAX_SHORT_DESCRIPTION,
-    MAX_TEXT_LENGTH,
-    reject_invisible_characters,
-)
+from .validators import MAX_ALSO_CALLED, MAX_SHORT_DESCRIPTION, ReaderText
 
 # Every reader-facing text field carries these, so the admin refuses what the loader refuses.
-TEXT_CHECKS = [reject_invisible_characters]
-LONG_TEXT_CHECKS = [reject_invisible_characters, MaxLengthValidator(MAX_TEXT_LENGTH)]
+# (one deconstructible validator: a new rule needs no migration of every language column).
+TEXT_CHECKS = [ReaderText()]
+LONG_TEXT_CHECKS = [ReaderText(long=True)]
+
+
+class WebAddressField(models.URLField):
+    """A URL whose form reads an address typed without a scheme as https:// (Django 6's
+    default; Django 5.2 assumes http:// and warns). Migrations see a plain URLField."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.URLField", args, kwargs
 
 
 def short_text(verbose_name, max_length=200, **options):
@@ -250,7 +257,7 @@ class Reference(models.Model):
     )
     publisher = models.CharField(_("publisher"), max_length=200, validators=TEXT_CHECKS)
     title = models.CharField(_("title"), max_length=300, validators=TEXT_CHECKS)
-    url = models.URLField(_("address (URL)"), max_length=500)
+    url = WebAddressField(_("address (URL)"), max_length=500)
     language = models.CharField(
         _("language of the page"), max_length=10, help_text=_("e.g. en, es")
     )

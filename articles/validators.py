@@ -3,6 +3,8 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 # Text sizes a reader (and a reviewer's word diff) can handle. Titles and short texts are
@@ -33,3 +35,28 @@ def reject_invisible_characters(value: str) -> None:
             code="invisible_characters",
             params={"chars": ", ".join(found)},
         )
+
+
+@deconstructible(path="articles.validators.ReaderText")
+class ReaderText:
+    """Every check a reader-facing text passes, as one validator: the field list of the
+    models names `ReaderText()` (short texts, whose size is the field's max_length) or
+    `ReaderText(long=True)` (long Markdown texts, at most MAX_TEXT_LENGTH characters).
+
+    Its migrations record only that choice, never the rules themselves, so adding or
+    changing a rule here changes no migration; before, each rule was repeated on every
+    language column of every text field (articles/migrations/0002)."""
+
+    def __init__(self, *, long: bool = False):
+        self.long = long
+
+    def __call__(self, value: str) -> None:
+        reject_invisible_characters(value)
+        if self.long:
+            MaxLengthValidator(MAX_TEXT_LENGTH)(value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReaderText) and other.long == self.long
+
+    def __hash__(self) -> int:
+        return hash((ReaderText, self.long))

@@ -86,7 +86,7 @@ class Error(Schema):
     detail: str
 
 
-class Shown(Schema):
+class ServedLanguage(Schema):
     language: str = Field(description="The language of the content returned.")
     fallback: bool = Field(description="True when this is English standing in for it.")
 
@@ -101,7 +101,7 @@ class Review(Schema):
     outdated: bool = Field(description="The English original changed since this review.")
 
 
-class TopicSummary(Shown):
+class TopicSummary(ServedLanguage):
     slug: str
     title: str
     summary: str
@@ -159,7 +159,7 @@ class TopicPage(Schema):
     items: list[TopicSummary]
 
 
-class Region(Shown):
+class Region(ServedLanguage):
     slug: str
     name: str
     description: str
@@ -179,7 +179,7 @@ class EmergencyNumber(Schema):
     number: str
 
 
-class Notice(Shown):
+class Notice(ServedLanguage):
     key: str
     text_html: str | None = Field(None, description="Reviewed HTML (disclaimer, emergency).")
     text: str | None = Field(None, description="Plain one-line notices.")
@@ -198,7 +198,7 @@ def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 # -- building the answers ---------------------------------------------------------------
 
 
-def _page_url(request: HttpRequest, shown: readers.Shown, view_name: str) -> str:
+def _page_url(request: HttpRequest, shown: readers.ServedVersion, view_name: str) -> str:
     with translation.override(shown.language):
         return request.build_absolute_uri(reverse(view_name, kwargs={"slug": shown.key}))
 
@@ -209,7 +209,7 @@ def _api_url(request: HttpRequest, language: str, name: str, slug: str) -> str:
     )
 
 
-def _shown(shown: readers.Shown) -> dict:
+def _shown(shown: readers.ServedVersion) -> dict:
     return {"language": shown.language, "fallback": shown.fallback}
 
 
@@ -225,7 +225,7 @@ def _review(version) -> dict:
     }
 
 
-def _topic_summary(request: HttpRequest, shown: readers.Shown) -> dict:
+def _topic_summary(request: HttpRequest, shown: readers.ServedVersion) -> dict:
     payload = shown.payload
     return {
         **_shown(shown),
@@ -241,7 +241,7 @@ def _topic_summary(request: HttpRequest, shown: readers.Shown) -> dict:
     }
 
 
-def _topic(request: HttpRequest, shown: readers.Shown) -> dict:
+def _topic(request: HttpRequest, shown: readers.ServedVersion) -> dict:
     payload = shown.payload
     return {
         **_topic_summary(request, shown),
@@ -256,7 +256,7 @@ def _topic(request: HttpRequest, shown: readers.Shown) -> dict:
     }
 
 
-def _region(request: HttpRequest, shown: readers.Shown) -> dict:
+def _region(request: HttpRequest, shown: readers.ServedVersion) -> dict:
     payload = shown.payload
     return {
         **_shown(shown),

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.languages import SOURCE_LANGUAGE, direction
 from articles.models import SiteNotice
 
-from .readers import Shown
+from .readers import ServedVersion
 
 Key = SiteNotice.Key
 
@@ -84,7 +84,7 @@ class Line:
 class Frame:
     """`frame[key]` -> Line, for the notices in one language (see module docstring)."""
 
-    def __init__(self, shown: dict[str, Shown]):
+    def __init__(self, shown: dict[str, ServedVersion]):
         self._shown = shown
 
     def __getitem__(self, key: str) -> Line:

@@ -31,14 +31,14 @@ def _published_in(version: PublishedVersion) -> list[str]:
 
 def topic(request: HttpRequest, version: PublishedVersion) -> str:
     with translation.override(version.language):
-        shown = readers.Shown(version, version.language)
+        shown = readers.ServedVersion(version, version.language)
         context = views.topic_context(request, shown, _published_in(version))
         return render_to_string("public/topic.html", context, request=request)
 
 
 def region(request: HttpRequest, version: PublishedVersion) -> str:
     with translation.override(version.language):
-        shown = readers.Shown(version, version.language)
+        shown = readers.ServedVersion(version, version.language)
         context = views.region_context(request, shown, _published_in(version))
         return render_to_string("public/region.html", context, request=request)
 

@@ -35,7 +35,7 @@ MAX_SLUG_LENGTH = 100
 
 
 @dataclass(frozen=True)
-class Shown:
+class ServedVersion:
     """A live version as shown to a visitor who asked for `requested`.
 
     `fallback` is true when the visitor's language has no live version and the English
@@ -79,7 +79,7 @@ class Shown:
         return format_html('lang="{}" dir="{}"', self.language, self.direction)
 
 
-def _pick(versions, language: str) -> dict[str, Shown]:
+def _pick(versions, language: str) -> dict[str, ServedVersion]:
     """Per key, the version in `language`, else the English one."""
     chosen: dict[str, PublishedVersion] = {}
     for version in versions:
@@ -88,7 +88,7 @@ def _pick(versions, language: str) -> dict[str, Shown]:
             current is None and version.language == SOURCE_LANGUAGE
         ):
             chosen[version.key] = version
-    return {key: Shown(version, language) for key, version in chosen.items()}
+    return {key: ServedVersion(version, language) for key, version in chosen.items()}
 
 
 def _wanted(language: str) -> list[str]:
@@ -102,19 +102,19 @@ class SiteNotices:
         self._versions = versions
         self.language = language
 
-    def for_language(self, language: str) -> dict[str, Shown]:
+    def for_language(self, language: str) -> dict[str, ServedVersion]:
         return _pick(self._versions, language)
 
     @cached_property
-    def _here(self) -> dict[str, Shown]:
+    def _here(self) -> dict[str, ServedVersion]:
         return self.for_language(self.language)
 
     @property
-    def disclaimer(self) -> Shown | None:
+    def disclaimer(self) -> ServedVersion | None:
         return self._here.get("disclaimer")
 
     @property
-    def emergency(self) -> Shown | None:
+    def emergency(self) -> ServedVersion | None:
         return self._here.get("emergency")
 
     def frame(self, language: str):
@@ -138,7 +138,7 @@ def site_notices(language: str, *, also: str | None = None) -> SiteNotices:
     return SiteNotices(versions, language)
 
 
-def live_regions(language: str) -> list[Shown]:
+def live_regions(language: str) -> list[ServedVersion]:
     """One query: every live region, in the body map's order."""
     versions = PublishedVersion.objects.live(kind=ContentKind.REGION).filter(
         language__in=_wanted(language)
@@ -149,7 +149,7 @@ def live_regions(language: str) -> list[Shown]:
     return sorted(regions.values(), key=lambda shown: (order.get(shown.key, len(order)), shown.key))
 
 
-def regions_by_slug(slugs, language: str) -> dict[str, Shown]:
+def regions_by_slug(slugs, language: str) -> dict[str, ServedVersion]:
     """One query: the named live regions (a topic's regions and their notices)."""
     slugs = list(slugs)
     versions = PublishedVersion.objects.live(kind=ContentKind.REGION).filter(
@@ -163,7 +163,7 @@ def regions_by_slug(slugs, language: str) -> dict[str, Shown]:
 class Page:
     """A live topic or region for one visitor: what to show and where else it is published."""
 
-    shown: Shown
+    shown: ServedVersion
     languages: list[str]  # the languages it is published in, in settings order
 
 
@@ -179,7 +179,7 @@ def _live_page(kind: str, slug: str, language: str) -> Page | None:
     if version is None:
         return None
     languages = [code for code in language_codes() if code in by_language]
-    return Page(Shown(version, language), languages)
+    return Page(ServedVersion(version, language), languages)
 
 
 def live_topic(slug: str, language: str) -> Page | None:
@@ -231,7 +231,7 @@ def region_topics(slug: str, language: str, number: int = 1) -> Paged:
         PublishedVersion.objects.topics().filter(placements__region=slug), language
     )
     versions, total = _page_of(candidates, [_binary("sort_title"), "key"], number)
-    return Paged([Shown(version, language) for version in versions], number, total)
+    return Paged([ServedVersion(version, language) for version in versions], number, total)
 
 
 @dataclass(frozen=True)
@@ -244,14 +244,14 @@ class SearchResults:
 
     page: Paged
     corrected: dict[str, str] = field(default_factory=dict)
-    in_english: list[Shown] = field(default_factory=list)
+    in_english: list[ServedVersion] = field(default_factory=list)
 
     @property
-    def translated(self) -> list[Shown]:
+    def translated(self) -> list[ServedVersion]:
         return [shown for shown in self.page.items if not shown.fallback]
 
     @property
-    def english(self) -> list[Shown]:
+    def english(self) -> list[ServedVersion]:
         return [shown for shown in self.page.items if shown.fallback]
 
     @property
@@ -287,7 +287,7 @@ def search_topics(words: list[str], language: str, number: int = 1) -> SearchRes
     )
     versions = list(rows)
     total = versions[0].search_total if versions else 0
-    in_english: list[Shown] = []
+    in_english: list[ServedVersion] = []
     if not total and fallback and number == 1:
         english = search_index.search(
             words,
@@ -297,9 +297,9 @@ def search_topics(words: list[str], language: str, number: int = 1) -> SearchRes
             limit=IN_ENGLISH_LIMIT,
             offset=0,
         )
-        in_english = [Shown(version, SOURCE_LANGUAGE) for version in english]
+        in_english = [ServedVersion(version, SOURCE_LANGUAGE) for version in english]
     return SearchResults(
-        Paged([Shown(version, language) for version in versions], number, total),
+        Paged([ServedVersion(version, language) for version in versions], number, total),
         corrected=plans[language].corrected,
         in_english=in_english,
     )
@@ -344,7 +344,7 @@ def sitemap_entries(kind: str, keys: list[str]) -> dict[str, dict[str, Any]]:
 class TopicList:
     """One page of the live topics for a language, each in it or else in English."""
 
-    items: list[Shown]
+    items: list[ServedVersion]
     count: int  # live topics in all
 
 
@@ -362,10 +362,12 @@ def topics_page(language: str, *, offset: int, limit: int) -> TopicList:
     return TopicList([shown[key] for key in page_keys if key in shown], count)
 
 
-def recent_topics(language: str, *, limit: int) -> list[Shown]:
+def recent_topics(language: str, *, limit: int) -> list[ServedVersion]:
     """One query: the `limit` most recently approved live topics in `language` (a first
     publication or a re-review), newest first. A feed is in one language, so topics not
     yet translated are in the English feed only."""
     cache_tags.lists(ContentKind.TOPIC, [language])
     versions = PublishedVersion.objects.topics(language).with_first_published()
-    return [Shown(version, language) for version in versions.order_by("-approved_at")[:limit]]
+    return [
+        ServedVersion(version, language) for version in versions.order_by("-approved_at")[:limit]
+    ]

@@ -79,7 +79,9 @@ def home(request: HttpRequest) -> dict:
     }
 
 
-def region(request: HttpRequest, shown: readers.Shown, topics: list[readers.Shown]) -> dict:
+def region(
+    request: HttpRequest, shown: readers.ServedVersion, topics: list[readers.ServedVersion]
+) -> dict:
     payload = shown.payload
     url = _absolute(request, "public:region", {"slug": shown.key}, language=shown.language)
     name = payload.get("name") or shown.key
@@ -118,10 +120,10 @@ def _citation(reference: dict) -> dict:
 
 def topic(
     request: HttpRequest,
-    shown: readers.Shown,
+    shown: readers.ServedVersion,
     *,
     description: str,
-    regions: list[readers.Shown],
+    regions: list[readers.ServedVersion],
 ) -> dict:
     version, payload = shown.version, shown.payload
     title = payload.get("title", "")

@@ -117,7 +117,7 @@ def region(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def region_context(
-    request: HttpRequest, shown: readers.Shown, published_in: list[str], number: int = 1
+    request: HttpRequest, shown: readers.ServedVersion, published_in: list[str], number: int = 1
 ) -> dict:
     """Everything `public/region.html` shows of `shown` and page `number` of its topics:
     the public region page, and the review page's preview (public.preview)."""
@@ -164,7 +164,9 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "public/topic.html", topic_context(request, page.shown, page.languages))
 
 
-def topic_context(request: HttpRequest, shown: readers.Shown, published_in: list[str]) -> dict:
+def topic_context(
+    request: HttpRequest, shown: readers.ServedVersion, published_in: list[str]
+) -> dict:
     """Everything `public/topic.html` shows of `shown`: the public topic page, and the
     review page's preview of a version before its approval (public.preview)."""
     language = translation.get_language()

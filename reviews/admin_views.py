@@ -27,7 +27,7 @@ from staff import roles
 from staff import security as staff_security
 from staff.models import StaffProfile
 
-from . import content_rules, planning, previews, queue, rendering, versions, workflow
+from . import batch, content_rules, planning, previews, queue, rendering, versions, workflow
 from .coverage import coverage
 from .diff import compare
 from .english_changes import english_changes
@@ -54,7 +54,7 @@ class ReviewForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    # What the page showed: an approval names exactly that text (workflow.Shown).
+    # What the page showed: an approval names exactly that text (workflow.ShownText).
     fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     english_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     # Set on the confirmation step of a withdrawal, once its effects were shown.
@@ -103,7 +103,7 @@ class ReviewForm(forms.Form):
         self.user, self.version = user, version
         self.open_next = bool(data is not None and data.get("approve_next"))
         self.blocking = [shown for shown in findings if shown.blocking and shown.new]
-        self.current = current  # workflow.Shown of the text as it is now
+        self.current = current  # workflow.ShownText of the text as it is now
         if not self.blocking:
             del self.fields["override_reason"]
         allowed = self.allowed_actions(user, version.language)
@@ -154,7 +154,7 @@ class ReviewForm(forms.Form):
             workflow.submit(version, by=user, comment=comment)
             return _("Submitted for medical review.")
         if action == "approve":
-            shown = workflow.Shown(
+            shown = workflow.ShownText(
                 self.cleaned_data["fingerprint"], self.cleaned_data["english_fingerprint"]
             )
             details = {}
@@ -499,7 +499,7 @@ def _open_next(request: HttpRequest, version: LanguageVersion, queue_query: str)
 
 
 def _unpublished_version(
-    request: HttpRequest, version: LanguageVersion, text: dict, english, shown: workflow.Shown
+    request: HttpRequest, version: LanguageVersion, text: dict, english, shown: workflow.ShownText
 ) -> PublishedVersion:
     """What approving `text` now would publish, not saved: for the preview."""
     adapter = registry[version.kind]
@@ -678,7 +678,7 @@ def my_due_view(model_admin, request: HttpRequest) -> HttpResponse:
     versions = {
         (version.kind, version.key, version.language): version.pk
         for version in LanguageVersion.objects.filter(
-            workflow._items_filter((row.kind, row.key) for row in page.object_list)
+            batch.items_filter((row.kind, row.key) for row in page.object_list)
         ).only("pk", "kind", "key", "language")
     }
     rows = [

@@ -105,7 +105,7 @@ def of_object(obj) -> list[Finding]:
 
 
 @dataclass(frozen=True)
-class Shown:
+class ShownFinding:
     """A finding as the review page lists it."""
 
     finding: Finding
@@ -127,7 +127,7 @@ def _label(kind: str, path: str) -> str:
 
 def for_review(
     kind: str, key: str, language: str, text: dict, english: PublishedVersion | None
-) -> list[Shown]:
+) -> list[ShownFinding]:
     """The findings of a version under review in its language, each marked new when the
     last approved text of that language did not have it."""
     texts = {language: text}
@@ -147,6 +147,6 @@ def for_review(
             before = {SOURCE_LANGUAGE: previous.english_version.source, language: previous.source}
         known = {(finding.code, finding.path) for finding in check(kind, before)}
     return [
-        Shown(finding, _label(kind, finding.path), (finding.code, finding.path) not in known)
+        ShownFinding(finding, _label(kind, finding.path), (finding.code, finding.path) not in known)
         for finding in current
     ]

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staff import roles
 
+from .batch import items_filter
 from .diff import compare
 from .models import ContentKind, LanguageVersion, PublishedVersion
 
@@ -158,13 +159,11 @@ def measure(versions: Sequence[LanguageVersion], texts: Sequence[dict]) -> None:
     against its live version), for the queue's rows. Two queries for the whole batch."""
     if not versions:
         return
-    from .workflow import _items_filter
-
     items = {(version.kind, version.key) for version in versions}
     live = {
         (row.kind, row.key, row.language): row.source
         for row in PublishedVersion.objects.live()
-        .filter(_items_filter(items))
+        .filter(items_filter(items))
         .only("kind", "key", "language", "source")
     }
     for version, text in zip(versions, texts, strict=True):

@@ -5,7 +5,8 @@ models (`content_parts`, `plain_text_fields`, choices) and from django-modeltran
 registry, never retyped: its model and key field, its text fields, its structure (values
 shared by every language, such as a topic's regions or a sign's urgency), its parts, and
 its required fields. From that it reads a version's source text, renders the published
-payload and says what else an approval records. The workflow, the review admin and the
+payload, says what else an approval records, and what withdrawing an item of its kind
+allows and changes. The workflow, the review admin and the
 coverage figures look kinds up here instead of switching on types.
 """
 
@@ -19,6 +20,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from articles.languages import SOURCE_LANGUAGE, language_codes
 from articles.models import Article, BodyRegion, SiteNotice, WarningSign
@@ -212,6 +214,35 @@ class ReviewedKind:
             for item in text.get(self.red_flag_part, [])
         )
 
+    # -- withdrawal ---------------------------------------------------------------------
+
+    def withdrawal_refusal(self) -> str | None:
+        """Why an item of this kind cannot be withdrawn now (None: it can)."""
+        return None
+
+    def withdrawal_effects(self, key: str) -> list[str]:
+        """What else changes on the public site when `key` is withdrawn, beyond its own
+        pages going off in every language."""
+        return []
+
+
+class RegionKind(ReviewedKind):
+    def withdrawal_effects(self, key: str) -> list[str]:
+        topics = sorted(
+            set(
+                PublishedVersion.objects.topics()
+                .filter(placements__region=key)
+                .values_list("key", flat=True)
+            )
+        )
+        return [
+            _(
+                "The region page disappears, and these topics no longer show its notice "
+                "or link to it: %(topics)s."
+            )
+            % {"topics": ", ".join(topics) or "—"}
+        ]
+
 
 class NoticeKind(ReviewedKind):
     PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -226,6 +257,15 @@ class NoticeKind(ReviewedKind):
             names = ", ".join(f"{{{name}}}" for name in sorted(expected)) or "none"
             missing.append(f"text (placeholders must be exactly: {names})")
         return missing
+
+    def withdrawal_refusal(self) -> str | None:
+        if PublishedVersion.objects.live().exclude(kind=self.kind).exists():
+            return _(
+                "Site notices cannot be withdrawn while anything is published: they carry "
+                "the disclaimer and the emergency guidance of every page. Replace the text "
+                "by approving a new version instead."
+            )
+        return None
 
 
 class TopicKind(ReviewedKind):
@@ -277,5 +317,5 @@ class Registry:
 
 registry = Registry()
 registry.register(TopicKind(ContentKind.TOPIC, Article, "slug", searchable=True))
-registry.register(ReviewedKind(ContentKind.REGION, BodyRegion, "slug"))
+registry.register(RegionKind(ContentKind.REGION, BodyRegion, "slug"))
 registry.register(NoticeKind(ContentKind.NOTICE, SiteNotice, "key"))

@@ -35,8 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.frontends import have, request, running_nginx, running_varnish  # noqa: E402
-from tests.serving import ROOT, prepare_site, running_gunicorn, site_env  # noqa: E402
+from tests.support.frontends import have, request, running_nginx, running_varnish  # noqa: E402
+from tests.support.serving import ROOT, prepare_site, running_gunicorn, site_env  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import build as build_synthetic_corpus  # noqa: E402 - scripts/scale.py

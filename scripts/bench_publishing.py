@@ -31,8 +31,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.frontends import have, request, running_varnish  # noqa: E402
-from tests.serving import ROOT, free_port, prepare_site, running_gunicorn, site_env  # noqa: E402
+from tests.support.frontends import have, request, running_varnish  # noqa: E402
+from tests.support.serving import (  # noqa: E402
+    ROOT,
+    free_port,
+    prepare_site,
+    running_gunicorn,
+    site_env,
+)
 
 LANGUAGES = ("en", "ru", "es", "ar")
 REGIONS = ("head", "eyes", "throat", "neck", "chest", "abdomen", "back", "legs", "general")

@@ -127,7 +127,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--topics", type=int, default=0, help="synthetic topics to add")
     arguments = parser.parse_args()
-    from tests.serving import ROOT, manage, prepare_site, site_env
+    from tests.support.serving import ROOT, manage, prepare_site, site_env
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -144,6 +144,6 @@ def main() -> int:
 
 if __name__ == "__main__":
     if "--inside" in sys.argv:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.server_settings")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.support.server_settings")
         sys.exit(measure())
     sys.exit(main())

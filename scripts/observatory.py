@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.frontends import program, running_varnish  # noqa: E402
-from tests.serving import free_port  # noqa: E402
+from tests.support.frontends import program, running_varnish  # noqa: E402
+from tests.support.serving import free_port  # noqa: E402
 
 NGINX_SITE = ROOT / "deploy" / "nginx" / "healthsite.conf"
 

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.serving import ROOT
+from tests.support.serving import ROOT
 
 LOAD_TARGET_SECONDS = 600
 

@@ -65,3 +65,74 @@ def smtp_server(settings):
         settings.EMAIL_USE_SSL = False
         settings.EMAIL_TIMEOUT = 5
         yield server
+
+
+# -- published content ------------------------------------------------------------------
+# `reviewer`, `site` and `corpus` are built for each test that asks for them. A module
+# whose every test wants the site (or the corpus) builds it once instead, with
+#     pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
+# It is built in a transaction that stays open for the module and is rolled back after
+# it; each test runs in its own savepoint inside it, so no test sees another's changes.
+# Not for modules with transactional tests or servers in other processes.
+
+
+def _built_once(django_db_blocker, build):
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def published_site_once(django_db_setup, django_db_blocker):
+    """The site notices and two regions approved in every language, once per module;
+    its value is the reviewer's pk."""
+    from tests.support.published import build_site, make_reviewer
+
+    def build():
+        reviewer = make_reviewer()
+        build_site(reviewer)
+        return reviewer.pk
+
+    yield from _built_once(django_db_blocker, build)
+
+
+@pytest.fixture(scope="module")
+def published_corpus_once(django_db_setup, django_db_blocker):
+    """The real content loaded and approved as `make run` would, once per module."""
+    from tests.support.published import build_corpus
+
+    yield from _built_once(django_db_blocker, build_corpus)
+
+
+@pytest.fixture(name="reviewer")
+def reviewer_fixture(request, db):
+    """A medical reviewer of every language with a confirmed public credit (the site's
+    reviewer where the module builds the site once)."""
+    from django.contrib.auth import get_user_model
+
+    from tests.support.published import make_reviewer
+
+    if "published_site_once" in request.fixturenames:
+        return get_user_model().objects.get(pk=request.getfixturevalue("published_site_once"))
+    return make_reviewer()
+
+
+@pytest.fixture(name="site")
+def site_fixture(request, reviewer):
+    """The site notices and two regions, approved in every language; the reviewer."""
+    from tests.support.published import build_site
+
+    if "published_site_once" not in request.fixturenames:
+        build_site(reviewer)
+    return reviewer
+
+
+@pytest.fixture(name="corpus")
+def corpus_fixture(request, db):
+    """The real content, loaded and approved as `make run` plus `seed_demo` would."""
+    from tests.support.published import build_corpus
+
+    if "published_corpus_once" not in request.fixturenames:
+        build_corpus()

@@ -14,16 +14,11 @@ from hypothesis import settings as hypothesis_settings
 
 from public.api import openapi_text
 from reviews import workflow
-from tests.factories import LANGUAGES
-from tests.public_fixtures import (  # noqa: F401
-    make_rich_topic,
-    publish,
-    publish_topic,
-    reviewer_fixture,
-    site_fixture,
-)
+from tests.support.factories import LANGUAGES
+from tests.support.published import make_rich_topic, publish, publish_topic
 
-pytestmark = pytest.mark.django_db
+# Every test here wants the published site: built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 COMMITTED = Path(settings.BASE_DIR) / "docs" / "api" / "openapi.json"
 

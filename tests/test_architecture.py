@@ -13,8 +13,8 @@ from articles.schema import entry_model
 from articles.translation import translated_fields
 from reviews.registry import registry
 
-from .factories import make_region, make_user, publish, publish_site_notices
-from .public_fixtures import make_rich_topic
+from .support.factories import make_region, make_user, publish, publish_site_notices
+from .support.published import make_rich_topic
 
 ROOT = Path(settings.BASE_DIR)
 # Each app may import only from the apps before it (one folder per job): editable content;
@@ -191,3 +191,27 @@ def test_only_the_i18n_library_name_is_used_twice():
 
     warnings = engines["django"]._check_for_template_tags_with_the_same_name()
     assert [warning.msg.split(" ")[0] for warning in warnings] == ["'i18n'"]
+
+
+def test_reader_text_validators_record_no_rules_in_migrations():
+    """Every reader-facing text column (each language's too) names one deconstructible
+    validator whose migration form carries no rule: a changed rule needs no migration."""
+    from django.apps import apps
+
+    from articles.validators import ReaderText
+
+    checked = 0
+    for model in apps.get_app_config("articles").get_models():
+        for model_field in model._meta.concrete_fields:
+            readers = [v for v in model_field.validators if isinstance(v, ReaderText)]
+            if not readers:
+                continue
+            checked += 1
+            _name, _path, _args, kwargs = model_field.deconstruct()
+            paths = [validator.deconstruct() for validator in kwargs["validators"]]
+            assert paths in (
+                [("articles.validators.ReaderText", (), {})],
+                [("articles.validators.ReaderText", (), {"long": True})],
+            ), (model.__name__, model_field.name)
+    assert checked > 50  # every language column of every text field
+    assert translated_fields(Article)  # the translated ones among them

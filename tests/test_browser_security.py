@@ -10,8 +10,8 @@ from articles.models import Article
 from reviews import workflow
 from staff import roles
 from tests import test_browser as public_browser
-from tests.factories import LANGUAGES, make_region, make_user, publish, publish_site_notices
-from tests.public_fixtures import publish_topic
+from tests.support.factories import LANGUAGES, make_region, make_user, publish, publish_site_notices
+from tests.support.published import publish_topic
 
 # The browser and the database restore come from the public-site browser tests.
 pytestmark = public_browser.pytestmark

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from .frontends import have, program, request, running_varnish
-from .serving import ROOT, free_port, manage, prepare_site, running_gunicorn, site_env
+from .support.frontends import have, program, request, running_varnish
+from .support.serving import ROOT, free_port, manage, prepare_site, running_gunicorn, site_env
 
 pytestmark = [
     pytest.mark.server,

@@ -9,7 +9,7 @@ from articles.models import Article, BodyRegion, ReliefMeasure, SiteNotice, Warn
 from reviews.content_files import load_content
 from reviews.models import LanguageVersion
 
-from .content_files import topic_toml, write_content
+from .support.content_files import topic_toml, write_content
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +170,7 @@ def test_reloading_a_changed_file_leaves_the_approved_version_live(tmp_path):
     from reviews.models import PublishedVersion
     from staff import roles
 
-    from .factories import make_user, publish
+    from .support.factories import make_user, publish
 
     root = write_content(tmp_path)
     load_content(root)

@@ -12,8 +12,8 @@ import sys
 import pytest
 from django.core.management import get_commands
 
-from .frontends import program
-from .serving import ROOT
+from .support.frontends import program
+from .support.serving import ROOT
 
 UNITS = sorted((ROOT / "deploy" / "systemd").glob("healthsite*"))
 

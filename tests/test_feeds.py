@@ -9,10 +9,11 @@ import pytest
 
 from reviews import workflow
 from reviews.models import PublishedVersion
-from tests.factories import LANGUAGES, publish
-from tests.public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401
+from tests.support.factories import LANGUAGES, publish
+from tests.support.published import publish_topic
 
-pytestmark = pytest.mark.django_db
+# Every test here wants the published site: built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

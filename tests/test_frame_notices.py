@@ -10,8 +10,8 @@ from articles.models import Article, SiteNotice
 from public.frame import ORIGINALS
 from reviews import workflow
 from staff import roles
-from tests.factories import approve, make_user
-from tests.public_fixtures import make_rich_topic, reviewer_fixture, site_fixture  # noqa: F401
+from tests.support.factories import approve, make_user
+from tests.support.published import make_rich_topic, ui
 
 pytestmark = pytest.mark.django_db
 FRAME_KEYS = [key for key in SiteNotice.Key.values if key not in SiteNotice.MARKDOWN_KEYS]
@@ -28,7 +28,7 @@ def test_no_frame_text_is_an_interface_string():
 
 def test_a_changed_urgency_heading_reaches_the_page_only_once_approved(client, site):
     published = make_rich_topic("rich-topic")
-    from tests.factories import publish
+    from tests.support.factories import publish
 
     publish(published, reviewer=site)
     heading = SiteNotice.objects.get(key="help_emergency_heading")
@@ -50,7 +50,7 @@ def test_a_changed_urgency_heading_reaches_the_page_only_once_approved(client, s
 
 
 def test_each_frame_text_on_the_topic_page_comes_from_its_notice(client, site):
-    from tests.factories import publish
+    from tests.support.factories import publish
 
     article = make_rich_topic("rich-topic")
     Article.objects.filter(pk=article.pk).update(audience="children")
@@ -66,7 +66,7 @@ def test_each_frame_text_on_the_topic_page_comes_from_its_notice(client, site):
 
 def test_emergency_numbers_are_listed_from_the_approved_emergency_notice(client, site):
     from articles.models import EmergencyNumber
-    from tests.factories import publish
+    from tests.support.factories import publish
 
     emergency = SiteNotice.objects.get(key="emergency")
     for order, (country, number) in enumerate([("GB", "999"), ("ES", "112")]):
@@ -91,3 +91,10 @@ def test_emergency_numbers_are_listed_from_the_approved_emergency_notice(client,
     caches[settings.PAGE_CACHE_ALIAS].clear()
     html = client.get("/es/emergency-numbers/").content.decode()
     assert 'href="tel:999"' in html and "tel:000" not in html
+
+
+# Moved from test_public_errors.py, whose tests share one published site.
+def test_404_without_notices_in_the_database_still_says_them(client):
+    html = client.get("/ru/topics/nothing/").content.decode()
+    assert ui("ru", "Medical disclaimer") in html
+    assert ui("ru", "In an emergency, call your local emergency number now.") in html

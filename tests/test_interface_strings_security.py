@@ -20,13 +20,8 @@ from staff import roles
 from strings.catalogues import reset_translation_caches
 from strings.rules import escape_translation, problems
 
-from .factories import make_user, publish
-from .public_fixtures import (  # noqa: F401 - fixtures
-    make_rich_topic,
-    publish_topic,
-    reviewer_fixture,
-    site_fixture,
-)
+from .support.factories import make_user, publish
+from .support.published import make_rich_topic, publish_topic
 
 ROOT = Path(settings.BASE_DIR)
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]

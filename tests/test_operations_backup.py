@@ -24,7 +24,7 @@ from operations.backup import BackupError, backup, read_manifest
 from reviews import workflow
 from staff import roles
 
-from .factories import LANGUAGES, approve, make_topic, make_user
+from .support.factories import LANGUAGES, approve, make_topic, make_user
 
 SNAPSHOTS = "reviews_publishedversion"
 AUDIT = "reviews_auditentry"

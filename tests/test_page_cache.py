@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 
 from reviews import cache_tags, publication, workflow
-from tests.factories import LANGUAGES, publish
-from tests.public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401
+from tests.support.factories import LANGUAGES, publish
+from tests.support.published import publish_topic
 
 pytestmark = pytest.mark.django_db
 

@@ -11,13 +11,8 @@ from django.contrib.staticfiles import finders
 
 from reviews.models import PublishedVersion
 from staff import roles
-from tests.factories import make_user
-from tests.public_fixtures import (  # noqa: F401
-    FALLBACK_NOTICE,
-    corpus_fixture,
-    notice,
-    publish_topic,
-)
+from tests.support.factories import make_user
+from tests.support.published import FALLBACK_NOTICE, notice, publish_topic
 
 pytestmark = pytest.mark.django_db
 

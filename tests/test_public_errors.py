@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import path
 
 from healthsite.urls import urlpatterns as site_urlpatterns
-from tests.public_fixtures import publish_topic, reviewer_fixture, site_fixture, ui  # noqa: F401
+from tests.support.published import publish_topic
 
-pytestmark = pytest.mark.django_db
+# Every test here wants the published site: built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -81,12 +82,6 @@ def test_a_missing_slash_redirects_and_other_methods_are_refused(client, site):
     assert client.get("/en/topics/leg-cramps")["Location"] == "/en/topics/leg-cramps/"
     assert client.post("/en/topics/leg-cramps/").status_code == 405
     assert client.head("/en/topics/leg-cramps/").status_code == 200
-
-
-def test_404_without_notices_in_the_database_still_says_them(client):
-    html = client.get("/ru/topics/nothing/").content.decode()
-    assert ui("ru", "Medical disclaimer") in html
-    assert ui("ru", "In an emergency, call your local emergency number now.") in html
 
 
 @pytest.mark.urls("tests.test_public_errors")

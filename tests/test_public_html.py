@@ -16,11 +16,12 @@ import pytest
 from django.conf import settings
 
 from staff import roles
-from tests import schema_org
-from tests.factories import LANGUAGES, make_user
-from tests.public_fixtures import corpus_fixture, hreflangs, json_ld, publish_topic  # noqa: F401
+from tests.support import schema_org
+from tests.support.factories import LANGUAGES, make_user
+from tests.support.published import hreflangs, json_ld, publish_topic
 
-pytestmark = pytest.mark.django_db
+# The real corpus, loaded and approved once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_corpus_once")]
 
 VNU_VERSION = "26.9.27"
 VNU_DIR = Path(settings.BASE_DIR) / "var" / "vnu"
@@ -79,9 +80,15 @@ def pages_fixture(client, corpus):
     return pages
 
 
-def test_every_page_type_and_language(client, pages, tmp_path):
-    """One test: loading and approving the corpus is the slow part."""
+@pytest.mark.html_checker
+def test_every_page_type_and_language_passes_the_nu_html_checker(pages, tmp_path):
+    """Installs vnu-jar with npm (network) and runs Java: CI runs it (`make test-outside`),
+    the default selection does not."""
     no_nu_html_checker_errors(pages, tmp_path)
+
+
+def test_every_page_type_and_language(client, pages):
+    """One test for the checks of our own (the corpus is built once for the module)."""
     every_page_has_a_short_meta_description(pages)
     every_page_has_its_own_title(pages)
     canonical_and_x_default_links_answer_200(client, pages)

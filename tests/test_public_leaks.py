@@ -10,16 +10,11 @@ from django.conf import settings
 
 from articles.models import BodyRegion, SiteNotice
 from reviews import workflow
-from tests.factories import make_topic, make_user, publish
-from tests.public_fixtures import (  # noqa: F401
-    json_ld,
-    publish_topic,
-    reviewer_fixture,
-    site_fixture,
-    sitemap_files,
-)
+from tests.support.factories import make_topic, make_user, publish
+from tests.support.published import json_ld, publish_topic, sitemap_files
 
-pytestmark = pytest.mark.django_db
+# Every test here wants the published site: built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 

@@ -6,11 +6,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 
 from articles.languages import SOURCE_LANGUAGE, translation_languages
 
-pytestmark = pytest.mark.django_db
+# The real corpus, loaded and approved once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_corpus_once")]
 
 PAGES = [
     "/{lang}/",
@@ -79,12 +79,6 @@ class TextByLanguage(HTMLParser):
             self.texts.append((self.stack[-1][1], " ".join(data.split())))
 
 
-@pytest.fixture
-def corpus(db):
-    call_command("load_content", verbosity=0)
-    call_command("seed_demo", verbosity=0)
-
-
 def texts(client, url: str, language: str) -> list[tuple[str, str]]:
     response = client.get(url)
     assert response.status_code in (200, 404), url
@@ -121,7 +115,7 @@ def hold_translations(slug: str) -> dict[str, str]:
     from reviews import workflow
     from reviews.models import PublishedVersion
     from staff import roles
-    from tests.factories import approve, make_user
+    from tests.support.factories import approve, make_user
 
     article = Article.objects.get(slug=slug)
     sign = article.warning_signs.first()

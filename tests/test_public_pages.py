@@ -15,8 +15,8 @@ from django.utils.formats import date_format
 
 from reviews import workflow
 from reviews.models import PublishedVersion
-from tests.factories import publish
-from tests.public_fixtures import (  # noqa: F401 - fixtures
+from tests.support.factories import publish
+from tests.support.published import (
     FALLBACK_NOTICE,
     OUTDATED_NOTICE,
     hreflangs,
@@ -24,14 +24,12 @@ from tests.public_fixtures import (  # noqa: F401 - fixtures
     make_rich_topic,
     notice,
     publish_topic,
-    reviewer_fixture,
-    site_fixture,
     sitemap_files,
     sitemap_urls,
-    ui,
 )
 
-pytestmark = pytest.mark.django_db
+# Every test here wants the published site: built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 RTL = {"ar"}

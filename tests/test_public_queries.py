@@ -5,9 +5,10 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from tests.public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401
+from tests.support.published import publish_topic
 
-pytestmark = pytest.mark.django_db
+# Every test here wants the published site: built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 

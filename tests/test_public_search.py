@@ -4,15 +4,16 @@ case-insensitively in every script."""
 import pytest
 
 from public.views import search_words
-from tests.factories import make_topic, publish
-from tests.public_fixtures import reviewer_fixture, site_fixture, ui  # noqa: F401
+from tests.support.factories import make_topic, publish
+from tests.support.published import ui
 
 NOTHING_FOUND = (
     "No topics found for “%(query)s”. Check the spelling, try fewer or other words, "
     "or browse by body region."
 )
 
-pytestmark = pytest.mark.django_db
+# Every test here wants the published site: built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from reviews import statistics
 from reviews.models import PublishedVersion
 from search import index as search_index
 from search.models import SearchEntry
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 pytestmark = [
     pytest.mark.django_db,

@@ -7,13 +7,8 @@ import re
 import pytest
 
 from articles.models import Article, Reference
-from tests.factories import publish
-from tests.public_fixtures import (  # noqa: F401 - fixtures
-    corpus_fixture,
-    publish_topic,
-    reviewer_fixture,
-    site_fixture,
-)
+from tests.support.factories import publish
+from tests.support.published import publish_topic
 
 pytestmark = pytest.mark.django_db
 

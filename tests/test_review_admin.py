@@ -14,8 +14,8 @@ from reviews import workflow
 from reviews.models import LanguageVersion, PublishedVersion
 from staff import roles
 
-from .admin_forms import change_form_data, post_review
-from .factories import approve, make_topic, make_user, publish
+from .support.admin_forms import change_form_data, post_review
+from .support.factories import approve, make_topic, make_user, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from reviews import workflow
 from reviews.models import PublishedVersion
 from staff import roles
 
-from .admin_forms import change_form_data
-from .content_files import write_content
-from .factories import make_topic, make_user, publish
+from .support.admin_forms import change_form_data
+from .support.content_files import write_content
+from .support.factories import make_topic, make_user, publish
 
 pytestmark = pytest.mark.django_db
 

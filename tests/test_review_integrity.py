@@ -16,8 +16,8 @@ from reviews.registry import registry
 from reviews.rendering import markdown_html
 from staff import roles
 
-from .admin_forms import change_form_data, post_review
-from .factories import make_region, make_topic, make_user, publish, publish_site_notices
+from .support.admin_forms import change_form_data, post_review
+from .support.factories import make_region, make_topic, make_user, publish, publish_site_notices
 
 pytestmark = pytest.mark.django_db
 ALL = ["en", "ru", "es", "ar"]

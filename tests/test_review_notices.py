@@ -16,8 +16,8 @@ from reviews.models import Notification, PublishedVersion
 from staff import roles
 from staff.models import StaffProfile
 
-from .admin_forms import post_review
-from .factories import LANGUAGES, make_topic, make_user, publish
+from .support.admin_forms import post_review
+from .support.factories import LANGUAGES, make_topic, make_user, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ import time
 import pytest
 from django.db import connection
 
-from reviews import workflow
+from reviews import batch, withdrawal, workflow
 from reviews.models import PublishedVersion
 from staff import roles
 
-from .factories import make_topic, make_user, publish
+from .support.factories import make_topic, make_user, publish
 
 # serialized_rollback: the role groups come from a data migration; keep them for each test.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -72,7 +72,7 @@ def test_a_withdrawal_during_an_approval_leaves_nothing_live(monkeypatch):
     approver, withdrawer = (make_user(roles.REVIEWERS, languages=ALL) for _ in range(2))
     shown = workflow.as_shown(version)
     # Held inside approve, after it took the item's locks (it reads the live versions).
-    entered, release = hold_inside(monkeypatch, workflow, "_live_versions")
+    entered, release = hold_inside(monkeypatch, batch, "live_versions")
     results = {}
     first = in_thread(
         lambda: workflow.approve(version, reviewer=approver, shown=shown), results, "approve"
@@ -98,7 +98,7 @@ def test_an_approval_during_a_withdrawal_is_refused_cleanly(monkeypatch):
     article, version = topic_with_spanish_waiting()
     approver, withdrawer = (make_user(roles.REVIEWERS, languages=ALL) for _ in range(2))
     shown = workflow.as_shown(version)
-    entered, release = hold_inside(monkeypatch, workflow, "withdrawal_effects")
+    entered, release = hold_inside(monkeypatch, withdrawal, "withdrawal_effects")
     results = {}
     first = in_thread(
         lambda: workflow.withdraw("topic", article.slug, by=withdrawer, reason="Recall"),

@@ -18,8 +18,15 @@ from reviews import queue as review_queue
 from reviews.models import LanguageVersion, PublishedVersion
 from staff import roles
 
-from .admin_forms import post_review
-from .factories import LANGUAGES, make_region, make_topic, make_user, publish, publish_site_notices
+from .support.admin_forms import post_review
+from .support.factories import (
+    LANGUAGES,
+    make_region,
+    make_topic,
+    make_user,
+    publish,
+    publish_site_notices,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from staff import roles
 from staff import security as staff_security
 from staff.models import StaffProfile
 
-from .admin_forms import change_form_data
-from .factories import make_user
+from .support.admin_forms import change_form_data
+from .support.factories import make_user
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -1,6 +1,6 @@
-"""The offline schema.org check (tests/schema_org.py) refuses what it should."""
+"""The offline schema.org check (tests/support/schema_org.py) refuses what it should."""
 
-from tests import schema_org
+from tests.support import schema_org
 
 
 def test_valid_objects_pass():

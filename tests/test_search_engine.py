@@ -11,10 +11,11 @@ from articles.models import Article
 from reviews import workflow
 from search import index as search_index
 from search.models import SearchEntry
-from tests.factories import make_topic, publish
-from tests.public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401
+from tests.support.factories import make_topic, publish
+from tests.support.published import publish_topic
 
-pytestmark = pytest.mark.django_db
+# Every test here wants the published site: built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 
 def found(client, language, query, **params):

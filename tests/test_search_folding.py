@@ -5,7 +5,7 @@ import pytest
 from articles.models import Article
 from reviews import workflow
 
-from .factories import make_topic, publish, publish_site_notices
+from .support.factories import make_topic, publish, publish_site_notices
 
 pytestmark = pytest.mark.django_db
 

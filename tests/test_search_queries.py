@@ -8,7 +8,6 @@ from public.readers import search_topics
 from public.views import search_words
 from search import index as search_index
 from search.models import SearchEntry
-from tests.public_fixtures import corpus_fixture  # noqa: F401
 from tests.search_queries import QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +18,7 @@ def ranked(query: str, language: str) -> list[str]:
 
 
 def reference_scores(words: list[str], language: str) -> list[str]:
-    """The ranking of reviews.search_index computed here in Python from the entries, by
+    """The ranking of search.index computed here in Python from the entries, by
     its documented formula: the database's order must be this one, on SQLite and on
     PostgreSQL alike, so both give the same first result."""
     plan = search_index.plan_query(words, [language])[language]

@@ -8,7 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from .serving import ROOT, fetch, running_site
+from .support.serving import ROOT, fetch, running_site
 
 MARKER = "Skip to content"
 

@@ -47,7 +47,7 @@ def test_search_folding_ignores_case_accents_arabic_vowel_marks_and_yo():
 def test_snapshots_store_text_as_written_not_as_escapes():
     from django.db import connection
 
-    from tests.factories import make_topic, publish
+    from tests.support.factories import make_topic, publish
 
     article = make_topic("cramps", title="Судорога")
     publish(article, ["en", "ru"])

@@ -17,8 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import AuditEntry
 from staff import roles
 
-from .factories import make_user
 from .support.browser_forms import BrowserForm, csrf_client
+from .support.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

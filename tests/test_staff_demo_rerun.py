@@ -11,8 +11,8 @@ from articles.models import Article
 from reviews import workflow
 from reviews.models import LanguageVersion, PublishedVersion
 
-from .content_files import topic_toml, write_content
 from .support.browser_forms import BrowserForm, csrf_client
+from .support.content_files import topic_toml, write_content
 
 pytestmark = pytest.mark.django_db
 

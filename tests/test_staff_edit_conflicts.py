@@ -9,8 +9,8 @@ from django.urls import reverse
 from articles.models import Article
 from staff import roles
 
-from .factories import make_topic, make_user, publish
 from .support.browser_forms import BrowserForm, csrf_client
+from .support.factories import make_topic, make_user, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from audit.models import AuditEntry
 from reviews.models import LanguageVersion
 from staff import roles
 
-from .content_files import topic_toml, write_content
-from .factories import make_user
 from .support.browser_forms import BrowserForm, csrf_client
+from .support.content_files import topic_toml, write_content
+from .support.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

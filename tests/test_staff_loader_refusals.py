@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 
 from articles.models import Article, BodyRegion, SiteNotice
 
-from .content_files import topic_toml, write_content
+from .support.content_files import topic_toml, write_content
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from staff import roles
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from reviews.models import PublishedVersion
 from staff import roles
 from staff.security import SIGNED_IN_AT
 
-from .factories import make_topic, make_user, publish
 from .support.browser_forms import BrowserForm, csrf_client
+from .support.factories import make_topic, make_user, publish
 
 pytestmark = pytest.mark.django_db
 

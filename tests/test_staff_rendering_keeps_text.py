@@ -13,8 +13,8 @@ from reviews import workflow
 from reviews.rendering import html_to_text, link_allowed, links, markdown_html
 from staff import roles
 
-from .factories import make_topic, make_user, publish
 from .support.browser_forms import csrf_client
+from .support.factories import make_topic, make_user, publish
 
 
 def visible(html: str) -> str:

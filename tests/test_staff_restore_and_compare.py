@@ -13,8 +13,8 @@ from reviews import workflow
 from reviews.models import LanguageVersion, PublishedVersion
 from staff import roles
 
-from .factories import approve, make_topic, make_user, publish
 from .support.browser_forms import BrowserForm, csrf_client
+from .support.factories import approve, make_topic, make_user, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from reviews import workflow
 from reviews.models import LanguageVersion
 from staff import roles
 
-from .factories import make_topic, make_user, publish
 from .support.browser_forms import BrowserForm, csrf_client
+from .support.factories import make_topic, make_user, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_the_normal_form(typed, stored):
 def test_the_loader_stores_the_normal_form(tmp_path):
     from reviews.content_files import load_content
 
-    from .content_files import topic_toml, write_content
+    from .support.content_files import topic_toml, write_content
 
     toml = topic_toml(extra='\n[what_it_is]\nen = "First line  \\r\\nCafe\u0301 second line \\n"\n')
     load_content(write_content(tmp_path, {"leg-cramps": toml}))

@@ -19,8 +19,8 @@ from reviews.coverage import coverage
 from staff import roles
 from strings.catalogues import ReloadChangedCatalogues
 
-from .admin_forms import post_review
-from .factories import approve, make_topic, make_user, publish
+from .support.admin_forms import post_review
+from .support.factories import approve, make_topic, make_user, publish
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(settings.BASE_DIR)
@@ -210,8 +210,8 @@ def test_translator_to_public_arabic_page_and_dashboard(client):
     """Issue 'done when': translate into Arabic in the admin, submit, approve, see it."""
     from reviews.models import PublishedVersion
 
-    from .admin_forms import change_form_data
-    from .factories import publish_site_notices
+    from .support.admin_forms import change_form_data
+    from .support.factories import publish_site_notices
 
     reviewer = publish_site_notices()
     article = make_topic("leg-cramps", languages=["en", "ru", "es"], title="Leg cramps")

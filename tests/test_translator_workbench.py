@@ -12,13 +12,9 @@ from reviews import workflow
 from reviews.models import LanguageVersion, PublishedVersion
 from staff import roles
 
-from .admin_forms import change_form_data, post_review
-from .factories import approve, make_user, publish
-from .public_fixtures import (  # noqa: F401
-    publish_topic,
-    reviewer_fixture,
-    site_fixture,
-)
+from .support.admin_forms import change_form_data, post_review
+from .support.factories import approve, make_user, publish
+from .support.published import publish_topic
 
 pytestmark = pytest.mark.django_db
 

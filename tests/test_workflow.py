@@ -14,7 +14,7 @@ from reviews.models import LanguageVersion, PublishedVersion
 from reviews.workflow import WorkflowError
 from staff import roles
 
-from .factories import approve, make_topic, make_user, publish
+from .support.factories import approve, make_topic, make_user, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from reviews.workflow import StaleReview, WorkflowError
 from search.models import SearchEntry
 from staff import roles
 
-from .factories import make_topic, make_user
+from .support.factories import make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -14,13 +14,9 @@ from reviews import workflow
 from reviews.models import LanguageVersion, PublishedVersion
 from staff import roles
 
-from .admin_forms import post_review
-from .factories import make_user
-from .public_fixtures import (  # noqa: F401
-    publish_topic,
-    reviewer_fixture,
-    site_fixture,
-)
+from .support.admin_forms import post_review
+from .support.factories import make_user
+from .support.published import publish_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -294,7 +290,7 @@ def test_the_memory_offers_approved_sentences_of_a_longer_field(client, site, tr
     Article.objects.filter(pk=first.pk).update(
         summary_en="Stretch the calf. Drink water.", summary_es="Estire la pantorrilla. Beba agua."
     )
-    from .factories import publish
+    from .support.factories import publish
 
     publish(Article.objects.get(pk=first.pk), reviewer=site)
     second = publish_topic("second-topic", reviewer=site, languages=[])

@@ -44,7 +44,7 @@ def request(url: str, method: str = "GET", **headers: str) -> tuple[int, dict, b
 
 def vcl_for(backends: list[str]) -> str:
     """The shipped VCL with its backend block naming `backends` ("host:port" each)."""
-    lines = ["# BEGIN backends (written by tests/frontends.py)"]
+    lines = ["# BEGIN backends (written by tests/support/frontends.py)"]
     for number, address in enumerate(backends, 1):
         host, port = address.rsplit(":", 1)
         lines += [

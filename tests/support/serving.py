@@ -13,7 +13,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
@@ -37,7 +37,7 @@ def site_env(work: Path, locale_dir: Path, **extra: str) -> dict:
     live in `work` (override DATABASE_URL, DJANGO_REDIS_URL, ... through `extra`)."""
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SETTINGS_MODULE": "tests.server_settings",
+        "DJANGO_SETTINGS_MODULE": "tests.support.server_settings",
         "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
         "TEST_LOCALE_DIR": str(locale_dir),
         "TEST_STATIC_ROOT": str(work / "static"),

@@ -1,21 +1,19 @@
-"""Fixtures and helpers for the public-site tests. Import what you use explicitly:
-
-from tests.public_fixtures import reviewer, site, publish_topic  # noqa: F401
-"""
+"""Published content for tests: the site (notices and regions), topics, the real corpus,
+and readers of what pages show. The fixtures built from these (`reviewer`, `site`,
+`corpus`, and their once-per-module forms) are in tests/conftest.py."""
 
 from __future__ import annotations
 
 import json
 import re
 
-import pytest
 from django.core.management import call_command
 from django.utils import translation
 from django.utils.html import escape
 
 from articles.models import PreventionTip, Reference, ReliefMeasure, WarningSign
 from staff import roles
-from tests.factories import (
+from tests.support.factories import (
     LANGUAGES,
     make_region,
     make_topic,
@@ -26,24 +24,21 @@ from tests.factories import (
 )
 
 REGIONS = ("legs", "back")
+REVIEWER_CREDIT = "Dr Ada Reviewer, neurologist"
 
 
-@pytest.fixture(name="reviewer")
-def reviewer_fixture(db):
-    return make_user(roles.REVIEWERS, languages=LANGUAGES, credit="Dr Ada Reviewer, neurologist")
+def make_reviewer():
+    return make_user(roles.REVIEWERS, languages=LANGUAGES, credit=REVIEWER_CREDIT)
 
 
-@pytest.fixture(name="site")
-def site_fixture(reviewer):
-    """The site notices and two regions, approved in every language."""
+def build_site(reviewer) -> None:
+    """The site notices and two regions, approved in every language by `reviewer`."""
     publish_site_notices(reviewer=reviewer)
     for slug in REGIONS:
         publish(make_region(slug), reviewer=reviewer)
-    return reviewer
 
 
-@pytest.fixture(name="corpus")
-def corpus_fixture(db):
+def build_corpus() -> None:
     """The real content, loaded and approved as `make run` plus `seed_demo` would."""
     call_command("load_content", verbosity=0)
     call_command("seed_demo", verbosity=0)
