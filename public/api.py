@@ -29,6 +29,8 @@ from ninja.renderers import JSONRenderer
 from pydantic import Field
 
 from articles.languages import SOURCE_LANGUAGE, language_codes
+from articles.models import Article
+from reviews.registry import registry
 
 from . import readers
 
@@ -138,15 +140,26 @@ class Reference(Schema):
     checked: str
 
 
-class Topic(TopicSummary):
-    what_it_is_html: str
-    symptoms_html: str
-    causes_html: str
-    risk_factors_html: str
-    warning_signs: list[WarningSign]
-    relief: list[Relief]
-    prevention: list[PreventionTip]
-    references: list[Reference]
+# A topic's Markdown sections, in the models' order, as the registry declares them (from
+# articles/models.py and translation.py): a new translated section reaches the schema,
+# the answers and the OpenAPI document without being named here.
+TOPIC_SECTIONS = registry.for_model(Article).sections
+
+Topic = type(TopicSummary)(
+    "Topic",
+    (TopicSummary,),
+    {
+        "__module__": __name__,
+        "__qualname__": "Topic",
+        "__annotations__": {
+            **{f"{name}_html": str for name in TOPIC_SECTIONS},
+            "warning_signs": list[WarningSign],
+            "relief": list[Relief],
+            "prevention": list[PreventionTip],
+            "references": list[Reference],
+        },
+    },
+)
 
 
 class TopicPage(Schema):
@@ -247,7 +260,7 @@ def _topic(request: HttpRequest, shown: readers.ServedVersion) -> dict:
         **_topic_summary(request, shown),
         **{
             f"{name}_html": payload.get(f"{name}_html", "")
-            for name in ("what_it_is", "symptoms", "causes", "risk_factors")
+            for name in TOPIC_SECTIONS
         },
         "warning_signs": payload.get("warning_signs", []),
         "relief": payload.get("relief", []),
