@@ -258,10 +258,7 @@ def _topic(request: HttpRequest, shown: readers.ServedVersion) -> dict:
     payload = shown.payload
     return {
         **_topic_summary(request, shown),
-        **{
-            f"{name}_html": payload.get(f"{name}_html", "")
-            for name in TOPIC_SECTIONS
-        },
+        **{f"{name}_html": payload.get(f"{name}_html", "") for name in TOPIC_SECTIONS},
         "warning_signs": payload.get("warning_signs", []),
         "relief": payload.get("relief", []),
         "prevention": payload.get("prevention", []),
