@@ -74,11 +74,17 @@ def smtp_server(settings):
 # It is built in a transaction that stays open for the module and is rolled back after
 # it; each test runs in its own savepoint inside it, so no test sees another's changes.
 # Not for modules with transactional tests or servers in other processes.
+# TESTS_BUILD_PER_TEST=1 builds per test everywhere (to measure what building once saves).
 
 
 def _built_once(django_db_blocker, build):
+    import os
+
     from django.db import transaction
 
+    if os.environ.get("TESTS_BUILD_PER_TEST"):  # to measure what building once saves
+        yield None
+        return
     with django_db_blocker.unblock(), transaction.atomic():
         yield build()
         transaction.set_rollback(True)
@@ -103,7 +109,14 @@ def published_corpus_once(django_db_setup, django_db_blocker):
     """The real content loaded and approved as `make run` would, once per module."""
     from tests.support.published import build_corpus
 
-    yield from _built_once(django_db_blocker, build_corpus)
+    yield from _built_once(django_db_blocker, lambda: build_corpus() or True)
+
+
+def _once(request, name: str) -> bool:
+    """Was the content built once for this module (see above)?"""
+    if name not in request.fixturenames:
+        return False
+    return request.getfixturevalue(name) is not None
 
 
 @pytest.fixture(name="reviewer")
@@ -114,7 +127,7 @@ def reviewer_fixture(request, db):
 
     from tests.support.published import make_reviewer
 
-    if "published_site_once" in request.fixturenames:
+    if _once(request, "published_site_once"):
         return get_user_model().objects.get(pk=request.getfixturevalue("published_site_once"))
     return make_reviewer()
 
@@ -124,7 +137,7 @@ def site_fixture(request, reviewer):
     """The site notices and two regions, approved in every language; the reviewer."""
     from tests.support.published import build_site
 
-    if "published_site_once" not in request.fixturenames:
+    if not _once(request, "published_site_once"):
         build_site(reviewer)
     return reviewer
 
@@ -134,5 +147,5 @@ def corpus_fixture(request, db):
     """The real content, loaded and approved as `make run` plus `seed_demo` would."""
     from tests.support.published import build_corpus
 
-    if "published_corpus_once" not in request.fixturenames:
+    if not _once(request, "published_corpus_once"):
         build_corpus()
