@@ -8,7 +8,7 @@ import articles.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_also_called_and_do_now"),
+        ("articles", "0006_loaded_text"),
     ]
 
     operations = [
