@@ -73,9 +73,9 @@ def add_section(copy: Path) -> None:
     )
     translation = copy / "articles" / "translation.py"
     text = translation.read_text(encoding="utf-8")
-    anchor = '"causes", "risk_factors")'
-    assert anchor in text
-    translation.write_text(text.replace(anchor, f'"causes", "risk_factors", "{NEW}")'))
+    start = text.index("class ArticleTranslation(TranslationOptions):")
+    end = text.index(")", text.index("fields = (", start))
+    translation.write_text(text[:end] + f', "{NEW}"' + text[end:], encoding="utf-8")
 
 
 def run(copy: Path, *args: str, env: dict) -> subprocess.CompletedProcess:
