@@ -75,7 +75,8 @@ def add_section(copy: Path) -> None:
     text = translation.read_text(encoding="utf-8")
     start = text.index("class ArticleTranslation(TranslationOptions):")
     end = text.index(")", text.index("fields = (", start))
-    translation.write_text(text[:end] + f', "{NEW}"' + text[end:], encoding="utf-8")
+    separator = " " if text[:end].rstrip().endswith(",") else ", "
+    translation.write_text(text[:end] + f'{separator}"{NEW}",' + text[end:], encoding="utf-8")
 
 
 def run(copy: Path, *args: str, env: dict) -> subprocess.CompletedProcess:
