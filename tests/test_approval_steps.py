@@ -120,7 +120,8 @@ def test_retire_and_flag_retires_the_replaced_version_and_flags_translations(rev
     workflow.record_edits(topic)
     result = checked(submitted(topic), reviewer)
     assert result.previous.pk == old_en.pk
-    approval.retire_and_flag([result], reviewer=reviewer)
+    approval.retire_and_flag([result], reviewer=reviewer, now=NOW)
+    assert result.translation_note == {"translations": "outdated"}
     assert not PublishedVersion.objects.get(pk=old_en.pk).is_current
     assert PublishedVersion.objects.live().get(key="retire-topic", language="ru").outdated
 
