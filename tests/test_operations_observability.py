@@ -22,9 +22,9 @@ from reviews import workflow
 from reviews.models import PublishedVersion
 from staff import roles
 
-from .support.factories import make_topic, make_user
-from .support.published import publish_topic
-from .support.serving import ROOT
+from .factories import make_topic, make_user
+from .public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401
+from .serving import ROOT
 
 
 def scrape(client) -> dict[tuple, float]:
