@@ -45,7 +45,10 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-SOURCE = "en"
+from .languages import SOURCE_LANGUAGE
+
+# The language content files are written in (settings.LANGUAGE_CODE).
+SOURCE = SOURCE_LANGUAGE
 BLOCKING: Literal["blocking"] = "blocking"
 WARNING: Literal["warning"] = "warning"
 Severity = Literal["blocking", "warning"]
@@ -71,57 +74,22 @@ class Finding:
 
 
 # Tier wording, per language -------------------------------------------------------------
-# Regular expressions over the casefolded text, each anchored at the start of a word
-# (`_has`); stems match inflected forms. `\b` after a word keeps "اليوم" (today) from
-# matching "اليومية" (daily).
+# The phrases of each language live in content_words.toml beside this module (the code
+# names no language); a language without a table is not judged.
 
-EMERGENCY_WORDS: dict[str, tuple[str, ...]] = {
-    "en": (
-        r"emergency number",
-        r"call (?:999|112|911)\b",
-        r"ambulance",
-        r"a&e\b",
-        r"emergency department",
-    ),
-    "ru": (r"скорую", r"экстренн(?:ых|ой) служб", r"103\b", r"112\b", r"приёмное отделение"),
-    "es": (r"número de emergencias", r"al (?:112|911)\b", r"ambulancia", r"urgencias del hospital"),
-    "ar": (r"رقم الطوارئ", r"الإسعاف", r"قسم الطوارئ", r"بالطوارئ"),
-}
-URGENT_WORDS: dict[str, tuple[str, ...]] = {
-    "en": (r"today\b", r"urgent", r"straight away", r"as soon as possible", r"without delay"),
-    "ru": (r"сегодня\b", r"срочно", r"как можно скорее", r"без промедления"),
-    "es": (r"hoy\b", r"urgente", r"cuanto antes", r"sin demora"),
-    "ar": (r"اليوم\b", r"عاجل", r"في أسرع وقت", r"دون تأخير"),
-}
-ROUTINE_WORDS: dict[str, tuple[str, ...]] = {
-    "en": (r"book\b", r"appointment", r"ask your", r"tell your", r"mention it", r"talk to your"),
-    "ru": (
-        r"запишитесь",
-        r"на приём",
-        r"приёме",
-        r"спросите",
-        r"расскажите",
-        r"скажите",
-        r"посоветуйтесь",
-    ),
-    "es": (
-        r"pida cita",
-        r"cita\b",
-        r"pregunte",
-        r"dígaselo",
-        r"coménteselo",
-        r"comente",
-        r"consulte",
-    ),
-    "ar": (r"احجز", r"موعد", r"اسأل", r"أخبر", r"استشر", r"استشيري"),
-}
-# A sentence holding one of these states a condition ("... if it gets worse").
-CONDITIONAL_WORDS: dict[str, tuple[str, ...]] = {
-    "en": (r"\bif\b", r"\bunless\b"),
-    "ru": (r"\bесли\b", r"\bпри ухудшении\b"),
-    "es": (r"\bsi\b",),
-    "ar": (r"إذا", r"\bإن\b", r"وإن\b"),
-}
+_WORDS: dict[str, dict[str, Any]] = tomllib.loads(
+    Path(__file__).with_name("content_words.toml").read_text(encoding="utf-8")
+)
+
+
+def _words(kind: str) -> dict[str, tuple[str, ...]]:
+    return {language: tuple(table[kind]) for language, table in _WORDS.items() if kind in table}
+
+
+EMERGENCY_WORDS = _words("emergency")
+URGENT_WORDS = _words("urgent")
+ROUTINE_WORDS = _words("routine")
+CONDITIONAL_WORDS = _words("conditional")
 SENTENCE_END = re.compile(r"(?<=[.;!?؛؟])\s+|\n+")
 # A number: digits not glued to Latin letters or other digits ("COVID19" is not one;
 # "3pm" and the Arabic "و6", "and 6", are).
@@ -189,7 +157,7 @@ def load_rules(content_dir: Path) -> Rules:
     glossaries = {}
     for path in sorted((content_dir / "glossary").glob("*.toml")):
         glossaries[path.stem] = tuple(
-            Term(term["en"], tuple(term["use"]), tuple(term.get("avoid", [])))
+            Term(term[SOURCE], tuple(term["use"]), tuple(term.get("avoid", [])))
             for term in _read(path).get("term", [])
         )
     medicines = tuple(
@@ -391,7 +359,7 @@ def _minus(these: list[str], those: list[str]) -> list[str]:
 # Placeholders filled with a date. Russian dates end in "г." ("3 декабря 2026 г."), so a
 # full stop after one shows "2026 г.." (issue 24).
 DATE_PLACEHOLDERS = ("approved", "due", "date", "checked")
-DATE_ENDS_WITH_STOP = {"ru"}
+DATE_ENDS_WITH_STOP = {code for code, table in _WORDS.items() if table.get("date_ends_with_stop")}
 
 
 def check_date_punctuation(entry: Mapping) -> list[Finding]:
@@ -416,8 +384,8 @@ def check_date_punctuation(entry: Mapping) -> list[Finding]:
 
 
 # Arabic attaches prepositions to the next word ("برقم" = "on the number"), so its
-# phrases are not anchored at a word start.
-UNANCHORED = {"ar"}
+# phrases are not anchored at a word start (content_words.toml).
+UNANCHORED = {code for code, table in _WORDS.items() if table.get("unanchored")}
 
 
 def _has(text: str, words: tuple[str, ...], language: str = "") -> bool:

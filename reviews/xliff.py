@@ -65,7 +65,8 @@ class XliffFile(toolkit.xlifffile):
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<xliff version="1.2" xmlns="{NAMESPACE}" xmlns:hs="{OWN}">\n'
         # The toolkit starts from one file (removed once the real ones are added).
-        '<file original="NoName" source-language="en" datatype="plaintext"><body/></file>\n'
+        f'<file original="NoName" source-language="{SOURCE_LANGUAGE}" datatype="plaintext">'
+        "<body/></file>\n"
         "</xliff>"
     )
     namespace = NAMESPACE
