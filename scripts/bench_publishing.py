@@ -28,6 +28,7 @@ import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -57,8 +58,8 @@ STORE_GROWTH = 3.0
 WRK_SCRIPT = """
 local paths = {%s}
 local counter = 0
-local hits = 0
-local counted = 0
+hits = 0  -- globals: the main thread reads them with thread:get()
+counted = 0
 local header = "%s"
 local hit = "%s"
 function setup(thread)
@@ -89,19 +90,27 @@ end
 PUBLISHER = """
 import os, time
 from django.contrib.auth import get_user_model
+from articles.models import Article
 from reviews import workflow
-from reviews.models import PublishedVersion
+from reviews.models import LanguageVersion, PublishedVersion
 users = {user.username: user for user in get_user_model().objects.all()}
 interval = float(os.environ["PUBLISH_INTERVAL"])
+topics = sorted(set(PublishedVersion.objects.topics("en").values_list("key", flat=True)))
 print("READY", flush=True)
 until = time.monotonic() + float(os.environ["PUBLISH_SECONDS"])
-topics = sorted(set(PublishedVersion.objects.topics("en").values_list("key", flat=True)))
 count, next_at = 0, time.monotonic()
 while time.monotonic() < until:
     language = "en" if count % 4 == 3 else ("ru", "es", "ar")[count % 3]
     key = topics[count % len(topics)]
-    version = workflow.LanguageVersion.objects.get(kind="topic", key=key, language=language)
     author = users["editor" if language == "en" else "translator"]
+    # An edit of the summary in that language, then submit and approve, as in the admin.
+    article = Article.objects.get(slug=key)
+    field = f"summary_{language}"
+    text = (getattr(article, field) or "").split(" [rev ")[0]
+    setattr(article, field, f"{text} [rev {os.getpid()}-{count}]")
+    article.save()
+    workflow.record_edits(article, by=author)
+    version = LanguageVersion.objects.get(kind="topic", key=key, language=language)
     version = workflow.submit(version, by=author)
     workflow.approve(version, reviewer=users["reviewer"], shown=workflow.as_shown(version))
     count += 1
@@ -118,7 +127,7 @@ def urls() -> list[str]:
         paths += [f"/{code}/", f"/{code}/feed/", f"/api/v1/{code}/topics/"]
         paths += [f"/{code}/topics/{slug}/" for slug in topics]
         paths += [f"/{code}/regions/{slug}/" for slug in REGIONS]
-        paths += [f"/{code}/search/?q={word}" for word in SEARCHES[code]]
+        paths += [f"/{code}/search/?q={quote(word)}" for word in SEARCHES[code]]
         paths += [f"/sitemap-topics-{code}.xml", f"/sitemap-regions-{code}.xml"]
     return paths
 
