@@ -385,3 +385,14 @@ def test_a_missing_reference_in_the_readers_language_is_a_warning():
     findings = checks.check_references(topic, RULES)
     assert [(f.code, f.severity) for f in findings] == [("reference-in-reader-language", "warning")]
     assert checks.blocking(findings) == []
+
+
+def test_also_called_may_list_a_name_the_glossary_avoids_in_running_text():
+    """`also_called` holds the names readers search with; the same word in running text
+    is still refused."""
+    term = next(term for term in RULES.glossaries["ru"] if term.avoid)
+    avoided = term.avoid[0]
+    named = {"also_called": {"en": term.en, "ru": avoided}}
+    assert "glossary-term-avoided" not in codes(checks.check_glossary(named, RULES))
+    written = {"what_it_is": {"en": term.en, "ru": avoided}}
+    assert "glossary-term-avoided" in codes(checks.check_glossary(written, RULES))
