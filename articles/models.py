@@ -13,7 +13,12 @@ django-modeltranslation's registry (`translation.py`), never lists of their own.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .validators import MAX_ALSO_CALLED, MAX_SHORT_DESCRIPTION, ReaderText
+from .validators import (
+    MAX_ALSO_CALLED,
+    MAX_SHORT_DESCRIPTION,
+    ReaderText,
+    validate_clinical_codes,
+)
 
 # Every reader-facing text field carries these, so the admin refuses what the loader refuses.
 # (one deconstructible validator: a new rule needs no migration of every language column).
@@ -130,6 +135,15 @@ class Article(models.Model):
     symptoms = long_text(_("symptoms"), blank=True, help_text=_("Markdown."))
     causes = long_text(_("causes"), blank=True, help_text=_("Markdown."))
     risk_factors = long_text(_("risk factors"), blank=True, help_text=_("Markdown."))
+    # Reviewed like the text (shared by every language): what patient portals and health
+    # records link to this topic by (the HL7 infobutton, public/partners.py).
+    clinical_codes = models.JSONField(
+        _("clinical codes"),
+        default=list,
+        blank=True,
+        validators=[validate_clinical_codes],
+        help_text=_("ICD-10 and SNOMED CT codes of the conditions covered, e.g. ICD10:R25.2."),
+    )
     # The seed documents a topic was written from: traceability for editors, never public.
     provenance = models.JSONField(_("provenance"), default=list, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

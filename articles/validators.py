@@ -60,3 +60,39 @@ class ReaderText:
 
     def __hash__(self) -> int:
         return hash((ReaderText, self.long))
+
+
+# Clinical codes a topic answers to (issue 25): "SYSTEM:code", reviewed like the text.
+# ICD-10 as the WHO publishes it (international; ICD-10-CM requests are matched by its
+# WHO stem), SNOMED CT International concept ids.
+CODE_SYSTEMS = {
+    "ICD10": r"[A-TV-Z][0-9]{2}(\.[0-9A-Z]{1,4})?",
+    "SNOMED": r"[1-9][0-9]{5,17}",
+}
+
+
+def clinical_code_problems(codes) -> list[str]:
+    import re
+
+    if not isinstance(codes, list):
+        return ["a list of codes"]
+    problems = []
+    for code in codes:
+        system, _sep, value = str(code).partition(":")
+        pattern = CODE_SYSTEMS.get(system)
+        if pattern is None or not re.fullmatch(pattern, value):
+            problems.append(str(code))
+    return problems
+
+
+def validate_clinical_codes(value) -> None:
+    problems = clinical_code_problems(value)
+    if problems:
+        raise ValidationError(
+            _(
+                "Write each clinical code as ICD10:R25.2 or SNOMED:55300003; "
+                "these are not: %(codes)s."
+            ),
+            code="clinical_codes",
+            params={"codes": ", ".join(problems)},
+        )

@@ -17,7 +17,9 @@ import json
 from datetime import date, datetime
 from enum import Enum
 from functools import wraps
+from types import SimpleNamespace
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -30,6 +32,7 @@ from pydantic import Field
 
 from articles.languages import SOURCE_LANGUAGE, language_codes
 from articles.models import Article
+from reviews.models import PublishedVersion
 from reviews.registry import registry
 
 from . import readers
@@ -76,6 +79,16 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     renderer=ReadableJSON(),
+    openapi_extra={
+        "info": {
+            "license": {
+                "name": settings.CONTENT_LICENCE["name"],
+                "url": settings.CONTENT_LICENCE["url"],
+            },
+            "x-copyright-holder": settings.CONTENT_LICENCE["copyright_holder"],
+            "x-attribution": settings.CONTENT_LICENCE["attribution"],
+        }
+    },
     docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP refuses
     openapi_url=None,  # served by openapi_document() below, with the API's headers
 )
@@ -88,9 +101,35 @@ class Error(Schema):
     detail: str
 
 
+class Licence(Schema):
+    name: str = Field(description="The licence of the text, e.g. CC BY-ND 4.0.")
+    url: str
+    copyright_holder: str
+    attribution: str = Field(description="The credit line to show beside the text.")
+
+
 class ServedLanguage(Schema):
     language: str = Field(description="The language of the content returned.")
     fallback: bool = Field(description="True when this is English standing in for it.")
+    licence: Licence = Field(description="The terms on which the text may be republished.")
+
+
+class Receipt(Schema):
+    """What a partner keeps to prove that its copy is the approved text."""
+
+    fingerprint: str = Field(description="SHA-256 of the approved source text.")
+    language: str
+    approved: datetime
+    reviewed_by: str
+    english_fingerprint: str | None = Field(
+        description="The approved English this translation was checked against (none for "
+        "English itself)."
+    )
+    status: str = Field(
+        description="`current`, or `outdated` when the English changed since this "
+        "translation was approved."
+    )
+    verify_url: str = Field(description="GET it to learn whether this is still current.")
 
 
 class Review(Schema):
@@ -113,6 +152,7 @@ class TopicSummary(ServedLanguage):
     url: str = Field(description="The topic's page.")
     api_url: str
     review: Review
+    receipt: Receipt
 
 
 class WarningSign(Schema):
@@ -179,6 +219,7 @@ class Region(ServedLanguage):
     notice_html: str
     url: str
     api_url: str
+    receipt: Receipt
 
 
 class RegionDetail(Region):
@@ -199,7 +240,14 @@ class Notice(ServedLanguage):
     numbers: list[EmergencyNumber]
 
 
+class Gone(Schema):
+    detail: str
+    withdrawn: datetime = Field(description="When the medical reviewers withdrew it.")
+    regions: list[str] = Field(description="API addresses of the regions to look in instead.")
+
+
 ERRORS = {400: Error, 404: Error}
+ITEM_ERRORS = {**ERRORS, 410: Gone}
 
 
 @api.exception_handler(ValidationError)
@@ -223,7 +271,36 @@ def _api_url(request: HttpRequest, language: str, name: str, slug: str) -> str:
 
 
 def _shown(shown: readers.ServedVersion) -> dict:
-    return {"language": shown.language, "fallback": shown.fallback}
+    return {"language": shown.language, "fallback": shown.fallback, "licence": licence()}
+
+
+def licence() -> dict:
+    return dict(settings.CONTENT_LICENCE)
+
+
+def english_fingerprints(shown_items) -> dict[int, str]:
+    """One query for a page of items: the fingerprint of each translation's English basis.
+    Always exactly one (an id list of [0] when all are English), so an answer's query
+    count does not depend on which languages its items happen to be in."""
+    ids = {shown.version.english_version_id for shown in shown_items} - {None}
+    rows = PublishedVersion.objects.filter(pk__in=sorted(ids) or [0])
+    return dict(rows.values_list("pk", "fingerprint"))
+
+
+def _receipt(request: HttpRequest, version, english: dict[int, str] | None) -> dict:
+    if english is None:
+        english = english_fingerprints([SimpleNamespace(version=version)])
+    return {
+        "fingerprint": version.fingerprint,
+        "language": version.language,
+        "approved": version.approved_at,
+        "reviewed_by": version.reviewer_credit,
+        "english_fingerprint": english.get(version.english_version_id),
+        "status": "outdated" if version.outdated else "current",
+        "verify_url": request.build_absolute_uri(
+            reverse("api:verify", kwargs={"fingerprint": version.fingerprint})
+        ),
+    }
 
 
 def _review(version) -> dict:
@@ -238,7 +315,7 @@ def _review(version) -> dict:
     }
 
 
-def _topic_summary(request: HttpRequest, shown: readers.ServedVersion) -> dict:
+def _topic_summary(request: HttpRequest, shown: readers.ServedVersion, english=None) -> dict:
     payload = shown.payload
     return {
         **_shown(shown),
@@ -251,6 +328,7 @@ def _topic_summary(request: HttpRequest, shown: readers.ServedVersion) -> dict:
         "url": _page_url(request, shown, "public:topic"),
         "api_url": _api_url(request, shown.requested, "topic", shown.key),
         "review": _review(shown.version),
+        "receipt": _receipt(request, shown.version, english),
     }
 
 
@@ -266,7 +344,7 @@ def _topic(request: HttpRequest, shown: readers.ServedVersion) -> dict:
     }
 
 
-def _region(request: HttpRequest, shown: readers.ServedVersion) -> dict:
+def _region(request: HttpRequest, shown: readers.ServedVersion, english=None) -> dict:
     payload = shown.payload
     return {
         **_shown(shown),
@@ -276,11 +354,24 @@ def _region(request: HttpRequest, shown: readers.ServedVersion) -> dict:
         "notice_html": payload.get("notice_html", ""),
         "url": _page_url(request, shown, "public:region"),
         "api_url": _api_url(request, shown.requested, "region", shown.key),
+        "receipt": _receipt(request, shown.version, english),
     }
 
 
-def _not_found(what: str):
-    return Status(404, {"detail": f"No such {what} is published."})
+def _not_found(request: HttpRequest, what: str, slug: str, language: str):
+    """410 Gone for a withdrawn topic or region (its date and regions, never its text);
+    404 for what was never published."""
+    withdrawn = readers.withdrawal(what, slug, language)
+    if withdrawn is None:
+        return Status(404, {"detail": f"No such {what} is published."})
+    return Status(
+        410,
+        {
+            "detail": f"This {what} was withdrawn by the medical reviewers.",
+            "withdrawn": withdrawn.withdrawn_at,
+            "regions": [_api_url(request, language, "region", key) for key in withdrawn.regions],
+        },
+    )
 
 
 # -- operations -------------------------------------------------------------------------
@@ -304,6 +395,7 @@ def list_topics(
     if page > pages:
         return Status(404, {"detail": f"There are {pages} pages."})
     base = request.build_absolute_uri(reverse("api:topics", kwargs={"lang": language}))
+    english = english_fingerprints(found.items)
 
     def link(number: int) -> str:
         return f"{base}?page={number}&page_size={page_size}"
@@ -315,18 +407,18 @@ def list_topics(
         "pages": pages,
         "next": link(page + 1) if page < pages else None,
         "previous": link(page - 1) if page > 1 else None,
-        "items": [_topic_summary(request, shown) for shown in found.items],
+        "items": [_topic_summary(request, shown, english) for shown in found.items],
     }
 
 
-@api.get("/{lang}/topics/{slug}/", response={200: Topic, **ERRORS}, url_name="topic")
+@api.get("/{lang}/topics/{slug}/", response={200: Topic, **ITEM_ERRORS}, url_name="topic")
 @decorate_view(public_api)
 def get_topic(request: HttpRequest, lang: Language = LangPath, slug: str = SlugPath):
     """One topic with everything its page shows: sections, when to get help, relief,
     prevention, references, who reviewed it and when."""
     page = readers.live_topic(slug, Language(lang).value)
     if page is None:
-        return _not_found("topic")
+        return _not_found(request, "topic", slug, Language(lang).value)
     return _topic(request, page.shown)
 
 
@@ -334,23 +426,26 @@ def get_topic(request: HttpRequest, lang: Language = LangPath, slug: str = SlugP
 @decorate_view(public_api)
 def list_regions(request: HttpRequest, lang: Language = LangPath):
     """The live body regions, in the body map's order."""
-    return [_region(request, shown) for shown in readers.live_regions(Language(lang).value)]
+    regions = readers.live_regions(Language(lang).value)
+    english = english_fingerprints(regions)
+    return [_region(request, shown, english) for shown in regions]
 
 
-@api.get("/{lang}/regions/{slug}/", response={200: RegionDetail, **ERRORS}, url_name="region")
+@api.get("/{lang}/regions/{slug}/", response={200: RegionDetail, **ITEM_ERRORS}, url_name="region")
 @decorate_view(public_api)
 def get_region(request: HttpRequest, lang: Language = LangPath, slug: str = SlugPath):
     """A body region, its notice and its live topics."""
     language = Language(lang).value
     page = readers.live_region(slug, language)
     if page is None:
-        return _not_found("region")
+        return _not_found(request, "region", slug, language)
     # The first page of the region's topics, as on its public page: a response must not
     # grow with the corpus (the topics endpoint pages through all of them).
     topics = readers.region_topics(slug, language).items
+    english = english_fingerprints([page.shown, *topics])
     return {
-        **_region(request, page.shown),
-        "topics": [_topic_summary(request, shown) for shown in topics],
+        **_region(request, page.shown, english),
+        "topics": [_topic_summary(request, shown, english) for shown in topics],
     }
 
 
@@ -432,3 +527,7 @@ def openapi_text() -> str:
     with translation.override(SOURCE_LANGUAGE):
         schema = api.get_openapi_schema(path_prefix="/api/v1/")
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+# The partners' operations (changes feed, verify, infobutton) on the same API.
+from . import partners  # noqa: E402,F401

@@ -9,7 +9,7 @@ per-page query count fixed (the tests pin it), and lists come a page at a time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -180,6 +180,36 @@ def _live_page(kind: str, slug: str, language: str) -> Page | None:
         return None
     languages = [code for code in language_codes() if code in by_language]
     return Page(ServedVersion(version, language), languages)
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """What a withdrawn item's address may still say: when, and where to look instead.
+    Never its text (the regions are slugs, shown with their own live names)."""
+
+    withdrawn_at: datetime
+    regions: list[str]
+
+
+def withdrawal(kind: str, slug: str, language: str) -> Withdrawal | None:
+    """One query, for an address with nothing live: the withdrawal of the version a
+    visitor of `language` would have read (that language's, else English), or None when
+    the address never had a published version (404, not 410)."""
+    if len(slug) > MAX_SLUG_LENGTH:
+        return None
+    latest = (
+        PublishedVersion.objects.filter(
+            kind=kind, key=slug, language__in={language, SOURCE_LANGUAGE}, is_current=False
+        )
+        .exclude(withdrawn_at=None)
+        .order_by("-withdrawn_at")
+        .only("withdrawn_at", "payload")
+        .first()
+    )
+    if latest is None:
+        return None
+    regions = latest.payload.get("regions", []) if kind == ContentKind.TOPIC else []
+    return Withdrawal(latest.withdrawn_at, [str(region) for region in regions])
 
 
 def live_topic(slug: str, language: str) -> Page | None:

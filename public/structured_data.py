@@ -118,6 +118,43 @@ def _citation(reference: dict) -> dict:
     return {key: value for key, value in citation.items() if value}
 
 
+# Who a topic is written for (its reviewed audience), in schema.org's free-text audienceType.
+AUDIENCES = {
+    "all": "patients and carers",
+    "adults": "adult patients",
+    "children": "parents and carers of children",
+}
+CODING_SYSTEMS = {"ICD10": "ICD-10", "SNOMED": "SNOMED-CT"}
+# The page's sections as schema.org health aspects, where the topic has them.
+ASPECTS = [
+    ("what_it_is_html", "https://schema.org/OverviewHealthAspect"),
+    ("symptoms_html", "https://schema.org/SymptomsHealthAspect"),
+    ("causes_html", "https://schema.org/CausesHealthAspect"),
+    ("risk_factors_html", "https://schema.org/RiskFactorsHealthAspect"),
+    ("warning_signs", "https://schema.org/SeeDoctorHealthAspect"),
+    ("relief", "https://schema.org/TreatmentsHealthAspect"),
+    ("prevention", "https://schema.org/PreventionHealthAspect"),
+]
+
+
+def _condition(title: str, codes: list[str]) -> dict:
+    condition = {"@type": "MedicalCondition", "name": title}
+    if codes:
+        condition["code"] = [
+            {
+                "@type": "MedicalCode",
+                "codeValue": code.partition(":")[2],
+                "codingSystem": CODING_SYSTEMS.get(code.partition(":")[0], code.partition(":")[0]),
+            }
+            for code in codes
+        ]
+    return condition
+
+
+def _aspects(payload: dict) -> list[str]:
+    return [aspect for name, aspect in ASPECTS if payload.get(name)]
+
+
 def topic(
     request: HttpRequest,
     shown: readers.ServedVersion,
@@ -152,7 +189,17 @@ def topic(
         "lastReviewed": version.approved_at.date().isoformat(),
         "reviewedBy": {"@type": "Person", "name": version.reviewer_credit},
         "publisher": publisher(request),
-        "about": {"@type": "MedicalCondition", "name": title},
+        "about": _condition(title, payload.get("clinical_codes", [])),
+        "audience": {
+            "@type": "PeopleAudience",
+            "audienceType": AUDIENCES.get(payload.get("audience"), AUDIENCES["all"]),
+        },
+        "medicalAudience": "https://schema.org/Patient",
+        "mainEntity": {
+            "@type": "HealthTopicContent",
+            "name": title,
+            "hasHealthAspect": _aspects(payload),
+        },
         "citation": [_citation(reference) for reference in payload.get("references", [])],
         "breadcrumb": _breadcrumb(trail),
     }

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from articles.languages import SOURCE_LANGUAGE, direction, language_codes
 from articles.models import EmergencyNumber
+from reviews.models import ContentKind
 from search import index as search_index
 
 from . import labels, pagination, readers, seo, structured_data
@@ -111,7 +112,7 @@ def region(request: HttpRequest, slug: str) -> HttpResponse:
     number = pagination.requested_page(request)
     page = readers.live_region(slug, language)
     if page is None:
-        raise Http404("No such region")
+        return gone_or_not_found(request, ContentKind.REGION, slug)
     context = region_context(request, page.shown, page.languages, number)
     return render(request, "public/region.html", context)
 
@@ -160,7 +161,7 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
     language = translation.get_language()
     page = readers.live_topic(slug, language)
     if page is None:
-        raise Http404("No such topic")
+        return gone_or_not_found(request, ContentKind.TOPIC, slug)
     return render(request, "public/topic.html", topic_context(request, page.shown, page.languages))
 
 
@@ -348,6 +349,26 @@ def _error_context(request: HttpRequest) -> dict:
         logger.exception("Site notices unavailable for an error page")
         notices = None
     return {"notices": notices, **_language_links(request), "alternates": []}
+
+
+def gone_or_not_found(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """410 Gone for a withdrawn topic or region, naming the date and the regions to look
+    in instead (never the withdrawn text); 404 for an address that never was published."""
+    language = translation.get_language()
+    withdrawn = readers.withdrawal(kind, slug, language)
+    if withdrawn is None:
+        raise Http404("Nothing was published here")
+    regions = readers.regions_by_slug(withdrawn.regions, language)
+    context = {
+        **_error_context(request),
+        "withdrawn_at": withdrawn.withdrawn_at,
+        "regions": [
+            {"shown": regions[key], "url": reverse("public:region", kwargs={"slug": key})}
+            for key in withdrawn.regions
+            if key in regions
+        ],
+    }
+    return render(request, "410.html", context, status=410)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:

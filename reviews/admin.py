@@ -143,7 +143,7 @@ class PublishedVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["is_current", "outdated", "held", "language", "kind"]
     search_fields = ["key"]
-    exclude = ["sort_title"]
+    exclude = ["sort_title", "codes"]
 
 
 class PendingFilter(admin.SimpleListFilter):

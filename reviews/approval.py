@@ -56,7 +56,7 @@ from .batch import (
 )
 from .batch import invalidate as batch_invalidate
 from .errors import StaleReview, WorkflowError
-from .models import LanguageVersion, PublishedVersion
+from .models import LanguageVersion, PublishedVersion, codes_text
 from .registry import registry
 from .shown import ShownText, shown_text
 
@@ -297,6 +297,7 @@ def freeze(
         approved_at=now,
         next_review_due=due,
         sort_title=folding.fold(payload.get("title") or payload.get("name") or version.key),
+        codes=codes_text(payload),
     )
 
 

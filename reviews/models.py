@@ -97,6 +97,13 @@ class LanguageVersion(models.Model):
         return f"{self.get_kind_display()} {self.key} [{self.language}]"
 
 
+def codes_text(payload: dict) -> str:
+    """A snapshot's clinical codes as one searchable column (" ICD10:R25.2 SNOMED:1 "),
+    so the infobutton finds topics by code from an index, never by reading payloads."""
+    codes = payload.get("clinical_codes") or []
+    return f" {' '.join(codes)} " if codes else ""
+
+
 class PublishedVersionQuerySet(models.QuerySet):
     def live(self, language: str | None = None, kind: str | None = None):
         """What the public may see: the current approved snapshot, never withdrawn."""
@@ -183,6 +190,9 @@ class PublishedVersion(models.Model):
     # The title folded (search.folding.fold), so that lists sort and page in the database
     # without reading every payload.
     sort_title = models.TextField(editable=False, blank=True)
+    # The payload's clinical codes, space-separated and space-framed (codes_text),
+    # for the infobutton's look-up by code.
+    codes = models.TextField(editable=False, blank=True, default="")
 
     objects = PublishedVersionQuerySet.as_manager()
 
@@ -219,6 +229,12 @@ class PublishedVersion(models.Model):
                 fields=["kind", "language", "approved_at", "is_current"],
                 condition=models.Q(is_current=True),
                 name="live_versions_by_date",
+            ),
+            # The infobutton: live topics of a language by code, read from the index alone.
+            models.Index(
+                fields=["kind", "language", "codes", "key", "is_current"],
+                condition=models.Q(is_current=True),
+                name="live_versions_by_code",
             ),
             # The history of one language version (`with_first_published`, on every topic
             # page): without it, SQLite walked every version of the language (103 ms per

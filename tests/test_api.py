@@ -42,6 +42,13 @@ def test_the_committed_openapi_document_is_current_and_served(client):
         "/api/v1/{lang}/regions/",
         "/api/v1/{lang}/regions/{slug}/",
         "/api/v1/{lang}/notices/",
+        "/api/v1/{lang}/changes/",
+        "/api/v1/verify/{fingerprint}",
+        "/api/v1/infobutton",
+    }
+    assert document["info"]["license"] == {
+        "name": "CC BY-ND 4.0",
+        "url": "https://creativecommons.org/licenses/by-nd/4.0/",
     }
 
 
@@ -110,7 +117,7 @@ def test_cache_headers_etag_cors_and_the_shared_page_cache(client, site):
     assert get(client, url, 304, HTTP_IF_NONE_MATCH=first["ETag"]).content == b""
     # A withdrawal starts a new publication generation: nothing stale is served.
     workflow.withdraw("topic", "cached-topic", by=site, reason="check")
-    assert get(client, url, 404)["Access-Control-Allow-Origin"] == "*"
+    assert get(client, url, 410)["Access-Control-Allow-Origin"] == "*"
     assert get(client, "/api/v1/en/topics/").json()["count"] == 0
 
 

@@ -179,7 +179,7 @@ def test_a_withdrawal_and_an_approval_on_one_host_show_at_once_everywhere(hosts)
     reviewer = Staff(first, "reviewer")
     done = reviewer.post(page, {"action": "withdraw", "comment": "multi-host test"})
     assert "Withdrawn from the public site" in done.text
-    assert status_everywhere(hosts, TOPIC) == [404, 404, 404]
+    assert status_everywhere(hosts, TOPIC) == [410, 410, 410]
     for base in [second, cache]:
         assert "leg-cramps" not in request(base + "/en/regions/legs/")[2].decode()
 

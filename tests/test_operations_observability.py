@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -227,7 +228,8 @@ def test_commands_write_logs_to_stderr_as_json_and_leave_stdout_to_their_output(
         },
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "System check identified no issues (0 silenced).\n"
+    # Only the command's own output on stdout (how many checks settings silence may vary).
+    assert re.fullmatch(r"System check identified no issues \(\d+ silenced\)\.\n", done.stdout)
     logged = [json.loads(line) for line in done.stderr.splitlines()]
     assert logged, "django-axes logs its start: on stderr, as JSON"
     assert all({"time", "level", "logger", "message", "request_id"} <= set(line) for line in logged)

@@ -79,7 +79,7 @@ def test_a_withdrawal_shows_at_once_through_the_cache(client, site, topic):
     workflow.withdraw("topic", "cached-topic", by=site, reason="unsafe advice")
 
     for code in ("en", "ar"):
-        assert client.get(f"/{code}/topics/cached-topic/").status_code == 404
+        assert client.get(f"/{code}/topics/cached-topic/").status_code == 410
     for url in ["/en/regions/legs/", "/en/search/?q=cachedword", "/sitemap-topics-en.xml"]:
         html = client.get(url).content.decode()
         assert "cached-topic" not in html and "Cachedword" not in html, url
@@ -150,7 +150,7 @@ def test_a_failed_frontend_purge_is_logged_and_never_fails_the_change(
         publish_topic("purged-topic", reviewer=site)
         workflow.withdraw("topic", "purged-topic", by=site, reason="test")
     assert "Frontend cache purge failed for http://127.0.0.1:9" in caplog.text
-    assert client.get("/en/topics/purged-topic/").status_code == 404
+    assert client.get("/en/topics/purged-topic/").status_code == 410
 
 
 def test_a_published_change_during_rendering_is_not_stored(rf):

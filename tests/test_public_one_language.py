@@ -81,7 +81,7 @@ class TextByLanguage(HTMLParser):
 
 def texts(client, url: str, language: str) -> list[tuple[str, str]]:
     response = client.get(url)
-    assert response.status_code in (200, 404), url
+    assert response.status_code in (200, 404, 410), url
     parser = TextByLanguage(language)
     parser.feed(response.content.decode())
     return parser.texts

@@ -38,7 +38,7 @@ def test_re_review_keeps_the_publication_date_and_a_withdrawal_restarts_it(clien
     assert again["lastReviewed"] == reviewed.date().isoformat()
 
     workflow.withdraw("topic", "dated-topic", by=site, reason="check")
-    assert client.get("/en/topics/dated-topic/").status_code == 404
+    assert client.get("/en/topics/dated-topic/").status_code == 410
     article.title_en = "Dated topic, back"
     article.save()
     workflow.record_edits(article, by=None)

@@ -149,7 +149,7 @@ def test_a_withdrawn_page_is_gone_from_the_cache_when_the_withdrawal_returns(sta
     )
 
     for path in [TOPIC, "/ru/topics/leg-cramps/"]:
-        assert request(cache + path)[0] == 404, path
+        assert request(cache + path)[0] == 410, path
     for path in ["/en/regions/legs/", "/sitemap-topics-en.xml"]:
         status, headers, body = request(cache + path)
         assert status == 200 and headers["x-cache"] == "MISS", path

@@ -333,6 +333,20 @@ REVIEW_INTERVAL_DAYS = 365
 # `seed_demo` creates users with known passwords; never allowed in production.
 DEMO_DATA_ALLOWED = False
 
+# The terms on which partners may republish the reviewed text (every API item and the
+# OpenAPI document carry them; README "Content API"). No derivatives: the text is medically
+# reviewed exactly as worded, so a republished copy must not be altered; commercial use is
+# allowed so clinics' apps and patient portals may carry it.
+CONTENT_LICENCE = {
+    "name": "CC BY-ND 4.0",
+    "url": "https://creativecommons.org/licenses/by-nd/4.0/",
+    "copyright_holder": os.environ.get("DJANGO_CONTENT_PUBLISHER", "Spasms and cramps"),
+    "attribution": os.environ.get(
+        "DJANGO_CONTENT_ATTRIBUTION",
+        "Medically reviewed content from Spasms and cramps, used under CC BY-ND 4.0.",
+    ),
+}
+
 # Where `load_content` reads from when no path is given.
 CONTENT_DIR = BASE_DIR / "content"
 
