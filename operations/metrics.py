@@ -101,26 +101,23 @@ class WorkloadCollector(Collector):
 
 
 def _pending_work():
-    """Invalidations and mails waiting, from the apps that queue them, when installed."""
-    from django.apps import apps
+    """Cache invalidations not yet applied (the outbox) and staff mail not yet sent."""
+    from reviews.models import Invalidation, Notification
 
-    for label, model_name, metric, text in (
+    for metric, text, queryset in (
         (
-            "reviews",
-            "Invalidation",
             "healthsite_invalidations_waiting",
-            "Cache purges not yet applied.",
+            "Cache invalidations recorded but not yet applied everywhere.",
+            lambda: Invalidation.objects.pending(),
         ),
-        ("reviews", "PendingNotification", "healthsite_mail_waiting", "Mails not yet sent."),
+        (
+            "healthsite_mail_waiting",
+            "Review notices not yet sent (digests and retries included).",
+            lambda: Notification.objects.filter(sent_at=None),
+        ),
     ):
         try:
-            model = apps.get_model(label, model_name)
-        except LookupError:
-            continue
-        pending = getattr(model.objects, "pending", None)
-        queryset = pending() if callable(pending) else model.objects.all()
-        try:
-            yield GaugeMetricFamily(metric, text, value=queryset.count())
+            yield GaugeMetricFamily(metric, text, value=queryset().count())
         except DatabaseError:
             logger.warning("Metrics: database unavailable", exc_info=True)
 

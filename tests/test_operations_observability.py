@@ -127,6 +127,11 @@ def test_metrics_count_requests_page_cache_hits_queue_and_overdue(client, site):
     assert value(after, "healthsite_review_queue", language="en") == 0
     assert value(after, "healthsite_reviews_overdue", language="ru") == 1
     assert value(after, "healthsite_reviews_overdue", language="es") == 0
+    # The outbox and the mail queue, as their own models count them.
+    from reviews.models import Invalidation, Notification
+
+    assert after[("healthsite_invalidations_waiting",)] == Invalidation.objects.pending().count()
+    assert after[("healthsite_mail_waiting",)] == Notification.objects.filter(sent_at=None).count()
 
 
 def test_the_metrics_read_the_header_the_page_cache_writes():
