@@ -360,6 +360,10 @@ class EmergencyNumber(models.Model):
     country_name = short_text(_("country"), max_length=100)
     service = models.CharField(_("service"), max_length=20, choices=Service)
     number = models.CharField(_("number"), max_length=20)
+    # Numbers are reviewed content: each names the public page a reader can check it on.
+    source = models.URLField(
+        _("source"), max_length=500, blank=True, help_text=_("The public page giving this number.")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     plain_text_fields = ("country_name",)

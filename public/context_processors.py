@@ -2,6 +2,7 @@ from django.utils.html import format_html
 
 from articles.languages import SOURCE_LANGUAGE, direction
 
+from .emergency import requested_country
 from .frame import ORIGINALS, Key
 
 
@@ -15,3 +16,9 @@ def frame_originals(request):
             'lang="{}" dir="{}"', SOURCE_LANGUAGE, direction(SOURCE_LANGUAGE)
         ),
     }
+
+
+def reader_country(request):
+    """The reader's country from the URL (`?country=XX`, public.emergency), for the links
+    that carry it."""
+    return {"reader_country": requested_country(request)}

@@ -79,6 +79,7 @@ def exercises(payload: dict) -> list[dict]:
 # Headings of the topic page's own parts (the sections' headings are their fields' names).
 HELP_HEADING = _("When to get help")
 RELIEF_HEADING = _("What can help")
+DO_NOW_HEADING = _("What you can do now")
 PREVENTION_HEADING = _("Prevention")
 REFERENCES_HEADING = _("References")
 
@@ -89,6 +90,8 @@ def page_contents(payload: dict, sections: list[dict]) -> list[dict]:
     contents = []
     if payload.get("warning_signs"):
         contents.append({"id": "help-heading", "heading": HELP_HEADING})
+    if payload.get("do_now_html"):
+        contents.append({"id": "do-now-heading", "heading": DO_NOW_HEADING})
     contents += [{"id": f"section-{s['key']}", "heading": s["heading"]} for s in sections]
     if any(measure["kind"] != EXERCISE for measure in payload.get("relief", [])):
         contents.append({"id": "relief-heading", "heading": RELIEF_HEADING})

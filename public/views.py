@@ -17,10 +17,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from articles.languages import SOURCE_LANGUAGE, direction, language_codes
-from articles.models import EmergencyNumber
 from reviews.models import ContentKind
 from search import index as search_index
 
+from . import emergency as emergency_numbers_for
 from . import labels, pagination, readers, seo, structured_data
 
 logger = logging.getLogger(__name__)
@@ -96,6 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "notices": readers.site_notices(language),
+        "full_emergency_notice": True,
         "regions": regions,
         "map_regions": {region["slug"]: region for region in regions},
         "canonical": request.build_absolute_uri(reverse("public:home")),
@@ -211,6 +212,7 @@ def topic_context(
         "exercises": labels.exercises(payload),
         "kind_tags": labels.kind_tags(frame),
         "exercise_heading": labels.EXERCISE.label,
+        "do_now_heading": labels.DO_NOW_HEADING,
         "language_name": _language_name(language),
         "source_language": SOURCE_LANGUAGE,
         "english_url": _reverse_in(SOURCE_LANGUAGE, "public:topic", {"slug": slug}),
@@ -235,19 +237,12 @@ def emergency_numbers(request: HttpRequest) -> HttpResponse:
     notices = readers.site_notices(language)
     emergency = notices.emergency
     numbers = emergency.payload.get("numbers", []) if emergency else []
-    services = dict(EmergencyNumber.Service.choices)
-    countries: dict[str, dict] = {}
-    for number in numbers:
-        country = countries.setdefault(
-            number["country"], {"name": number["country_name"], "numbers": []}
-        )
-        country["numbers"].append(
-            {"number": number["number"], "service": services.get(number["service"], "")}
-        )
     context = {
         "notices": notices,
+        "full_emergency_notice": True,
         "emergency": emergency,
-        "countries": list(countries.values()),
+        # The reader's language's countries first (public.emergency).
+        "countries": emergency_numbers_for.ordered_for(numbers, language),
         "canonical": request.build_absolute_uri(reverse("public:emergency_numbers")),
         **_language_links(request, "public:emergency_numbers"),
     }

@@ -20,6 +20,11 @@ PAGES = [
     "/ar/topics/cached-topic/",
     "/en/search/?q=cachedword",
     "/ru/search/?q=cachedword",
+    # The reader's country (issue 23): one cached page per country, no cookie.
+    "/en/?country=GB",
+    "/ar/topics/cached-topic/?country=SA",
+    "/en/emergency-numbers/",
+    "/es/emergency-numbers/?country=ES",
     "/sitemap.xml",
     "/sitemap-topics-en.xml",
     "/robots.txt",

@@ -26,6 +26,7 @@ def everything_public(client, slug, search_words=()):
         urls += [f"/{code}/", f"/{code}/regions/legs/", f"/{code}/topics/{slug}/"]
         urls += [f"/{code}/search/?q={word}" for word in search_words]
         urls += [f"/{code}/topics/other-topic/"]  # a neighbour: its links and metadata
+        urls += [f"/{code}/topics/{slug}/?country=GB", f"/{code}/emergency-numbers/"]
         urls += [f"/{code}/feed/"]
         api = f"/api/v1/{code}"
         urls += [f"{api}/topics/", f"{api}/topics/{slug}/", f"{api}/topics/other-topic/"]

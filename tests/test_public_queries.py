@@ -21,6 +21,8 @@ BUDGET = {
     # with their count (English hits of topics not yet translated in the same query)
     "/{lang}/search/?q=summary": 3,
     "/{lang}/search/": 1,  # notices only: nothing to search for
+    "/{lang}/topics/topic-1/?country=GB": 3,  # the reader's country costs no query
+    "/{lang}/emergency-numbers/": 1,  # notices (the numbers are the notice's)
     "/{lang}/topics/no-such-topic/": 3,  # the topic, whether it was withdrawn, the notices
     "/{lang}/no/such/page/": 1,  # the 404 page's notices
     "/sitemap.xml": 8,  # the index: a count of each regions and topics file per language

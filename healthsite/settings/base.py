@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "public.context_processors.frame_originals",
+                "public.context_processors.reader_country",
             ],
             # `{% load i18n %}` gets Django's tags with translated text escaped.
             "libraries": {"i18n": "strings.safe_i18n"},
