@@ -85,13 +85,11 @@ REFERENCES_HEADING = _("References")
 
 
 def page_contents(payload: dict, sections: list[dict]) -> list[dict]:
-    """The "page contents" list: each second-level heading of a topic page, in page
-    order, with the id of the heading it links to (the ids the template gives them)."""
+    """The "page contents" list: each second-level heading of a topic page below the
+    list, in page order, with the id of the heading it links to (the ids the template
+    gives them)."""
+    # "When to get help" and "What you can do now" come before the list (help first).
     contents = []
-    if payload.get("warning_signs"):
-        contents.append({"id": "help-heading", "heading": HELP_HEADING})
-    if payload.get("do_now_html"):
-        contents.append({"id": "do-now-heading", "heading": DO_NOW_HEADING})
     contents += [{"id": f"section-{s['key']}", "heading": s["heading"]} for s in sections]
     if any(measure["kind"] != EXERCISE for measure in payload.get("relief", [])):
         contents.append({"id": "relief-heading", "heading": RELIEF_HEADING})

@@ -424,3 +424,30 @@ def review_page_screenshots(browser, site_url):
     context.close()
     for name in ("review-queue", "review-page"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 1000
+
+
+def test_help_comes_first_on_a_phone(in_browser, site_url):
+    in_browser(help_comes_first_on_a_phone, site_url)
+
+
+def help_comes_first_on_a_phone(browser, site_url):
+    """Issue 23: on a 390x844 phone the first care card and "What you can do now" start
+    within the first two screens of a topic, in English and in Arabic (right to left);
+    the README shows those two screens."""
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    page = phone.new_page()
+    for language in ("en", "ar"):
+        page.goto(f"{site_url}/{language}/topics/leg-cramps/")
+        card = page.locator(".care-card").first.bounding_box()
+        do_now = page.locator(".do-now").bounding_box()
+        assert card is not None and do_now is not None, language
+        assert card["y"] < 2 * 844 and do_now["y"] < 2 * 844, (language, card, do_now)
+        # The compact emergency line names numbers, not only "see the list".
+        assert page.locator(".emergency-line a[href^='tel:']").count() >= 1, language
+        page.screenshot(
+            path=str(SCREENSHOTS / f"topic-phone-{language}.png"),
+            clip={"x": 0, "y": 0, "width": 390, "height": 2 * 844},
+            full_page=True,
+        )
+        assert (SCREENSHOTS / f"topic-phone-{language}.png").stat().st_size > 1000
+    phone.close()

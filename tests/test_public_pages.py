@@ -131,12 +131,13 @@ def test_topic_page_parts_in_order(client, site):
     order = [
         'id="topic-title"',
         'class="summary">Summary of Rich topic [en]',
-        "legs notice [en]",
-        'id="page-contents"',
+        # Help first (issue 23): the care cards, then the region's notice and contents.
         'id="help-heading"',
         "Call now [en]",  # emergency first although typed last
         "Urgent sign [en]",
         "Routine sign [en]",
+        "legs notice [en]",
+        'id="page-contents"',
         'id="section-what_it_is"',
         'id="relief-heading"',
         "Relief self_care [en]",
@@ -194,7 +195,8 @@ def test_topic_page_contents_link_to_every_section_in_the_content_language(clien
         # Every section heading after the list, in order (the disclaimer is the site's).
         skipped = ("contents-heading", "disclaimer-heading")
         assert targets == [h for h in headings if h not in skipped]
-        assert targets[0] == "help-heading" and targets[-1] == "sources-heading"
+        # "When to get help" and "What you can do now" come before the list (issue 23).
+        assert targets[0] == "section-what_it_is" and targets[-1] == "sources-heading"
         # Inside the article, so in the content's language and direction.
         article = html.index(f'<article class="topic" lang="{code}"')
         assert article < html.index('id="page-contents"') < html.index("</article>")
