@@ -35,7 +35,7 @@ LANGUAGE_COUNTRIES: dict[str, tuple[str, ...]] = {
         "AE", "LY", "LB", "PS", "OM", "MR", "KW", "QA", "BH", "DJ", "KM",
     ),
 }  # fmt: skip
-LINE_COUNTRIES = 3
+LINE_COUNTRIES = 2
 COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
