@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_also_called_and_do_now"),
+        ("articles", "0008_article_clinical_codes"),
     ]
 
     operations = [
