@@ -281,7 +281,8 @@ PAGE_CACHE_SECONDS = 60 * 60 * 24
 PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/healthz/", "/static/")
 # The only query parameters a public page reads; others (utm_source, ...) name no page
 # of their own and create no cache entry.
-PAGE_CACHE_QUERY_PARAMETERS = ("q", "page", "page_size")
+# `country`: the reader's emergency numbers (public.emergency), one cached page per country.
+PAGE_CACHE_QUERY_PARAMETERS = ("q", "page", "page_size", "country")
 # One render per cold page: the others wait this long for it.
 PAGE_CACHE_LOCK_SECONDS = 5
 PAGE_CACHE_WAIT_SECONDS = 2.0
