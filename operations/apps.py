@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class OperationsConfig(AppConfig):
@@ -8,4 +7,4 @@ class OperationsConfig(AppConfig):
     other app imports it (tests/test_architecture.py)."""
 
     name = "operations"
-    verbose_name = _("Operations")
+    verbose_name = "Operations"  # no models: never shown in the admin

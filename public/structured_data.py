@@ -127,10 +127,8 @@ AUDIENCES = {
 CODING_SYSTEMS = {"ICD10": "ICD-10", "SNOMED": "SNOMED-CT"}
 # The page's sections as schema.org health aspects, where the topic has them.
 ASPECTS = [
-    ("what_it_is_html", "https://schema.org/OverviewHealthAspect"),
     ("symptoms_html", "https://schema.org/SymptomsHealthAspect"),
     ("causes_html", "https://schema.org/CausesHealthAspect"),
-    ("risk_factors_html", "https://schema.org/RiskFactorsHealthAspect"),
     ("warning_signs", "https://schema.org/SeeDoctorHealthAspect"),
     ("relief", "https://schema.org/TreatmentsHealthAspect"),
     ("prevention", "https://schema.org/PreventionHealthAspect"),
@@ -194,12 +192,7 @@ def topic(
             "@type": "PeopleAudience",
             "audienceType": AUDIENCES.get(payload.get("audience"), AUDIENCES["all"]),
         },
-        "medicalAudience": "https://schema.org/Patient",
-        "mainEntity": {
-            "@type": "HealthTopicContent",
-            "name": title,
-            "hasHealthAspect": _aspects(payload),
-        },
+        "mainEntity": {"@type": "HealthTopicContent", "hasHealthAspect": _aspects(payload)},
         "citation": [_citation(reference) for reference in payload.get("references", [])],
         "breadcrumb": _breadcrumb(trail),
     }

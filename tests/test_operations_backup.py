@@ -128,7 +128,8 @@ def approve_all(versions, reviewer, stop: threading.Event, approved: list):
         connections.close_all()
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the role groups come from a data migration; keep them for the tests after.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_backup_taken_while_reviewers_approve_restores_everything(tmp_path):
     reviewer = make_user(roles.REVIEWERS, languages=LANGUAGES)
     versions = submitted_topics(8)
@@ -177,7 +178,8 @@ def test_a_backup_taken_while_reviewers_approve_restores_everything(tmp_path):
         assert rows(cursor, table) == source_rows(table), table
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the role groups come from a data migration; keep them for the tests after.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restore_refuses_a_database_that_is_not_empty_and_a_folder_without_a_manifest(
     tmp_path,
 ):

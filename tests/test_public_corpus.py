@@ -18,7 +18,10 @@ pytestmark = pytest.mark.django_db
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 SEED_TOPICS = {path.stem for path in (Path(settings.CONTENT_DIR) / "topics").glob("*.toml")}
-PAGE_WEIGHT_LIMIT = 60 * 1024
+# Uncompressed HTML plus the stylesheet (about 16 KB gzip on the wire). Raised from 60 KiB
+# when the heaviest topic gained the reviewed "what you can do now", "also called" and
+# red flags of issues 23 and 24 and the codes of issue 25.
+PAGE_WEIGHT_LIMIT = 64 * 1024
 
 
 def get(client, url):
