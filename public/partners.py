@@ -412,7 +412,7 @@ RESPONSE_TYPE = Query(
         "responses": {200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}}}
     },
 )
-@decorate_view(public_api)
+@decorate_view(fresh, public_api)
 def infobutton(
     request: HttpRequest,
     code: str = CODE,

@@ -153,8 +153,8 @@ def test_the_review_page_shows_the_rendered_text_in_its_language_and_direction(c
     preview = html[html.index('class="review-preview"') :].split("<h2>")[0]
     assert preview.startswith('class="review-preview" lang="ar" dir="rtl"')
     # Exactly the HTML approval will store: the number continues the sentence.
-    expected = workflow.registry["topic"].render(
-        article.slug, workflow.registry["topic"].source_text(Article.objects.get(), "ar")
+    expected = registry["topic"].render(
+        article.slug, registry["topic"].source_text(Article.objects.get(), "ar")
     )["what_it_is_html"]
     assert expected in preview and "112." in expected and "<ol>" not in expected
 

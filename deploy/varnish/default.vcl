@@ -97,7 +97,7 @@ sub vcl_recv {
     unset req.http.Cookie;
     # Only the parameters a page reads (settings.PAGE_CACHE_QUERY_PARAMETERS), sorted.
     if (req.url ~ "\?" && req.url !~ "^/static/") {
-        set req.url = regsuball(req.url, "([?&])(?!(q|page|page_size)=)[^&]*", "\1");
+        set req.url = regsuball(req.url, "([?&])(?!(q|page|page_size|country|p|since|mainSearchCriteria\.v\.c|mainSearchCriteria\.v\.cs|informationRecipient\.languageCode\.c|knowledgeResponseType)=)[^&]*", "\1");
         set req.url = regsuball(req.url, "&{2,}", "&");
         set req.url = regsub(req.url, "\?&+", "?");
         set req.url = regsub(req.url, "[?&]+$", "");

@@ -282,7 +282,20 @@ PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/healthz/", "/static/")
 # The only query parameters a public page reads; others (utm_source, ...) name no page
 # of their own and create no cache entry.
 # `country`: the reader's emergency numbers (public.emergency), one cached page per country.
-PAGE_CACHE_QUERY_PARAMETERS = ("q", "page", "page_size", "country")
+# `p`: a sitemap file's page; `since` and the HL7 infobutton's names: partner API answers
+# (public.partners), which are never stored but must reach the app as sent.
+PAGE_CACHE_QUERY_PARAMETERS = (
+    "q",
+    "page",
+    "page_size",
+    "country",
+    "p",
+    "since",
+    "mainSearchCriteria.v.c",
+    "mainSearchCriteria.v.cs",
+    "informationRecipient.languageCode.c",
+    "knowledgeResponseType",
+)
 # One render per cold page: the others wait this long for it.
 PAGE_CACHE_LOCK_SECONDS = 5
 PAGE_CACHE_WAIT_SECONDS = 2.0
