@@ -170,7 +170,7 @@ def assert_gone_everywhere(stack, shown: dict[str, str]) -> None:
         for path, text in shown.items():
             status, _headers, body = request(base + path)
             if not text:
-                assert status == 404, base + path
+                assert status == 410, base + path  # withdrawn: gone
             else:
                 assert status == 200 and text not in body.decode(), base + path
 
