@@ -15,7 +15,7 @@ withdrawal.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Literal
 
@@ -181,6 +181,16 @@ def list_changes(
         return Status(400, {"detail": "Invalid since: an ISO 8601 time, e.g. 2026-12-01T00:00Z."})
     if since is not None and since.tzinfo is None:
         return Status(400, {"detail": "Invalid since: give a time zone (e.g. Z or +00:00)."})
+    if since is not None:
+        # Compare in UTC: PostgreSQL refuses offsets past ±15:59 and a far offset on
+        # 0001-01-01 leaves the calendar, so both are a client's error, not ours.
+        try:
+            if abs(since.utcoffset()) > timedelta(hours=14):
+                raise OverflowError
+            since = since.astimezone(UTC)
+        except OverflowError:
+            detail = "Invalid since: a time zone offset within ±14:00, a year from 1 to 9999."
+            return Status(400, {"detail": detail})
     events = _events(language, since).order_by("time", "event", "pk")
     start = (page - 1) * page_size
     rows = list(events[start : start + page_size + 1])
