@@ -21,9 +21,10 @@ from typing import Any
 import tomlkit
 from django.db import transaction
 
+from .file_problems import Problem
+from .file_reader import validate_file
 from .hashing import fingerprint
 from .languages import language_codes
-from .loader import Problem, _validate
 from .models import Article
 from .schema import entry_model, file_schemas
 from .stored_state import stored_text
@@ -138,7 +139,7 @@ def export_topics(folder: Path) -> list[Path]:
                 changed.append(path)
             # As a load of this file would leave it: unchanged at the next load.
             problems: list[Problem] = []
-            entry = _validate(path, schema, problems)
+            entry = validate_file(path, schema, problems)
             if entry is None:
                 raise ValueError("; ".join(str(problem) for problem in problems))
             entry.pop("slug")
