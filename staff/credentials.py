@@ -8,13 +8,28 @@ Devices are enrolled by their owner.
 Every change of a password, device, recovery code or activation is written to the
 append-only audit log (action "credentials", `details` saying what) and mailed to the
 owner through Django's mail framework (DJANGO_EMAIL_* settings), so a change nobody
-asked for is noticed by the one person who can tell. The entry's actor is the account
-whose credentials changed (model signals do not know the request's user).
+asked for is noticed by the one person who can tell.
+
+Who is named: the entry's actor is the person who ACTED (the administrator who
+deactivated an account or revoked its devices), `details["user"]` the owner whose
+credentials changed (the subject). Model signals do not know the request, so
+`ActingUser` (a middleware after authentication) keeps the signed-in person in a context
+variable for the request; a change with no signed-in person (the owner following a
+reset link, a management command) names the owner as actor, the only person it can be.
+
+One change, one entry: a workflow that makes or replaces several rows at once (the
+self-service enrolment, staff/enrolment.py) runs under `quietly()` and
+records one summary, and the recovery codes deleted with their device are not listed
+one by one (the device's removal is the entry). A recovery code used at sign-in is
+recorded ("static token removed"), so its owner hears of every use.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -24,30 +39,81 @@ from django.utils.translation import gettext as _
 log = logging.getLogger("healthsite.security")
 
 
-def record(user, change: str) -> None:
-    """Audit `change` (a short English phrase) of `user`'s credentials and tell them."""
+_acting_request: ContextVar = ContextVar("staff_acting_request", default=None)
+_quiet: ContextVar[bool] = ContextVar("staff_credentials_quiet", default=False)
+_devices_being_deleted: ContextVar[frozenset] = ContextVar(
+    "staff_devices_being_deleted", default=frozenset()
+)
+
+
+class ActingUser:
+    """Middleware: the request's signed-in person is the actor of credential changes
+    made while it runs (read lazily, so a sign-in during the request counts)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _acting_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _acting_request.reset(token)
+
+
+def acting_person(owner):
+    """Who is making a change to `owner`'s credentials now."""
+    request = _acting_request.get()
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user
+    return owner
+
+
+@contextmanager
+def quietly() -> Iterator[None]:
+    """Row signals record nothing inside: the caller records one summary itself."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
+def record(user, change: str, *, by=None) -> None:
+    """Audit `change` (a short English phrase) of `user`'s credentials and tell them.
+
+    `by` is who acted (default: the signed-in person of the request, else the owner)."""
     from audit.models import AuditEntry
 
+    actor = by or acting_person(user)
     AuditEntry.objects.create(
         action=AuditEntry.Action.CREDENTIALS,
-        actor=user,
+        actor=actor,
         comment=change,
-        details={"user": user.get_username(), "change": change},
+        details={
+            "user": user.get_username(),
+            "change": change,
+            "by": actor.get_username(),
+        },
     )
     if user.email:
-        transaction.on_commit(lambda: _mail(user, change))
+        by_name = None if actor.pk == user.pk else actor.get_username()
+        transaction.on_commit(lambda: _mail(user, change, by_name))
 
 
-def _mail(user, change: str) -> None:
+def _mail(user, change: str, by_name: str | None = None) -> None:
+    body = _(
+        "Hello %(name)s,\n\nThis change was made to your staff account: "
+        "%(change)s.\n\nIf you did not ask for it, tell the site administrators "
+        "at once.\n"
+    ) % {"name": user.get_username(), "change": change}
+    if by_name:
+        body += _("The change was made by: %(by)s\n") % {"by": by_name}
     try:
         send_mail(
             _("Your staff account changed: %(change)s") % {"change": change},
-            _(
-                "Hello %(name)s,\n\nThis change was made to your staff account: "
-                "%(change)s.\n\nIf you did not ask for it, tell the site administrators "
-                "at once.\n"
-            )
-            % {"name": user.get_username(), "change": change},
+            body,
             None,
             [user.email],
         )
@@ -115,6 +181,8 @@ def before_user_save(sender, instance, **kwargs):
 
 
 def after_user_save(sender, instance, created, **kwargs):
+    if _quiet.get():
+        return
     for change in getattr(instance, "_credential_changes", []):
         record(instance, change)
     instance._credential_changes = []
@@ -124,14 +192,27 @@ def device_saved(sender, instance, created, **kwargs):
     user = getattr(instance, "user", None) or getattr(
         getattr(instance, "device", None), "user", None
     )
-    if user is None or kwargs.get("raw"):
+    if user is None or kwargs.get("raw") or _quiet.get():
         return
     what = sender._meta.verbose_name
     record(user, f"{what} {'added' if created else 'changed'}")
 
 
+def device_deleting(sender, instance, **kwargs):
+    # Its recovery codes are deleted first, each with a signal: the device's own removal
+    # is the one entry (cleared in device_deleted).
+    _devices_being_deleted.set(_devices_being_deleted.get() | {instance.pk})
+
+
 def device_deleted(sender, instance, **kwargs):
-    device = getattr(instance, "device", None)
+    if sender._meta.model_name == "staticdevice":
+        _devices_being_deleted.set(_devices_being_deleted.get() - {instance.pk})
+    if _quiet.get():
+        return
+    device_id = getattr(instance, "device_id", None)
+    if device_id is not None and device_id in _devices_being_deleted.get():
+        return
+    device = getattr(instance, "device", None) if device_id is not None else None
     user_id = getattr(instance, "user_id", None) or getattr(device, "user_id", None)
     user = get_user_model()._default_manager.filter(pk=user_id).first()
     if user is not None:
@@ -139,7 +220,7 @@ def device_deleted(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -153,3 +234,4 @@ def connect() -> None:
         post_delete.connect(
             device_deleted, sender=model, dispatch_uid=f"staff.cred.del.{model.__name__}"
         )
+    pre_delete.connect(device_deleting, sender=StaticDevice, dispatch_uid="staff.cred.deleting")

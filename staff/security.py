@@ -28,6 +28,7 @@ from django.contrib.admin import AdminSite
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,7 +84,10 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
     }
 
     def clean_otp(self, user):
-        if user is not None and not second_factor_required(user):
+        if user is not None and not user_has_device(user, confirmed=True):
+            # No device yet: the password alone opens a session that reaches only the
+            # enrolment page under production settings (StaffAdminSite.login), or the
+            # whole admin under dev settings. Whoever has a device must use it.
             return
         try:
             super().clean_otp(user)
@@ -112,6 +116,30 @@ class StaffAdminSite(OTPAdminSite):
 
     def has_permission(self, request):
         return AdminSite.has_permission(self, request) and has_second_factor(request.user)
+
+    def get_urls(self):
+        from django.urls import path
+
+        from .enrolment import second_factor_view
+
+        return [
+            path("second-factor/", second_factor_view, {"site": self}, name="second_factor"),
+            *super().get_urls(),
+        ]
+
+    def login(self, request, extra_context=None):
+        # Production's gate: a staff member signed in with a password and no device yet
+        # reaches the enrolment page only (staff/enrolment.py); every admin page sends
+        # them here through the login page.
+        from .enrolment import needs_enrolment
+
+        if (
+            request.method == "GET"
+            and not self.has_permission(request)
+            and needs_enrolment(request.user)
+        ):
+            return redirect("admin:second_factor")
+        return super().login(request, extra_context)
 
 
 # --- Fresh sign-in before approving, withdrawing or changing roles ----------------------

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Credential changes name the signed-in person who made them (staff/credentials.py).
+    "staff.credentials.ActingUser",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a refused (throttled) login into a 429 answer.
@@ -147,6 +149,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 # without any device (the demo users) in with their password only.
 STAFF_OTP_REQUIRED = True
 OTP_TOTP_ISSUER = "Spasms and cramps staff"
+# Nobody sees another person's second-factor key or recovery codes in the admin (the
+# device pages list and revoke only); the owner sees theirs once, at enrolment
+# (staff/enrolment.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Approving, withdrawing and changing roles need a sign-in at most this old.
 STAFF_REAUTH_SECONDS = 15 * 60
 # Only staff have sessions (public pages set no cookie): 8 hours, not Django's 14 days.
