@@ -51,6 +51,22 @@ def test_apps_import_one_way():
     assert backward_imports() == []
 
 
+def test_the_api_imports_its_parts_one_way():
+    """public.api gathers the API; the modules it is built from (conventions, schemas,
+    answers, receipts, the partner routers) never import it back."""
+    parts = ["api_conventions", "api_schemas", "api_answers", "receipts", "partners"]
+    for name in [*parts, "infobutton"]:
+        tree = ast.parse((ROOT / "public" / f"{name}.py").read_text(encoding="utf-8"))
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = node.module or ""
+                imported |= {base} if base else {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.removeprefix("public."))
+        assert "api" not in imported, name
+
+
 def test_the_check_itself_sees_a_backward_import(tmp_path, monkeypatch):
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "bad.py").write_text("from public.readers import live_topic\n")
