@@ -5,9 +5,9 @@
 1. checks, before any lock: `reviewer_credits` (the reviewer may review each language
    and has a public credit they confirmed) and `english_first` (an item's English is
    never approved in the batch of its translations);
-2. checks, under the items' locks: `check_approvable` for each version (submitted, not
-   contributed to by the reviewer, text unchanged since submission and since the page
-   showed it, English live for a translation);
+2. checks, under the items' locks (`checked_under_locks`): `check_approvable` for each
+   version (submitted, not contributed to by the reviewer, text unchanged since
+   submission and since the page showed it, English live for a translation);
 3. `freeze`: the text rendered once into a published snapshot, with the reviewer's
    credit, the dates (the next review planned by reviews.planning) and the folded sort
    title (in memory, nothing written yet);
@@ -20,78 +20,70 @@
 8. `invalidate`: the invalidation of the changed pages is recorded, and applied to the
    caches once committed.
 
+The checks (steps 1 and 2) are `reviews.approval_checks`, retiring and flagging (step 4)
+`reviews.retirement`; the other steps are here, and every step is importable from here.
+Requesting changes, the other answer to a submission, is `reviews.change_requests`.
+
 If any step refuses, nothing is written. tests/test_approval_steps.py tests each step
 directly; tests/test_workflow.py and test_workflow_batches.py test the promise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.hashing import fingerprint
 from articles.languages import SOURCE_LANGUAGE
 from audit.models import AuditEntry
 from search import folding
 from search import index as search_index
-from search.models import SearchEntry
-from staff import roles
 
-from . import cache_tags, notifications, planning
-from .batch import (
-    Item,
-    Loaded,
-    audit_row,
-    items_filter,
-    lock_item,
-    lock_items,
-    write_audit,
+from . import cache_tags, planning
+from .approval_checks import (
+    Approval,
+    check_approvable,
+    check_reviewer,
+    checked_under_locks,
+    contributed_by,
+    english_first,
+    reviewer_credits,
 )
+from .batch import Item, audit_row
 from .batch import invalidate as batch_invalidate
-from .errors import StaleReview, WorkflowError
+from .change_requests import request_changes
+from .errors import WorkflowError
 from .models import LanguageVersion, PublishedVersion, codes_text
 from .registry import registry
-from .shown import ShownText, shown_text
+from .retirement import hold_translations, retire_and_flag
+from .shown import ShownText
 
 Status = LanguageVersion.Status
 
-
-def check_reviewer(version: LanguageVersion, reviewer: AbstractBaseUser) -> None:
-    if not reviewer.has_perm("reviews.approve_version"):
-        raise WorkflowError(_("Only medical reviewers may approve or request changes."))
-    if not roles.can_review(reviewer, version.language):
-        raise WorkflowError(
-            _("You are not qualified to review the %(language)s version.")
-            % {"language": roles.language_name(version.language)}
-        )
-
-
-@dataclass
-class Approval:
-    """One approval under way: the locked version and what the checks read."""
-
-    version: LanguageVersion
-    text: dict
-    digest: str
-    english: PublishedVersion | None  # the live English a translation is checked against
-    previous: PublishedVersion | None  # the live version it replaces
-    # What an English change does to the translations, for the audit entry.
-    translation_note: dict = field(default_factory=dict)
-
-    @property
-    def item(self) -> Item:
-        return (self.version.kind, self.version.key)
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.version.kind, self.version.key, self.version.language)
+# Every step, where tests/test_approval_steps.py and the workflow find them.
+__all__ = [
+    "Approval",
+    "approve",
+    "approve_many",
+    "audit",
+    "check_approvable",
+    "check_reviewer",
+    "checked_under_locks",
+    "contributed_by",
+    "english_first",
+    "freeze",
+    "hold_translations",
+    "index",
+    "invalidate",
+    "publish",
+    "request_changes",
+    "retire_and_flag",
+    "reviewer_credits",
+]
 
 
 def approve(
@@ -148,16 +140,7 @@ def approve_many(
     credits = reviewer_credits([version for version, _shown in approvals], reviewer)
     items = english_first([version for version, _shown in approvals])
     with transaction.atomic():
-        # The items' locks make a concurrent approval or withdrawal wait, then see it.
-        locked = lock_items(items)
-        loaded = Loaded(items)
-        contributed = contributed_by(reviewer, locked.values())
-        checked = [
-            check_approvable(
-                locked[(given.kind, given.key, given.language)], shown, loaded, contributed
-            )
-            for given, shown in approvals
-        ]
+        checked = checked_under_locks(approvals, items, reviewer)
         now = timezone.now()
         # Planned evenly over the interval, not one date per batch (reviews.planning).
         due = planning.due_dates([approval.key for approval in checked], now)
@@ -179,93 +162,6 @@ def approve_many(
         audit(checked, reviewer=reviewer, comment=comment, details=details)
         invalidate(checked)
     return frozen
-
-
-# -- 1. checks before the locks ---------------------------------------------------------
-
-
-def reviewer_credits(
-    versions: Sequence[LanguageVersion], reviewer: AbstractBaseUser
-) -> dict[str, tuple[str, str]]:
-    """(credit, its language) per language of `versions`; refuses a reviewer who may not
-    review one of them or whose public credit is missing or not confirmed by them."""
-    credits: dict[str, tuple[str, str]] = {}
-    for version in versions:
-        if version.language in credits:
-            continue
-        check_reviewer(version, reviewer)
-        credit = roles.public_credit(reviewer, version.language)
-        if credit is None:
-            raise WorkflowError(
-                _(
-                    "Your public credit (the name and role printed on approved pages) is "
-                    "missing or not confirmed by you. Set or confirm it under My public "
-                    "credit, then approve."
-                )
-            )
-        credits[version.language] = credit
-    return credits
-
-
-def english_first(versions: Sequence[LanguageVersion]) -> dict[Item, set[str]]:
-    """The languages approved per item; refuses an item's English approved in the same
-    batch as its translations (they must be checked against the English once live)."""
-    languages_of: dict[Item, set[str]] = {}
-    for version in versions:
-        languages_of.setdefault((version.kind, version.key), set()).add(version.language)
-    if any(SOURCE_LANGUAGE in codes and len(codes) > 1 for codes in languages_of.values()):
-        raise WorkflowError(_("Approve the English version first."))
-    return languages_of
-
-
-# -- 2. checks under the locks ----------------------------------------------------------
-
-
-def contributed_by(reviewer: AbstractBaseUser, versions: Iterable[LanguageVersion]) -> set[int]:
-    """The versions (pks) `reviewer` changed since their last approval (four eyes)."""
-    return set(
-        LanguageVersion.contributors.through.objects.filter(
-            languageversion_id__in=[version.pk for version in versions], user_id=reviewer.pk
-        ).values_list("languageversion_id", flat=True)
-    )
-
-
-def check_approvable(
-    version: LanguageVersion, shown: ShownText, loaded: Loaded, contributed: set[int]
-) -> Approval:
-    """Refuses what may not be approved now; otherwise what the approval will freeze."""
-    if version.status != Status.SUBMITTED:
-        raise WorkflowError(
-            _("Only a submitted version can be approved; this one is %(status)s.")
-            % {"status": version.get_status_display().lower()}
-        )
-    if version.pk in contributed:
-        raise WorkflowError(
-            _(
-                "You contributed to this version since it was last approved; another "
-                "reviewer must approve it."
-            )
-        )
-    text = loaded.text(version)
-    digest = fingerprint(text)
-    if digest != version.submitted_fingerprint:
-        raise WorkflowError(
-            _("The text changed after it was submitted; it must be submitted again.")
-        )
-    english = None
-    if version.language != SOURCE_LANGUAGE:
-        english = loaded.live.get((version.kind, version.key, SOURCE_LANGUAGE))
-        if english is None:
-            raise WorkflowError(_("Approve the English version first."))
-    if shown != shown_text(text, english):
-        raise StaleReview(
-            _(
-                "The text changed since this page was shown to you; nothing was "
-                "published. Review the new text below, then approve again."
-            )
-        )
-    previous = loaded.live.get((version.kind, version.key, version.language))
-    return Approval(version, text, digest, english, previous)
 
 
 # -- 3. to 8. the writes ------------------------------------------------------------------
@@ -299,64 +195,6 @@ def freeze(
         sort_title=folding.fold(payload.get("title") or payload.get("name") or version.key),
         codes=codes_text(payload),
     )
-
-
-def retire_and_flag(
-    approvals: Sequence[Approval],
-    *,
-    reviewer: AbstractBaseUser,
-    now: datetime,
-    translations_unaffected: bool = False,
-) -> None:
-    """The live versions being replaced stop being live, and a translation approved now
-    ends its language's hold. Where an English text changed, the live translations
-    checked against the older English are flagged outdated (their translators told), or
-    held when its red flags changed, or left current (`translations_unaffected`); each
-    approval notes which for its audit entry."""
-    retired = [approval.previous.pk for approval in approvals if approval.previous is not None]
-    PublishedVersion.objects.filter(pk__in=retired).update(is_current=False)
-    released = Q(pk__in=[])  # held snapshots of the languages approved now
-    outdated_items: list[Item] = []
-    held_items: list[Item] = []
-    for approval in approvals:
-        previous = approval.previous
-        if approval.english is not None:
-            version = approval.version
-            released |= Q(kind=version.kind, key=version.key, language=version.language)
-        elif previous is not None and previous.fingerprint != approval.digest:
-            adapter = registry[approval.version.kind]
-            if translations_unaffected:
-                approval.translation_note["translations"] = "unaffected"
-            elif adapter.red_flags(previous.source) != adapter.red_flags(approval.text):
-                held_items.append(approval.item)
-                approval.translation_note["translations"] = "held: red flags changed"
-            else:
-                outdated_items.append(approval.item)
-                approval.translation_note["translations"] = "outdated"
-    PublishedVersion.objects.filter(released, held=True).update(held=False)
-    if outdated_items or held_items:
-        PublishedVersion.objects.live().filter(
-            items_filter([*outdated_items, *held_items])
-        ).exclude(language=SOURCE_LANGUAGE).update(outdated=True)
-        notifications.english_changed([*outdated_items, *held_items], by=reviewer)
-    if held_items:
-        hold_translations(held_items, now)
-
-
-def hold_translations(items: Sequence[Item], now: datetime) -> None:
-    """Take the live translations of `items` off the public (their red flags changed in
-    English): not current, so every public reader falls back to the approved English,
-    and no longer searchable. They stay held until their language is approved again."""
-    translations = (
-        PublishedVersion.objects.live()
-        .filter(items_filter(items))
-        .exclude(language=SOURCE_LANGUAGE)
-    )
-    held = list(translations.values_list("pk", flat=True))
-    PublishedVersion.objects.filter(pk__in=held).update(
-        is_current=False, held=True, held_at=now, outdated=True
-    )
-    SearchEntry.objects.filter(version_id__in=held).delete()
 
 
 def publish(
@@ -414,28 +252,3 @@ def invalidate(approvals: Sequence[Approval]) -> None:
             )
         )
     batch_invalidate(changes, action="approve")
-
-
-def request_changes(
-    version: LanguageVersion, *, reviewer: AbstractBaseUser, comment: str
-) -> LanguageVersion:
-    """Send a submitted version back to its author with the reviewer's comment."""
-    check_reviewer(version, reviewer)
-    if not comment.strip():
-        raise WorkflowError(_("Say what needs to change: a comment is required."))
-    with transaction.atomic():
-        version = lock_item(version.kind, version.key)[version.language]
-        if version.status != Status.SUBMITTED:
-            raise WorkflowError(_("Only a submitted version can be sent back."))
-        version.status = Status.CHANGES_REQUESTED
-        version.comment = comment
-        version.save()
-        write_audit(
-            AuditEntry.Action.REQUEST_CHANGES,
-            version,
-            reviewer,
-            comment,
-            version.submitted_fingerprint,
-        )
-        notifications.changes_requested(version, by=reviewer, comment=comment)
-    return version
