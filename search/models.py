@@ -56,3 +56,9 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} [{self.language}] {self.documents}"
+
+
+def published_version_model():
+    """The published-version model, as the entries point at it (this app imports nothing
+    of `reviews`: the review workflow calls it)."""
+    return SearchEntry._meta.get_field("version").related_model

@@ -1,0 +1,69 @@
+"""Search queries: one page of results for a query's words, best first, in the visitor's
+language and then, for what has none there, in the fallback language; one SQL query on
+either database (the engines' matches scored by `search.ranking`).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from .engines import engine_query, hits_sql
+from .models import published_version_model
+from .ranking import Plan, plan_query, score_sql
+
+
+def search(
+    query_words: list[str],
+    *,
+    kind: str,
+    language: str,
+    fallback: str | None,
+    limit: int,
+    offset: int,
+    plans: dict[str, Plan] | None = None,
+):
+    """One query for one page of results, as PublishedVersion rows: the live versions of
+    `kind` holding any of the words (as terms of their language) in `language`
+    (`search_group` 0), then, with a `fallback` language, the versions in that language
+    of what has no live version in `language` (group 1); best first (see the ranking
+    above), then by key. Each row carries `search_total`, the number of results of every
+    page (the pages are in the database, not in memory). `plans` (from `plan_query`)
+    saves planning the query again."""
+    vendor = connection.vendor
+    languages = [language] + ([fallback] if fallback else [])
+    if plans is None:
+        plans = plan_query(query_words, languages)
+    selects, params = [], []
+    for group, code in enumerate(languages):
+        plan = plans[code]
+        if not plan.terms:
+            continue
+        score, score_params = score_sql(plan, vendor)
+        hits = hits_sql(vendor, score)
+        engine = engine_query(plan, vendor)
+        hit_params = [*score_params, engine, kind, code]
+        select = f"SELECT version_id, key, score, {group} AS grp FROM ({hits}) AS found{group}"
+        if group:
+            select += f"""
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM reviews_searchentry t
+                    WHERE t.kind = %s AND t.key = found{group}.key AND t.language = %s)"""
+            hit_params += [kind, language]
+        selects.append(select)
+        params += hit_params
+    if not selects:
+        return published_version_model().objects.raw(
+            "SELECT * FROM reviews_publishedversion WHERE 1 = 0"
+        )
+    sql = f"""
+        SELECT v.*, page.grp AS search_group, page.total AS search_total
+        FROM (
+            SELECT version_id, grp, score, key, COUNT(*) OVER () AS total
+            FROM ({" UNION ALL ".join(selects)}) AS found
+            ORDER BY grp, score DESC, key
+            LIMIT %s OFFSET %s
+        ) AS page
+        JOIN reviews_publishedversion v ON v.id = page.version_id
+        WHERE v.is_current
+        ORDER BY page.grp, page.score DESC, page.key"""
+    return published_version_model().objects.raw(sql, [*params, limit, offset])

@@ -1,0 +1,139 @@
+"""Search ranking: a query's plan per language (its terms, each weighted by rarity, and
+the words it corrected) and the one score formula both databases compute from the
+entries' own columns, so both give the same order.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from .engines import contains_sql
+from .models import SearchTerm
+from .stopwords import content_words
+from .terms import terms
+from .typos import find_corrections
+from .vocabulary import ENTRIES
+
+# -- ranking: one formula, computed from the entries on every database ---------------------
+#
+# The engines find the entries holding any of the query's terms (words are optional);
+# the score is then computed from the entries' own columns by the same SQL expression on
+# both databases, so both give the same order (bm25 and ts_rank differ, and ts_rank
+# ignores length). For each query term t with weight idf(t) (rare terms count more):
+#
+#   TITLE_WEIGHT * idf(t)            if t is in the title or "also called" names
+#   + idf(t) * (K1 + 1) / (1 + K1 * (1 - B + B * len(body) / AVERAGE_BODY))
+#                                    if t is in the body (bm25's length normalisation)
+#
+# summed over the terms and multiplied by the share of the query's terms found, so a
+# topic holding more of the words comes first. Rounded to 6 decimals (a float sum and a
+# numeric one agree there), then by key.
+
+# Titles first: a word in the title counts this many times a word in the body (bm25).
+TITLE_WEIGHT = 10.0
+K1 = 1.2
+B = 0.75
+# In the short title column, repeating a word adds little: its presence counts.
+K1_TITLE = 0.6
+AVERAGE_BODY = 6000  # characters of body terms of a typical topic
+AVERAGE_TITLE = 100  # characters of title and "also called" terms
+
+
+@dataclass(frozen=True)
+class Weighted:
+    term: str
+    weight: float
+
+
+@dataclass
+class Plan:
+    """What a query looks for in one language: its terms with their weights, and the
+    words it corrected ({typed: known}), for "did you mean"."""
+
+    language: str
+    terms: list[Weighted] = field(default_factory=list)
+    corrected: dict[str, str] = field(default_factory=dict)
+
+
+def _idf(total: int, documents: int) -> float:
+    return math.log(1 + (total - documents + 0.5) / (documents + 0.5))
+
+
+def plan_query(query_words: list[str], languages: list[str]) -> dict[str, Plan]:
+    """The plans of a query in each of `languages` (the first is the visitor's: only its
+    unknown words are corrected). One query: the vocabulary counts of the query's terms
+    and of the languages' entries; a second when a word needs correcting."""
+    here = languages[0]
+    typed: dict[str, list[tuple[str, str]]] = {}
+    for language in languages:
+        pairs = []
+        for word in content_words(query_words, language):
+            for term in terms(word, language):
+                if term not in (known for _word, known in pairs):
+                    pairs.append((word, term))
+        typed[language] = pairs
+    wanted = Q(pk__in=[])
+    for language, pairs in typed.items():
+        wanted |= Q(language=language, term__in=[ENTRIES] + [term for _word, term in pairs])
+    counts = {
+        (language, term): documents
+        for language, term, documents in SearchTerm.objects.filter(wanted).values_list(
+            "language", "term", "documents"
+        )
+    }
+    totals = {language: counts.pop((language, ENTRIES), 0) for language in languages}
+    unknown = [term for _word, term in typed[here] if (here, term) not in counts]
+    corrections = find_corrections(here, unknown) if unknown else {}
+    plans = {}
+    for language, pairs in typed.items():
+        plan = Plan(language)
+        seen = set()
+        for word, term in pairs:
+            documents = counts.get((language, term))
+            if documents is None and language == here and term in corrections:
+                term, plan.corrected[word], documents = corrections[term]
+            if term in seen:
+                continue
+            seen.add(term)
+            # A term no entry holds stays in the query (it matches nothing, at no cost).
+            plan.terms.append(Weighted(term, _idf(totals.get(language, 0), documents or 0)))
+        plans[language] = plan
+    return plans
+
+
+def _number(value: float) -> str:
+    # Weights go into the SQL as plain decimal literals, read alike by both databases.
+    return f"{value:.9f}"
+
+
+def score_sql(plan: Plan, vendor: str) -> tuple[str, list[str]]:
+    """The score expression of an entry `e` for `plan` (see above), and its parameters
+    (in the order they appear in the expression)."""
+    contains = contains_sql(vendor)
+    body = contains.format("(' ' || e.body || ' ')")
+    # Every word of the title column between two spaces of its own, so that counting
+    # the occurrences of " term " by replacing them counts neighbours too.
+    spaced_title = "(' ' || replace(e.title, ' ', '  ') || ' ')"
+    title_length = f"({_number(1 - B)} + {_number(B)} * length(e.title) / {_number(AVERAGE_TITLE)})"
+    body_length = f"({_number(1 - B)} + {_number(B)} * length(e.body) / {_number(AVERAGE_BODY)})"
+    parts, found, part_params, found_params = [], [], [], []
+    for weighted in plan.terms:
+        padded = f" {weighted.term} "
+        tf = (
+            f"((length({spaced_title}) - length(replace({spaced_title}, %s, ''))) "
+            f"/ {_number(len(padded))})"
+        )
+        parts.append(
+            f"({_number(TITLE_WEIGHT * weighted.weight * (K1_TITLE + 1))} * {tf} "
+            f"/ ({tf} + {_number(K1_TITLE)} * {title_length})"
+            f" + CASE WHEN {body} THEN {_number(weighted.weight * (K1 + 1))} "
+            f"/ (1 + {_number(K1)} * {body_length}) ELSE 0 END)"
+        )
+        part_params += [padded, padded, padded]
+        found.append(f"(CASE WHEN {tf} > 0 OR {body} THEN 1 ELSE 0 END)")
+        found_params += [padded, padded]
+    share = f"({' + '.join(found)}) / {_number(len(plan.terms))}"
+    return f"ROUND(({' + '.join(parts)}) * {share}, 6)", part_params + found_params
