@@ -99,6 +99,10 @@ class LanguageScopedMixin:
             and not db_field.choices
         ):
             kwargs.setdefault("form_class", NormalisedCharField)
+        if isinstance(db_field, models.URLField):
+            # A source typed without a scheme is a secure address (Django 6's default;
+            # without it the form warns, an error under the test settings).
+            kwargs.setdefault("assume_scheme", "https")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

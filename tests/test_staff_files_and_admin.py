@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, BodyRegion, EmergencyNumber, SiteNotice
 from audit.models import AuditEntry
 from reviews.models import LanguageVersion
 from staff import roles
@@ -97,12 +97,89 @@ def test_export_then_load_changes_nothing(tmp_path, capsys):
     assert (root / "topics" / "one.toml").read_bytes() == exported
 
 
+SHARED_FILES = ("regions.toml", "notices.toml", "emergency_numbers.toml")
+
+
+def exported_files(corpus):
+    files = {path.name: path.read_bytes() for path in (corpus / "topics").glob("*.toml")}
+    return files | {name: (corpus / name).read_bytes() for name in SHARED_FILES}
+
+
 def test_exporting_the_loaded_corpus_changes_no_byte(tmp_path):
     corpus = shutil.copytree(settings.CONTENT_DIR, tmp_path / "content")
     call_command("load_content", str(corpus))
-    before = {path.name: path.read_bytes() for path in (corpus / "topics").glob("*.toml")}
+    before = exported_files(corpus)
 
     call_command("export_content", str(corpus))
 
-    after = {path.name: path.read_bytes() for path in (corpus / "topics").glob("*.toml")}
-    assert after == before
+    assert exported_files(corpus) == before
+
+
+def test_regions_notices_and_numbers_edited_in_the_admin_export_and_load_unchanged(
+    tmp_path, capsys
+):
+    corpus = shutil.copytree(settings.CONTENT_DIR, tmp_path / "content")
+    call_command("load_content", str(corpus))
+    editor = make_user(roles.EDITORS, languages=["en"])
+    client = csrf_client()
+    client.force_login(editor)
+    region = BodyRegion.objects.get(slug="neck")
+    notice = SiteNotice.objects.get(key="emergency")
+    for url, form_id, changes in (
+        (
+            reverse("admin:articles_bodyregion_change", args=[region.pk]),
+            "bodyregion_form",
+            {
+                "description_en": "Neck muscle spasms, edited in the admin.",
+                "notice_en": "First line of the notice.\n\nSecond paragraph.",
+            },
+        ),
+        (
+            reverse("admin:articles_sitenotice_change", args=[notice.pk]),
+            "sitenotice_form",
+            {
+                "text_en": "In an emergency, call now.\n\nEdited in the admin.",
+                "emergency_numbers-0-country_name_en": "United Kingdom (edited)",
+            },
+        ),
+    ):
+        form = BrowserForm.from_response(client.get(url), url=url, form_id=form_id)
+        for name, value in changes.items():
+            form.set(name, value)
+        response = form.post(client)
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    call_command("export_content", str(corpus))
+    exported = exported_files(corpus)
+    regions_text = exported["regions.toml"].decode()
+    assert "Neck muscle spasms, edited in the admin." in regions_text
+    assert "Edited in the admin." in exported["notices.toml"].decode()
+    assert "United Kingdom (edited)" in exported["emergency_numbers.toml"].decode()
+    # Only the edited values changed: the files' comments stay.
+    assert regions_text.startswith("# The body regions, in the order the site shows them.")
+    rows = {
+        model: list(model.objects.order_by("pk").values())
+        for model in (BodyRegion, SiteNotice, EmergencyNumber)
+    }
+    versions = sorted(
+        LanguageVersion.objects.values_list(
+            "kind", "key", "language", "status", "edited_fingerprint"
+        )
+    )
+    capsys.readouterr()
+
+    call_command("load_content", str(corpus))
+
+    assert "0 created, 0 updated" in capsys.readouterr().out
+    for model, before in rows.items():
+        assert list(model.objects.order_by("pk").values()) == before, model
+    assert (
+        sorted(
+            LanguageVersion.objects.values_list(
+                "kind", "key", "language", "status", "edited_fingerprint"
+            )
+        )
+        == versions
+    )
+    call_command("export_content", str(corpus))
+    assert exported_files(corpus) == exported
