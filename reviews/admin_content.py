@@ -21,7 +21,7 @@ from staff import roles
 
 from . import content_rules, workflow
 from .diff import flatten
-from .edit_conflicts import BasedChangeForm
+from .edit_conflicts import BasedChangeForm, merged_part_data
 from .models import LanguageVersion, PublishedVersion
 from .registry import registry
 from .terms import Glossary
@@ -135,6 +135,18 @@ class ReviewedContentAdmin(LanguageScopedMixin, TabbedTranslationAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         return with_desk(form, desk_for(request, obj))
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if request.method == "POST" and obj is not None and obj.pk is not None:
+            # An edit conflict re-shows the parts as posted, with the other person's text
+            # in part fields this person left alone (reviews/edit_conflicts.py).
+            for part, related_name in getattr(obj, "content_parts", {}).items():
+                if prefix == related_name:
+                    merged = merged_part_data(obj, request.POST, prefix, related_name, part)
+                    if merged is not None:
+                        kwargs["data"] = merged
+        return kwargs
 
     def has_delete_permission(self, request, obj=None):
         # Deleting would leave the published version live and out of reach: withdraw first.

@@ -9,7 +9,13 @@ runs under a row lock on the item, inside the admin's transaction, so two saves 
 both pass it. The refused form keeps the user's own input (Django re-renders the posted
 data), shows the other person's text in the fields this user left untouched, and now
 carries the current text as its base: saving again, after reading the other person's
-changes, is a deliberate choice. (Inline parts are re-shown as this user posted them.)
+changes, is a deliberate choice.
+
+Inline parts (warning signs, relief measures, references...) follow the same rule
+(`merged_part_data`, used by the admin's `get_formset_kwargs`): each formset is re-shown
+from what this person posted, except that a part field they left as it was in their base
+shows the other person's text. A posted part is matched to the stored one by its id (the
+formset's hidden `-id` field), to its base by its position when the form was shown.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from django.db.models import Model
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from articles.languages import language_codes
+from articles.languages import SOURCE_LANGUAGE, language_codes
+from articles.text import normalise_text
 from staff import roles
 
 from .diff import compare
@@ -87,6 +94,48 @@ def conflict_message(obj: Model, base: dict[str, Any] | None, current: dict[str,
             rows,
         ),
     )
+
+
+def _posted_base(data) -> dict[str, Any] | None:
+    return _decode(data.get("base_text"))
+
+
+def merged_part_data(obj: Model, data, prefix: str, related_name: str, part: str):
+    """The POST data for the inline formset `prefix` (the part `part` of `obj`, rows in
+    `related_name`), with every part field this person left as it was in their base set to
+    the text stored now; None when the base is unchanged (no conflict) or unknown."""
+    base = _posted_base(data)
+    current = current_text(obj)
+    if base is None or encode(base) == encode(current):
+        return None
+    stored_ids = [str(pk) for pk in getattr(obj, related_name).values_list("pk", flat=True)]
+    merged = data.copy()
+    try:
+        shown = int(data.get(f"{prefix}-INITIAL_FORMS", 0))
+    except ValueError:
+        return None
+    for index in range(shown):
+        row_id = data.get(f"{prefix}-{index}-id", "")
+        if row_id not in stored_ids:
+            continue  # deleted meanwhile: the formset says so
+        now_index = stored_ids.index(row_id)
+        for language in language_codes():
+            base_rows = ((base.get(language) or {}).get(part)) or []
+            now_rows = ((current.get(language) or {}).get(part)) or []
+            if index >= len(base_rows) or now_index >= len(now_rows):
+                continue
+            for field, before in base_rows[index].items():
+                after = now_rows[now_index].get(field)
+                if not isinstance(before, str) or not isinstance(after, str) or before == after:
+                    continue
+                name = f"{prefix}-{index}-{field}_{language}"
+                if name not in data and language == SOURCE_LANGUAGE:
+                    name = f"{prefix}-{index}-{field}"  # structure: once, with the English
+                if name not in data:
+                    continue
+                if normalise_text(data.get(name, "")) == before:
+                    merged[name] = after
+    return merged
 
 
 class BasedChangeForm(forms.ModelForm):

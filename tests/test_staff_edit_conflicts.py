@@ -85,3 +85,41 @@ def test_a_post_without_its_base_is_refused():
     form.set("title_en", "Changed")
     assert form.post(client).status_code == 200
     assert Article.objects.get(pk=article.pk).title_en == "Night cramps [en]"
+
+
+def test_a_refused_save_keeps_this_persons_inline_input_and_shows_the_others_inline_text():
+    """Inline parts (warning signs, relief measures...) as a browser posts the formset:
+    what this person typed in a part stays as typed; a part field they left alone shows
+    the other person's text, so saving again keeps both."""
+    article = make_topic(title="Night cramps", measures=2)
+    publish(article, ["en"])
+    first, second = (
+        make_user(roles.EDITORS, languages=["en"]),
+        make_user(roles.EDITORS, languages=["en"]),
+    )
+    first_client, first_form = open_change_form(first, article)
+    second_client, second_form = open_change_form(second, article)
+
+    first_form.set("relief_measures-1-title_en", "Measure one, renamed by the first")
+    assert first_form.post(first_client).status_code == 302
+
+    second_form.set("warning_signs-0-text_en", "Call the emergency number\nnow.")
+    second_form.set("relief_measures-0-how_to_en", "Stretch the calf\nfor 30 seconds.")
+    refused = second_form.post(second_client)
+
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Someone else saved this item after you opened it" in html
+    again = BrowserForm.from_response(refused, url=second_form.url, form_id="article_form")
+    assert again["warning_signs-0-text_en"] == "Call the emergency number\r\nnow."
+    assert again["relief_measures-0-how_to_en"] == "Stretch the calf\r\nfor 30 seconds."
+    # Left alone by this person: the other person's text, not the stale one.
+    assert again["relief_measures-1-title_en"] == "Measure one, renamed by the first"
+
+    assert again.post(second_client).status_code == 302
+    stored = Article.objects.get(pk=article.pk)
+    sign = stored.warning_signs.get()
+    first_measure, second_measure = stored.relief_measures.order_by("order")
+    assert sign.text_en == "Call the emergency number\nnow."
+    assert first_measure.how_to_en == "Stretch the calf\nfor 30 seconds."
+    assert second_measure.title_en == "Measure one, renamed by the first"
