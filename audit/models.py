@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.kinds import ContentKind
 
+from .signals import announce
+
 
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -16,6 +18,11 @@ class AuditEntryQuerySet(models.QuerySet):
 
     def delete(self):
         raise PermissionError("The audit log is append-only.")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        announce(self.model, created, using=self.db)
+        return created
 
 
 class AuditEntry(models.Model):
@@ -64,6 +71,7 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise PermissionError("The audit log is append-only.")
         super().save(*args, **kwargs)
+        announce(type(self), [self], using=self._state.db)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")

@@ -8,3 +8,10 @@ class OperationsConfig(AppConfig):
 
     name = "operations"
     verbose_name = "Operations"  # no models: never shown in the admin
+
+    def ready(self):
+        from audit.signals import recorded
+
+        from .logs import log_audit_entry
+
+        recorded.connect(log_audit_entry, dispatch_uid="operations.log_audit_entry")

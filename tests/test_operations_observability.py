@@ -238,3 +238,112 @@ def test_commands_write_logs_to_stderr_as_json_and_leave_stdout_to_their_output(
     logged = [json.loads(line) for line in done.stderr.splitlines()]
     assert logged, "django-axes logs its start: on stderr, as JSON"
     assert all({"time", "level", "logger", "message", "request_id"} <= set(line) for line in logged)
+
+
+# Workflow events as their own JSON lines (issue 26, item 3) ------------------------------
+
+
+def _approve_russian_over_http(request_id: str):
+    """A Russian re-approval through the admin's review page, as a browser posts it:
+    CSRF token and the hidden fingerprints the page carries. Returns (response, article,
+    reviewer)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from articles.models import Article
+
+    from .support.admin_forms import post_review
+    from .support.factories import publish
+
+    article = make_topic("logged-topic")
+    reviewer = make_user(roles.REVIEWERS, languages=["en", "ru"], username="dr-logged")
+    publish(article, ["en", "ru"], reviewer=reviewer)
+    translator = make_user(roles.TRANSLATORS, languages=["ru"])
+    Article.objects.filter(pk=article.pk).update(title_ru="Судороги (журнал)")
+    workflow.record_edits(Article.objects.get(pk=article.pk), by=translator)
+    workflow.submit(workflow.version_for(article, "ru"), by=translator)
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reviewer)
+    url = reverse(
+        "admin:reviews_languageversion_review", args=[workflow.version_for(article, "ru").pk]
+    )
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', browser.get(url).text)[1]
+    response = post_review(
+        browser,
+        url,
+        {"action": "approve", "comment": "ok", "csrfmiddlewaretoken": token},
+        HTTP_X_REQUEST_ID=request_id,
+    )
+    return response, article, reviewer
+
+
+@pytest.mark.django_db
+def test_an_approval_over_http_writes_exactly_one_workflow_line(json_lines):
+    from audit.models import AuditEntry
+
+    response, article, reviewer = _approve_russian_over_http("approve-0000000001")
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="approve", key=article.slug, language="ru").first()
+
+    lines = [line for line in json_lines() if line["logger"] == "healthsite.workflow"]
+    mine = [line for line in lines if line["request_id"] == "approve-0000000001"]
+    assert mine == [
+        {
+            "time": mine[0]["time"],
+            "level": "INFO",
+            "logger": "healthsite.workflow",
+            "message": "approve",
+            "request_id": "approve-0000000001",
+            "event": "approve",
+            "actor": "dr-logged",
+            "actor_id": reviewer.pk,
+            "audit_id": entry.pk,
+            "kind": "topic",
+            "item": article.slug,
+            "language": "ru",
+            "fingerprint": entry.fingerprint,
+        }
+    ]
+    # The publishing set-up wrote its own lines (outside any request: request id "-").
+    assert {line["event"] for line in lines if line["request_id"] == "-"} >= {"submit", "approve"}
+
+
+@pytest.mark.django_db
+def test_a_failing_log_handler_never_fails_the_approval(json_lines):
+    class Broken(logging.Handler):
+        calls = 0
+
+        def emit(self, record):
+            Broken.calls += 1
+            raise OSError("disk full")
+
+    broken = Broken()
+    logger = logging.getLogger("healthsite.workflow")
+    logger.addHandler(broken)
+    try:
+        response, article, _reviewer = _approve_russian_over_http("approve-0000000002")
+    finally:
+        logger.removeHandler(broken)
+    assert response.status_code == 302
+    assert Broken.calls >= 1  # the handler was reached, and failed
+    live = PublishedVersion.objects.live("ru").get(key=article.slug)
+    assert live.payload["title"] == "Судороги (журнал)"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_action_that_rolls_back_logs_no_workflow_line(json_lines):
+    """Lines are written after the commit (a real one here, not the test transaction's)."""
+    from django.db import transaction
+
+    from audit.models import AuditEntry
+
+    actor = make_user(roles.REVIEWERS, languages=["en"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        AuditEntry.objects.create(action="withdraw", kind="topic", key="x", actor=actor)
+        raise RuntimeError("the withdrawal failed")
+    AuditEntry.objects.bulk_create(
+        [AuditEntry(action="credentials", actor=actor, details={"user": "someone"})]
+    )
+    lines = [line for line in json_lines() if line["logger"] == "healthsite.workflow"]
+    assert [(line["event"], line.get("account")) for line in lines] == [("credentials", "someone")]
