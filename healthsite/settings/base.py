@@ -246,7 +246,8 @@ CATALOGUE_CHECK_SECONDS = 1.0
 # the tokens of their tags (reviews.publication), the catalogue generation
 # (strings.sharing). diskcache on one host (every worker of the host; SQLite
 # indexed, so a store costs the same at 50 entries or 50,000, where Django's file cache
-# lists its whole directory on each store); Redis for several hosts.
+# lists its whole directory on each store; its connections kept open between requests,
+# healthsite.cache_backends); Redis for several hosts.
 if os.environ.get("DJANGO_REDIS_URL"):
     CACHES = {
         "default": {
@@ -268,7 +269,7 @@ if os.environ.get("DJANGO_REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "healthsite.cache_backends.KeptOpenDiskCache",
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or str(VAR_DIR / "cache"),
             "TIMEOUT": None,
             "SHARDS": 4,
