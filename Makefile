@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # error pages show, gunicorn as in production.
 RUN_ENV := DJANGO_SETTINGS_MODULE=healthsite.settings.dev DJANGO_DEBUG=0
 
-.PHONY: install run serve setup test test-outside test-postgres screenshots bench bench-scale bench-review bench-publishing observatory lint format messages migrations-check clean
+.PHONY: install run serve setup test test-outside test-postgres screenshots bench bench-scale bench-review bench-publishing drill observatory lint format messages migrations-check clean
 
 install: $(VENV)/.installed
 
@@ -82,6 +82,12 @@ bench-review: install
 bench-publishing: install
 	$(PY) manage.py compilemessages -v0
 	$(PY) scripts/bench_publishing.py
+
+# Restore drill during the publishing benchmark's load (issue 26): backup mid-run, /metrics
+# scraped during it, restored into an empty database and compared (scripts/drill.py).
+drill: install
+	$(PY) manage.py compilemessages -v0
+	$(PY) scripts/drill.py
 
 # Mozilla HTTP Observatory's score of three pages, production settings behind TLS on
 # loopback (needs node and npm; installs the scanner into var/observatory). CI runs it.

@@ -22,6 +22,7 @@ run by CI: timings depend on the machine.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -88,7 +89,7 @@ end
 """
 
 PUBLISHER = """
-import os, time
+import json, os, time
 from django.contrib.auth import get_user_model
 from articles.models import Article
 from reviews import workflow
@@ -107,8 +108,11 @@ while time.monotonic() < until:
     article = Article.objects.get(slug=key)
     field = f"summary_{language}"
     text = (getattr(article, field) or "").split(" [rev ")[0]
-    setattr(article, field, f"{text} [rev {os.getpid()}-{count}]")
+    value = f"{text} [rev {os.getpid()}-{count}]"
+    setattr(article, field, value)
     article.save()
+    # The journal a restore drill (scripts/drill.py) replays: what this step wrote.
+    print("STEP", json.dumps({"key": key, "field": field, "value": value}), flush=True)
     workflow.record_edits(article, by=author)
     version = LanguageVersion.objects.get(kind="topic", key=key, language=language)
     version = workflow.submit(version, by=author)
@@ -224,6 +228,15 @@ def main() -> int:
             f"gunicorn {options.workers} sync workers, SQLite, one approval every "
             f"{APPROVAL_SECONDS:g} s in the publishing runs"
         )
+        print(f"load average at start: {_load()}")
+        # The machine's share of the figures: the same gunicorn serving a static file
+        # (WhiteNoise, no page cache, no database), in the same run.
+        css = sorted((work / "static" / "css").glob("site.*.css"))[0].name
+        static = wrk(app, wrk_script(work, [f"/static/css/{css}"], "X-None", "-"), 10, 16)
+        print(
+            f"gunicorn static CSS: {static['rate']:.0f} req/s, p50 {static['p50']:.2f} ms, "
+            f"p99 {static['p99']:.2f} ms (the machine's ceiling for this gunicorn now)"
+        )
         print(f"{'':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'hit ratio':>9}")
         for name, base, header, hit in [
             ("gunicorn", app, "X-Page-Cache", "hit"),
@@ -250,7 +263,11 @@ def main() -> int:
                     flush=True,
                 )
             rate, p99 = publishing["rate"] / quiet["rate"], publishing["p99"] / quiet["p99"]
-            print(f"{name}: req/s {rate:.2f}x, p99 {p99:.2f}x; {publishing['approvals']} approvals")
+            print(
+                f"{name}: req/s {rate:.2f}x, p99 {p99:.2f}x; {publishing['approvals']} "
+                f"approvals; load average {_load()}",
+                flush=True,
+            )
             if rate < RATE_SHARE:
                 missed.append(f"{name}: req/s {rate:.2f}x < {RATE_SHARE}x")
             if p99 > P99_GROWTH:
@@ -267,6 +284,10 @@ def main() -> int:
         print("MISSED:", line)
     print("all targets met" if not missed else f"{len(missed)} target(s) missed")
     return 1 if missed else 0
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def _publishing_run(publisher, base: str, script: Path, options) -> dict:
