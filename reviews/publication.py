@@ -42,7 +42,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -176,13 +176,24 @@ def purge_frontends(tags: list[str], urls: list[str] | None = None) -> list[str]
     return failed
 
 
+def start_timer(delay: float, function: Callable[..., object], *args: object) -> None:
+    """Call function(*args) on a daemon thread `delay` seconds from now."""
+    timer = threading.Timer(delay, function, args=args)
+    timer.daemon = True
+    timer.start()
+
+
+# How the repeated purge is scheduled: schedule_later(delay, function, *args). A timer on
+# the real clock here; tests put a recorder in its place and run what was scheduled
+# themselves, so no test waits for the delay (tests/test_page_cache.py).
+schedule_later: Callable[..., None] = start_timer
+
+
 def _purge_again_later(tags: list[str], urls: list[str]) -> None:
     delay = getattr(settings, "FRONTEND_CACHE_REBAN_SECONDS", 0)
     if delay and urls:
         # The same caches again (not whatever the settings name when the timer fires).
-        again = threading.Timer(delay, purge_frontends, args=(tags, urls))
-        again.daemon = True
-        again.start()
+        schedule_later(delay, purge_frontends, tags, urls)
 
 
 # -- applying the outbox ----------------------------------------------------------------------

@@ -208,17 +208,21 @@ def test_no_daily_cliff_a_page_is_rendered_again_when_its_review_falls_due(
 
 
 def test_every_change_purges_its_tags_in_the_caches_in_front_at_once_and_again_later(
-    site, settings
+    site, settings, monkeypatch
 ):
+    """The first purge is sent before the approval returns; the second is scheduled
+    FRONTEND_CACHE_REBAN_SECONDS later for the same caches and tags. The schedule is
+    injected (reviews.publication.schedule_later), so the test runs the repeat itself
+    instead of waiting on the clock."""
     import threading
-    import time
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     purges = []
+    scheduled = []
 
     class Varnish(BaseHTTPRequestHandler):
         def do_PURGE(self):  # noqa: N802 - the HTTP method's name
-            purges.append((time.monotonic(), self.path, self.headers.get("xkey-purge")))
+            purges.append((self.path, self.headers.get("xkey-purge")))
             self.send_response(200)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -226,6 +230,9 @@ def test_every_change_purges_its_tags_in_the_caches_in_front_at_once_and_again_l
         def log_message(self, *args):
             pass
 
+    monkeypatch.setattr(
+        publication, "schedule_later", lambda delay, *call: scheduled.append((delay, call))
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), Varnish)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -233,30 +240,48 @@ def test_every_change_purges_its_tags_in_the_caches_in_front_at_once_and_again_l
         # to reach this port (ports are reused) is not counted.
         settings.FRONTEND_CACHE_URLS = [f"http://127.0.0.1:{server.server_port}/this-test"]
         settings.FRONTEND_CACHE_REBAN_SECONDS = 0.2
-        started = time.monotonic()
         publish_topic("purged-topic", reviewer=site, languages=("en",))
-        returned = time.monotonic()
 
         def ours():
-            return [(at, header) for at, path, header in purges if path == "/this-test/"]
+            return [header for path, header in purges if path == "/this-test/"]
 
-        # The first purge is sent before the approval returns.
-        assert ours() and ours()[0][0] <= returned
-        deadline = time.monotonic() + 5
-        while len(ours()) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.3)  # and no third
-        tags = [set(header.split()) for _at, header in ours()]
+        # The first purge is sent before the approval returns; the second only waits.
+        assert len(ours()) == 1
+        assert [delay for delay, _call in scheduled] == [0.2]
+        # The settings change before the repeat: it still purges the same caches.
+        settings.FRONTEND_CACHE_URLS = []
+        function, *args = scheduled[0][1]
+        function(*args)
+        assert len(scheduled) == 1  # and no third
+        tags = [set(header.split()) for header in ours()]
         assert len(tags) == 2 and tags[0] == tags[1]
         # A first publication: the topic and the topic lists, in every language; nothing
         # else (no other topic, no region page of its own, no site-wide purge).
         assert tags[0] == {
             f"{name}:{code}" for name in ("topic:purged-topic", "topics") for code in LANGUAGES
         }
-        assert ours()[1][0] - started >= 0.2
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_repeated_purge_runs_on_a_daemon_timer_off_the_request():
+    """The default schedule: a daemon thread, so a pending repeat never holds a worker
+    or the process at exit (a zero delay keeps the test off the clock)."""
+    import threading
+
+    assert publication.schedule_later is publication.start_timer
+    ran = threading.Event()
+    seen = {}
+
+    def repeat(tags):
+        seen.update(tags=tags, daemon=threading.current_thread().daemon)
+        seen["elsewhere"] = threading.current_thread() is not threading.main_thread()
+        ran.set()
+
+    publication.start_timer(0, repeat, ["topics:en"])
+    assert ran.wait(5)
+    assert seen == {"tags": ["topics:en"], "daemon": True, "elsewhere": True}
 
 
 # -- invalidating what changed, and only that ------------------------------------------------
