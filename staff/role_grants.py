@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils.decorators import method_decorator
@@ -154,6 +155,17 @@ class GuardedChangeForm:
 
     @method_decorator(staff_security.fresh_sign_in_required)
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "GET":
+            # Back from signing in again: the change they had posted, filled in, unsaved.
+            request.staff_pending = staff_security.pending_action(request)
+            if request.staff_pending:
+                messages.info(
+                    request,
+                    _(
+                        "You signed in again: the changes you had made are filled in "
+                        "below. Nothing is saved until you save this form."
+                    ),
+                )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, **kwargs):
@@ -161,6 +173,10 @@ class GuardedChangeForm:
         actor, model_admin = request.user, self
 
         class GuardedForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                staff_security.fill_from_pending(self, getattr(request, "staff_pending", None))
+
             def clean(self):
                 data = super().clean()
                 for problem in model_admin.form_problems(actor, obj, data):
@@ -228,6 +244,7 @@ class ReviewLanguagesGuard:
                 super().__init__(*args, **kwargs)
                 if not may_grant and "review_languages" in self.fields:
                     self.fields["review_languages"].disabled = True
+                staff_security.fill_from_pending(self, getattr(request, "staff_pending", None))
 
         formset.form = GuardedForm
         return formset

@@ -22,6 +22,7 @@ import logging
 import time
 from functools import wraps
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
@@ -161,6 +162,7 @@ def sign_in_is_fresh(request) -> bool:
 
 
 PENDING_ACTION = "staff_pending_action"
+NOT_KEPT = frozenset({"csrfmiddlewaretoken", "otp_token", "code"})
 
 
 def require_fresh_sign_in(request):
@@ -171,8 +173,11 @@ def require_fresh_sign_in(request):
         request.session[SIGNED_IN_AT] = int(time.time())
         return None
     path = request.get_full_path()
+    # Never a secret: a password typed on the page, the CSRF token, a one-time code.
     pending = {
-        name: request.POST.getlist(name) for name in request.POST if name != "csrfmiddlewaretoken"
+        name: request.POST.getlist(name)
+        for name in request.POST
+        if name not in NOT_KEPT and "password" not in name
     }
     logout(request)
     # The session after logout is new and empty; Django's login keeps its data.
@@ -199,6 +204,26 @@ def pending_action(request) -> dict[str, list[str]] | None:
     del request.session[PENDING_ACTION]
     data = pending.get("data")
     return data if isinstance(data, dict) else None
+
+
+def fill_from_pending(form, pending: dict[str, list[str]] | None) -> None:
+    """Show what was posted before the sign-in in an unbound (admin change) form, as its
+    initial values, read by each field's own widget (check boxes, multiple choices,
+    prefixed inline forms): nothing is saved until the person saves the form."""
+    if not pending or form.is_bound:
+        return
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for name, values in pending.items():
+        data.setlist(name, values)
+    for name, field in form.fields.items():
+        if field.disabled or isinstance(field.widget, forms.HiddenInput):
+            continue
+        key = form.add_prefix(name)
+        if field.widget.value_omitted_from_data(data, {}, key):
+            continue
+        form.initial[name] = field.widget.value_from_datadict(data, {}, key)
 
 
 def fresh_sign_in_required(view):

@@ -97,3 +97,60 @@ def test_the_window_counts_from_the_last_sensitive_action(submitted_english):
     assert form.set("action", "approve").post(client).status_code == 302
     assert PublishedVersion.objects.live("en").get(key=submitted_english.key)
     assert client.session[SIGNED_IN_AT] >= before
+
+
+def test_signing_in_again_keeps_a_pending_role_change_on_the_user_form_unsaved():
+    """The other sensitive forms that ask for a fresh sign-in: a staff member's change
+    form (roles, languages, activation) and a group's. Their posted change comes back
+    filled in after the sign-in, and nothing is saved until the form is saved; a typed
+    password is never kept."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    boss = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
+    translator = make_user(roles.TRANSLATORS, languages=["ru"], username="olga")
+    url = reverse("admin:auth_user_change", args=[translator.pk])
+    client = csrf_client()
+    sign_in(client, boss, url)
+    form = BrowserForm.from_response(client.get(url), url=url, form_id="user_form")
+    editors = str(Group.objects.get(name=roles.EDITORS).pk)
+    form.fields.append(("groups", editors))
+    form.set("first_name", "Olga").set("staff_profile-0-translation_languages", "es")
+    form.fields.append(("staff_profile-0-translation_languages", "ru"))
+    set_last_sensitive_action(client, settings.STAFF_REAUTH_SECONDS + 60)
+
+    refused = form.post(client)
+    assert refused.status_code == 302 and refused["Location"].startswith("/admin/login/")
+    translator.refresh_from_db()
+    assert translator.first_name == "" and not translator.groups.filter(pk=editors).exists()
+
+    sign_in(client, boss, url)
+    page = client.get(url)
+    html = page.content.decode()
+    assert "the changes you had made are filled in" in html
+    again = BrowserForm.from_response(page, url=url, form_id="user_form")
+    assert again["first_name"] == "Olga"
+    assert editors in again.data()["groups"]
+    assert set(again.data()["staff_profile-0-translation_languages"]) == {"es", "ru"}
+    translator.refresh_from_db()
+    assert translator.first_name == ""  # nothing saved yet
+
+    assert again.post(client).status_code == 302
+    translator.refresh_from_db()
+    assert translator.first_name == "Olga" and translator.groups.filter(pk=editors).exists()
+    assert sorted(translator.staff_profile.translation_languages) == ["es", "ru"]
+    # Shown once: the next visit shows the stored account.
+    assert "the changes you had made" not in client.get(url).content.decode()
+
+
+def test_a_password_typed_before_the_sign_in_is_not_kept(client):
+    from staff.security import PENDING_ACTION
+
+    editor = make_user(roles.EDITORS)
+    client.force_login(editor)
+    set_last_sensitive_action(client, settings.STAFF_REAUTH_SECONDS + 60)
+    url = reverse("admin:auth_user_password_change", args=[editor.pk])
+    response = client.post(url, {"password1": "Secret-new-1", "password2": "Secret-new-1"})
+    assert response.status_code == 302
+    kept = client.session[PENDING_ACTION]["data"]
+    assert not any("password" in name for name in kept)
