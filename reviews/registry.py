@@ -29,8 +29,11 @@ from articles.translation import required_fields, translated_fields
 from .models import ContentKind, Placement, PublishedVersion
 from .rendering import markdown_html, plain
 
-# Columns that are bookkeeping or identity, not reviewed text or structure.
-_NOT_REVIEWED = {"id", "order", "content_hash", "updated_at", "provenance"}
+# Columns that are bookkeeping or identity, not reviewed text or structure. `loaded_text`
+# (what the loader last wrote, every language: articles/stored_state.py) must never be
+# reviewed text: it would put unapproved translations into a language's snapshot, and a
+# load or an export, which rewrite it, would change every fingerprint.
+_NOT_REVIEWED = {"id", "order", "content_hash", "loaded_text", "updated_at", "provenance"}
 
 
 def _text(obj: models.Model, name: str, language: str) -> str:

@@ -183,3 +183,33 @@ def test_regions_notices_and_numbers_edited_in_the_admin_export_and_load_unchang
     )
     call_command("export_content", str(corpus))
     assert exported_files(corpus) == exported
+
+
+def test_what_the_loader_last_wrote_is_never_reviewed_text(tmp_path):
+    """`loaded_text` (every language, as last loaded) is bookkeeping: it is not in a
+    published snapshot (it held the unapproved Russian text in the English one) and an
+    export, which rewrites it, changes no fingerprint."""
+    from articles.hashing import fingerprint
+    from reviews import workflow
+    from reviews.models import PublishedVersion
+    from reviews.registry import registry
+
+    from .support.factories import publish
+
+    root = write_content(tmp_path, {"one": topic_toml(slug="one", title="One")})
+    call_command("load_content", str(root))
+    article = Article.objects.get(slug="one")
+    assert article.loaded_text["title_ru"]
+    publish(article, ["en"])
+    english = PublishedVersion.objects.get(key="one", language="en")
+    assert "loaded_text" not in english.payload and "loaded_text" not in english.source
+    assert article.loaded_text["title_ru"] not in str(english.payload)
+
+    adapter = registry.of(article)
+    before = fingerprint(adapter.source_text(Article.objects.get(slug="one"), "en"))
+    Article.objects.filter(slug="one").update(loaded_text={})
+    call_command("export_content", str(root))
+    article = Article.objects.get(slug="one")
+    assert article.loaded_text  # rewritten by the export
+    assert fingerprint(adapter.source_text(article, "en")) == before
+    assert workflow.version_for(article, "en").status == "approved"
