@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # error pages show, gunicorn as in production.
 RUN_ENV := DJANGO_SETTINGS_MODULE=healthsite.settings.dev DJANGO_DEBUG=0
 
-.PHONY: install run serve setup test test-outside test-postgres screenshots bench bench-scale bench-review bench-publishing drill observatory lint format messages migrations-check clean
+.PHONY: install run serve setup test test-outside test-postgres screenshots bench bench-scale bench-scale-postgres bench-review bench-publishing drill observatory lint format messages migrations-check clean
 
 install: $(VENV)/.installed
 
@@ -69,6 +69,12 @@ N ?= 10000
 bench-scale: install
 	$(PY) manage.py compilemessages -v0
 	$(PY) scripts/bench.py --topics $(N)
+
+# Issue 20's PostgreSQL targets: cold renders before and after N synthetic topics and the
+# search plan straight after the load, in a throwaway cluster (scripts/bench_scale_postgres.py).
+bench-scale-postgres: install
+	$(PY) manage.py compilemessages -v0
+	scripts/with-services $(PY) scripts/bench_scale_postgres.py --topics $(N)
 
 # The review workbench's pages (queue, review, planning, a reviewer's 30 days) on a corpus
 # grown by N synthetic topics: p50 under 200 ms and their query counts (exit 1 on a miss).

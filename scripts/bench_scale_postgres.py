@@ -1,0 +1,112 @@
+"""`make bench-scale-postgres N=2000`: issue 20's PostgreSQL targets at scale.
+
+    scripts/with-services .venv/bin/python scripts/bench_scale_postgres.py --topics 2000
+
+Runs inside `scripts/with-services` (a throwaway PostgreSQL cluster: DATABASE_URL). Loads
+and approves the seed corpus into it, times each page's render with an empty page cache
+(median of 7, scripts/scale.py), adds N synthetic topics with `build_synthetic_corpus`
+(which ends with ANALYZE, reviews/statistics.py), and times the same pages again at once,
+before autovacuum could run. Then asks PostgreSQL for the search query's plan. Targets:
+each page's cold render at most 2x its seed render, and the search reads its GIN index
+(a Bitmap Index Scan on reviews_searchentry_document), not every entry. Exit 1 on a miss.
+Not in CI: timings depend on the machine (the plan is pinned by
+tests/test_query_plans_postgres.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.support.serving import ROOT, prepare_site, site_env  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import PAGES  # noqa: E402 - scripts/bench.py
+from scale import cold_render_times  # noqa: E402
+
+GROWTH = 2
+
+PLAN_SCRIPT = """
+import django
+django.setup()
+from django.db import connection
+from search import index
+raw = index.search(["cramp"], kind="topic", language="en", fallback=None, limit=20, offset=0)
+with connection.cursor() as cursor:
+    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + raw.raw_query, raw.params)
+    for (line,) in cursor.fetchall():
+        print("PLAN", line)
+    cursor.execute("SELECT pg_database_size(current_database()), count(*) FROM articles_article")
+    size, topics = cursor.fetchone()
+    print(f"SIZE {size} {topics}")
+"""
+
+
+def _create_database(url: str) -> None:
+    """with-postgres names a database it does not create (the tests create their own)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--topics", type=int, default=2000)
+    options = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        print("run inside scripts/with-services (DATABASE_URL must name PostgreSQL)")
+        return 2
+    _create_database(url)
+    paths = [path for _label, path in PAGES]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = site_env(Path(tmp), ROOT / "locale", DATABASE_URL=url)
+        started = time.monotonic()
+        prepare_site(env)
+        print(f"seed corpus loaded and approved in {time.monotonic() - started:.0f} s")
+        seed = cold_render_times(env, paths)
+        started = time.monotonic()
+        subprocess.run(
+            [sys.executable, "manage.py", "build_synthetic_corpus", str(options.topics)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        print(f"added {options.topics} topics in {time.monotonic() - started:.0f} s")
+        grown = cold_render_times(env, paths, before=seed)
+        output = subprocess.run(
+            [sys.executable, "-c", PLAN_SCRIPT],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    plan = [line[5:] for line in output.splitlines() if line.startswith("PLAN ")]
+    size, topics = next(line.split()[1:] for line in output.splitlines() if line.startswith("SIZE"))
+    print(f"database {int(size) / 2**20:.0f} MB, {topics} topics")
+    print("search 'cramp' (en) straight after the load:")
+    print("\n".join("  " + line for line in plan))
+    missed = [
+        f"{path}: {grown[path]:.1f} ms > {GROWTH}x {seed[path]:.1f} ms"
+        for path in paths
+        if grown[path] > GROWTH * seed[path]
+    ]
+    if not any("Bitmap Index Scan on reviews_searchentry_document" in line for line in plan):
+        missed.append("search does not read its GIN index")
+    print("targets missed:\n  " + "\n  ".join(missed) if missed else "all targets met")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
