@@ -90,9 +90,49 @@ for _model, _admin_class in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, Stati
     )
 
 
+class NewStaffAccountForm(forms.ModelForm):
+    """A new account has no password anyone knows: the owner sets it from the reset link
+    mailed to them (so an administrator cannot sign in as a new account that has no
+    second factor yet and enrol a device of their own for it)."""
+
+    class Meta:
+        model = User
+        fields = ["username", "email"]
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
+
+
 @admin.register(User)
 class StaffUserAdmin(RoleGrantGuard, UserAdmin):
     inlines = [StaffProfileInline]
+    add_form = NewStaffAccountForm
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "email")}),)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if send_reset_link(obj, request):
+            self.message_user(
+                request,
+                gettext("%(user)s was sent a link to set their own password.")
+                % {"user": obj.get_username()},
+            )
+        else:
+            self.message_user(
+                request,
+                gettext(
+                    "%(user)s has no e-mail address, so no password yet: add one and send "
+                    "them a reset link."
+                )
+                % {"user": obj.get_username()},
+                level=messages.WARNING,
+            )
+        return super().response_add(request, obj, post_url_continue)
+
     list_display = ["username", "get_full_name", "is_staff", "role_names"]
     list_filter = ["groups", "is_staff", "is_active"]
 

@@ -272,3 +272,26 @@ def test_enrolling_after_the_reauthentication_window_keeps_the_typed_name(settin
     form.set("code", code_for(secret_on(page)))
     assert recovery_codes_on(form.post(client))
     assert TOTPDevice.objects.get(user=editor).name == "work phone"
+
+
+def test_a_new_account_gets_no_password_its_administrator_knows(smtp_server):
+    """An administrator creates an account in the admin: it has no usable password and
+    its owner is mailed a link to set one, so nobody but the owner can sign in to it and
+    enrol its first device."""
+    boss = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
+    client = csrf_client()
+    client.force_login(boss)
+    url = reverse("admin:auth_user_add")
+    page = client.get(url)
+    assert 'name="password1"' not in page.content.decode()
+    form = BrowserForm.from_response(page, url=url, form_id="user_form")
+    form.set("username", "drnew").set("email", "drnew@example.org")
+    form.fields += [("password1", "Known-to-boss-1"), ("password2", "Known-to-boss-1")]
+    assert form.post(client).status_code == 302
+
+    newcomer = get_user_model().objects.get(username="drnew")
+    assert not newcomer.has_usable_password()
+    assert sign_in(csrf_client(), "drnew").status_code == 200  # the password was ignored
+    subjects = [mail.subject for mail in smtp_server.to("drnew@example.org")]
+    assert any("Set a new password" in subject for subject in subjects)
+    assert ("boss", "drnew", "password reset link sent") in credential_entries()
