@@ -20,8 +20,8 @@ from articles.languages import SOURCE_LANGUAGE, direction, language_codes
 from reviews.models import ContentKind
 from search import index as search_index
 
+from . import body_map, labels, pagination, readers, seo, structured_data
 from . import emergency as emergency_numbers_for
-from . import labels, pagination, readers, seo, structured_data
 
 logger = logging.getLogger(__name__)
 
@@ -94,11 +94,13 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for shown in readers.live_regions(language)
     ]
+    map_regions = {region["slug"]: region for region in regions}
     context = {
         "notices": readers.site_notices(language),
         "full_emergency_notice": True,
         "regions": regions,
-        "map_regions": {region["slug"]: region for region in regions},
+        "map_regions": map_regions,
+        "body_map": body_map.layout(map_regions, rtl=translation.get_language_bidi()),
         "canonical": request.build_absolute_uri(reverse("public:home")),
         "json_ld": structured_data.script_text(structured_data.home(request)),
         **_language_links(request),

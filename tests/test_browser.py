@@ -152,6 +152,52 @@ def body_map_links_are_keyboard_focusable(browser, site_url):
     context.close()
 
 
+def test_body_map_by_keyboard_on_a_phone_in_arabic(in_browser, site_url):
+    in_browser(body_map_by_keyboard_on_a_phone_in_arabic, site_url)
+
+
+def body_map_by_keyboard_on_a_phone_in_arabic(browser, site_url):
+    """At 390x844 in Arabic: Tab reaches every region of both views and then "whole
+    body", each with its visible name, shown with a focus style that is not colour only
+    (a thicker outline); the front view comes first, above the back; Enter follows."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{site_url}/ar/")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    front = page.locator("svg.body-map-front").bounding_box()
+    back = page.locator("svg.body-map-back").bounding_box()
+    assert front["y"] + front["height"] <= back["y"]  # one above the other on a phone
+    seen = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const el = document.activeElement;
+            if (!el.classList.contains('map-region')) return null;
+            const shape = el.querySelector('.shape');
+            const label = el.querySelector('.region-label') || el;
+            const box = el.getBoundingClientRect();
+            return {name: el.getAttribute('aria-label'), label: label.textContent.trim(),
+                    stroke: shape ? getComputedStyle(shape).strokeWidth : null,
+                    visible: box.top >= -1 && box.bottom <= innerHeight + 1};
+            }"""
+        )
+        if focused:
+            seen.append(focused)
+            if focused["name"] == "الجسم كله":
+                break
+    assert [item["name"] for item in seen] == [
+        "الرأس", "العينان", "الحلق", "الصدر", "البطن", "الساقان", "الرقبة", "الظهر", "الجسم كله",
+    ]  # fmt: skip
+    for item in seen:
+        assert item["label"].replace(" ", "") == item["name"].replace(" ", ""), item
+        assert item["visible"], item  # focus scrolls the link into view
+    assert {item["stroke"] for item in seen[:-1]} == {"5px"}
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ar/regions/back/")
+    context.close()
+
+
 def test_keyboard_and_axe_find_no_wcag_22_aa_violations(in_browser, site_url):
     in_browser(axe_finds_no_wcag_22_aa_violations, site_url)
 
