@@ -12,6 +12,10 @@ text. Which of them a page names:
   League states, most populous first), the first LINE_COUNTRIES of them that the list
   has: never only "see the list".
 
+LANGUAGE_COUNTRIES names every country where the language is official, so the numbers
+page lists all of them first; a country the list has no sourced number for yet is
+simply not shown (content/EDITORIAL.md names them and why).
+
 The numbers page lists the countries of the reader's language first, then the rest in
 the list's own order.
 """
@@ -25,14 +29,26 @@ from django.http import HttpRequest
 
 from articles.models import EmergencyNumber
 
-# Most speakers first. Arabic: the 22 Arab League states by population.
+# Every country where the language is official, most speakers first (the first ones are
+# the defaults of the emergency line). English and Spanish end with the EU (112). Arabic:
+# the 22 Arab League states by population, then Chad. tests/test_emergency_coverage.py
+# holds the official-language lists (with their source) these must cover.
 LANGUAGE_COUNTRIES: dict[str, tuple[str, ...]] = {
-    "en": ("US", "GB", "IE", "CA", "AU", "NZ", "EU"),
+    "en": (
+        "US", "GB", "IE", "CA", "AU", "NZ", "IN", "PK", "NG", "PH", "TZ", "ZA", "KE",
+        "UG", "SD", "CM", "GH", "MW", "ZM", "ZW", "RW", "BI", "SS", "PG", "SL", "SG", "LR",
+        "JM", "NA", "BW", "LS", "GM", "MU", "TT", "SZ", "FJ", "GY", "SB", "MT", "BS", "BZ",
+        "BB", "VU", "WS", "KI", "LC", "GD", "VC", "FM", "TO", "SC", "AG", "DM", "MH", "KN",
+        "PW", "NR", "TV", "EU",
+    ),
     "ru": ("RU", "BY", "KZ", "KG"),
-    "es": ("MX", "ES", "CO", "AR", "PE", "VE", "CL", "EC", "EU"),
+    "es": (
+        "MX", "ES", "CO", "AR", "PE", "VE", "CL", "EC", "GT", "BO", "CU", "DO", "HN", "PY",
+        "NI", "SV", "CR", "PA", "UY", "GQ", "EU",
+    ),
     "ar": (
         "EG", "DZ", "SD", "IQ", "MA", "SA", "YE", "SY", "SO", "TN", "JO",
-        "AE", "LY", "LB", "PS", "OM", "MR", "KW", "QA", "BH", "DJ", "KM",
+        "AE", "LY", "LB", "PS", "OM", "MR", "KW", "QA", "BH", "DJ", "KM", "TD",
     ),
 }  # fmt: skip
 LINE_COUNTRIES = 2
