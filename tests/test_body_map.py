@@ -9,7 +9,7 @@ import pytest
 
 from public import body_map
 from tests.support.factories import make_region, publish
-from tests.support.published import REGIONS
+from tests.support.published import REGIONS, publish_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,16 @@ def test_a_long_name_wraps_onto_two_lines_and_a_short_one_does_not():
     assert [line["text"] for line in front["chest"]["lines"]] == ["Грудная", "клетка"]
     assert [line["text"] for line in front["head"]["lines"]] == ["Голова"]
     assert "lines" not in front["eyes"]  # not published: no label
+
+
+def test_the_map_s_stylesheet_is_the_home_page_s_own_local_and_mirrors_by_itself(client, site):
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("css/body-map.css")).read_text(encoding="utf-8")
+    assert "url(" not in css and "@import" not in css
+    assert not re.search(r"(margin|padding|border)-(left|right)|text-align:\s*(left|right)", css)
+    assert "css/body-map" in client.get("/en/").content.decode()
+    publish_topic("leg-cramps", reviewer=site, regions=("legs",))
+    assert "css/body-map" not in client.get("/en/topics/leg-cramps/").content.decode()
