@@ -227,7 +227,7 @@ def queue_view(model_admin, request: HttpRequest) -> HttpResponse:
             {
                 "version": version,
                 "age": (today - version.submitted_at.date()).days if version.submitted_at else None,
-                "overdue": version.due is not None and version.due < today,
+                "overdue": version.review_due is not None and version.review_due < today,
             }
             for version in page.object_list
         ],

@@ -158,6 +158,9 @@ def approve_many(
             checked, reviewer=reviewer, now=now, translations_unaffected=translations_unaffected
         )
         publish(checked, frozen, comment=comment)
+        # The queue's copy of the due dates, for every language of the items (an English
+        # approval may have held translations).
+        planning.refresh_review_due(approval.item for approval in checked)
         index(frozen)
         audit(checked, reviewer=reviewer, comment=comment, details=details)
         invalidate(checked)

@@ -72,6 +72,11 @@ class LanguageVersion(models.Model):
     # reading the item's text, and how many words changed against the live version.
     title = models.CharField(_("title"), max_length=300, blank=True)
     change_size = models.PositiveIntegerField(_("words changed"), null=True, blank=True)
+    # The live version's next review date (none when nothing is live in this language),
+    # kept here by every step that changes it (reviews.planning.refresh_review_due) so the
+    # queue filters and orders by it from an index: computed per row through the
+    # published versions, the queue of every status took 441 ms at 2,032 topics.
+    review_due = models.DateField(_("review due"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["kind", "key", "language"]
@@ -84,7 +89,11 @@ class LanguageVersion(models.Model):
         ]
         indexes = [
             # The queue: a status in a language, oldest submission first.
-            models.Index(fields=["status", "language", "submitted_at"], name="queue_order")
+            models.Index(fields=["status", "language", "submitted_at"], name="queue_order"),
+            # The queue's order (due date, then submission) within a status, and for
+            # every status.
+            models.Index(fields=["status", "review_due", "submitted_at"], name="queue_by_due"),
+            models.Index(fields=["review_due", "submitted_at"], name="queue_all_by_due"),
         ]
         permissions = [
             ("submit_english", _("Can submit English versions for review")),

@@ -14,6 +14,11 @@ is read in one aggregate query per batch (an index on language and due date).
 
 `respread` re-plans existing rows the same way (the `spread_review_dates` command), and
 `weeks` and `due_for` feed the planning page and a reviewer's own list.
+
+The queue orders language versions by their live version's due date; each step that
+changes which version is live or when it falls due (approval, hold, withdrawal,
+re-spreading) copies it onto `LanguageVersion.review_due` with `refresh_review_due`, one
+UPDATE for the items concerned, in the step's transaction.
 """
 
 from __future__ import annotations
@@ -27,13 +32,14 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from staff import roles
 
-from .models import PublishedVersion
+from .batch import items_filter
+from .models import LanguageVersion, PublishedVersion
 
 Key = tuple[str, str, str]  # (kind, key, language)
 
@@ -118,7 +124,24 @@ def respread(*, today: date | None = None, dry_run: bool = False) -> dict[str, i
             if not dry_run:
                 for slot, pks in changes.items():
                     PublishedVersion.objects.filter(pk__in=pks).update(next_review_due=slot)
+        if not dry_run and any(moved.values()):
+            refresh_review_due()
     return moved
+
+
+def refresh_review_due(items: Iterable[tuple[str, str]] | None = None) -> int:
+    """Copy each live version's next review date onto its language version (none where
+    nothing is live) for `items` ((kind, key) pairs), or for every row. One query."""
+    live = PublishedVersion.objects.live().filter(
+        kind=OuterRef("kind"), key=OuterRef("key"), language=OuterRef("language")
+    )
+    versions = LanguageVersion.objects.all()
+    if items is not None:
+        items = set(items)
+        if not items:
+            return 0
+        versions = versions.filter(items_filter(items))
+    return versions.update(review_due=Subquery(live.values("next_review_due")[:1]))
 
 
 @dataclass

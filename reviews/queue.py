@@ -1,8 +1,11 @@
 """The review queue at scale: one page of language versions in the reviewer's order,
 filtered, in a fixed number of queries whatever the queue holds.
 
-Order: overdue first (the live version's next review date has passed), then by due
-date (versions never published have none and come after), then oldest submission.
+Order: by the live version's next review date, so overdue first (versions never
+published have none and come after), then oldest submission. The date is read from
+`LanguageVersion.review_due`, kept by every step that changes the live version
+(reviews.planning.refresh_review_due), through the indexes `queue_by_due` (one status)
+and `queue_all_by_due` (every status): a page costs the same at 40,000 versions as at 40.
 "Mine" is what this person may act on as a reviewer: languages they are qualified for,
 versions they did not contribute to since the last approval (the four-eyes rule).
 
@@ -18,17 +21,7 @@ from datetime import date, timedelta
 from django import forms
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,19 +67,6 @@ class QueueFilter(forms.Form):
         return dict(self.cleaned_data)
 
 
-def with_due_dates(versions: QuerySet, today: date) -> QuerySet:
-    """Annotate each version with its live version's next review date and overdue rank."""
-    live = PublishedVersion.objects.live().filter(
-        kind=OuterRef("kind"), key=OuterRef("key"), language=OuterRef("language")
-    )
-    return versions.annotate(
-        due=Subquery(live.values("next_review_due")[:1]),
-        overdue_rank=Case(
-            When(due__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
-        ),
-    )
-
-
 def contributed_by(user):
     """An Exists() that is true for versions `user` contributed to since their approval."""
     through = LanguageVersion.contributors.through
@@ -100,7 +80,7 @@ def reviewable_languages(user) -> list[str]:
 def queue(user, filters: dict, *, today: date | None = None) -> QuerySet:
     """The language versions matching `filters` (QueueFilter.filters), in queue order."""
     today = today or timezone.localdate()
-    versions = with_due_dates(LanguageVersion.objects.all(), today)
+    versions = LanguageVersion.objects.all()
     if filters.get("status"):
         versions = versions.filter(status=filters["status"])
     if filters.get("language"):
@@ -113,14 +93,16 @@ def queue(user, filters: dict, *, today: date | None = None) -> QuerySet:
         )
     due = filters.get("due")
     if due == "overdue":
-        versions = versions.filter(due__lt=today)
+        versions = versions.filter(review_due__lt=today)
     elif due == "soon":
-        versions = versions.filter(due__gte=today, due__lte=today + timedelta(DUE_SOON_DAYS))
+        versions = versions.filter(
+            review_due__gte=today, review_due__lte=today + timedelta(DUE_SOON_DAYS)
+        )
     elif due == "none":
-        versions = versions.filter(due__isnull=True)
+        versions = versions.filter(review_due__isnull=True)
+    # Overdue dates are the earliest: the date's own order puts them first.
     return versions.order_by(
-        "overdue_rank",
-        F("due").asc(nulls_last=True),
+        F("review_due").asc(nulls_last=True),
         F("submitted_at").asc(nulls_last=True),
         "pk",
     )

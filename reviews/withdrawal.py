@@ -12,7 +12,7 @@ from articles.languages import language_codes
 from audit.models import AuditEntry
 from search import index as search_index
 
-from . import batch, notifications
+from . import batch, notifications, planning
 from .errors import WorkflowError
 from .models import LanguageVersion, PublishedVersion
 from .registry import registry
@@ -71,6 +71,7 @@ def withdraw(kind: str, key: str, *, by: AbstractBaseUser, reason: str) -> int:
             AuditEntry.objects.create(
                 action=AuditEntry.Action.WITHDRAW, kind=kind, key=key, actor=by, comment=reason
             )
+        planning.refresh_review_due([(kind, key)])  # nothing live: no due date
         notifications.withdrawn(kind, key, by=by, reason=reason)
         batch.invalidate({(kind, key): set(language_codes())}, action="withdraw")
     return count

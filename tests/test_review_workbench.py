@@ -175,6 +175,7 @@ def test_rows_show_title_language_age_size_and_due_date_with_overdue_first(
     PublishedVersion.objects.live("ru").filter(key=other.slug).update(
         next_review_due=timezone.localdate() - timedelta(days=3)
     )
+    planning.refresh_review_due()  # as the steps that move due dates do
     LanguageVersion.objects.filter(pk=fresh.pk).update(
         submitted_at=timezone.now() - timedelta(days=9)
     )
