@@ -9,12 +9,19 @@
 | review due within 30 days | reviewers qualified for the language (`queue_due_reviews`) |
 
 The workflow records a `Notification` row per recipient in the same transaction as the
-action (so a rolled-back action tells nobody), and after the commit sends those of people
-who chose immediate mail. The daily run (`manage.py send_review_digest`, from cron or a
-systemd timer: README) sends each other person one digest of what is unsent, and retries
-any immediate notice whose sending failed. Inactive accounts and accounts without an
-address get nothing. Every mail links to the admin page of its item and is written in the
-recipient's interface language (StaffProfile.interface_language).
+action (so a rolled-back action tells nobody): the table is the mail's outbox. After the
+commit, the notices of people who chose immediate mail are handed to one sender thread
+per process (`after_commit`), so a slow or unreachable mail server never delays or fails
+the reviewer's action: the request returns at once, and what could not be sent stays
+unsent in the table. `manage.py send_review_digest --retry` (a timer every 10 minutes)
+retries immediate notices left unsent for 5 minutes; the daily run (`send_review_digest`,
+from cron or a systemd timer: README) sends each other person one digest of what is
+unsent and retries the rest. A notice is marked sent only once the server accepted it; a
+retry that overlaps a send still in progress can send it twice, never lose it.
+Inactive accounts and accounts without an address get nothing. Every mail links to the
+admin page of its item and is written in the recipient's interface language
+(StaffProfile.interface_language). With REVIEW_MAIL_IN_BACKGROUND off (the test
+settings), the sending runs in the committing thread instead, still never failing it.
 
 Mail goes through Django's mail framework (the DJANGO_EMAIL_* settings), one SMTP
 connection per run: a digest run to 1,000 people opens one connection, not 1,000.
@@ -25,12 +32,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -105,7 +113,7 @@ def _record(
     created = Notification.objects.bulk_create(rows)
     if created:
         ids = [row.pk for row in created if row.pk is not None]
-        transaction.on_commit(lambda: send_immediate(ids))
+        transaction.on_commit(lambda: after_commit(ids))
     return created
 
 
@@ -338,18 +346,51 @@ def _unsent(query: Q) -> dict:
     return groups
 
 
-def send_immediate(ids: Sequence[int]) -> int:
-    """After a commit: mail the new notices of people who chose immediate mail."""
-    groups = _unsent(Q(pk__in=list(ids)))
-    groups = {p: n for p, n in groups.items() if _mode_of(p) == StaffProfile.Mail.IMMEDIATE}
-    if not groups:
-        return 0
+# One sender thread per process: notices wait their turn rather than opening a connection
+# each, and a hung mail server holds one thread, never a request.
+_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="review-mail")
+
+
+def after_commit(ids: Sequence[int]) -> None:
+    """Once the action committed: send its immediate notices, in the background unless
+    REVIEW_MAIL_IN_BACKGROUND is off. Never raises into the action."""
+    if getattr(settings, "REVIEW_MAIL_IN_BACKGROUND", True):
+        _sender.submit(_send_in_background, list(ids))
+    else:
+        send_immediate(ids)
+
+
+def _send_in_background(ids: list[int]) -> None:
     try:
-        return _send(groups, digest=False)
-    except OSError:
-        # The mail server is unreachable: the approval stands; the daily run retries.
-        logger.exception("Review notices were not sent; the digest run will retry")
+        send_immediate(ids)
+    finally:
+        # The thread's own database connection, opened for this send.
+        connections.close_all()
+
+
+def send_immediate(ids: Sequence[int]) -> int:
+    """Mail the new notices of people who chose immediate mail; whatever fails stays
+    unsent for the retry. Never raises: the action that recorded them stands."""
+    try:
+        groups = _unsent(Q(pk__in=list(ids)))
+        groups = {p: n for p, n in groups.items() if _mode_of(p) == StaffProfile.Mail.IMMEDIATE}
+        return _send(groups, digest=False) if groups else 0
+    except Exception:
+        logger.exception("Review notices were not sent; the retry run will send them")
         return 0
+
+
+RETRY_AFTER = timedelta(minutes=5)
+
+
+def retry_immediate(*, now=None) -> int:
+    """Immediate notices still unsent RETRY_AFTER after they were recorded (the mail
+    server was down or slow), sent now; younger ones are left to their first sending.
+    Returns how many messages were sent."""
+    older = Q(created_at__lte=(now or timezone.now()) - RETRY_AFTER)
+    groups = _unsent(older)
+    retries = {p: n for p, n in groups.items() if _mode_of(p) == StaffProfile.Mail.IMMEDIATE}
+    return _send(retries, digest=False) if retries else 0
 
 
 def send_digests() -> int:

@@ -1,7 +1,9 @@
 """Review notices by e-mail (issue 21, item 4), received by a real SMTP server on
 loopback: who hears of a submission, a request for changes, an English change and a
 withdrawal; reviews falling due; immediate mail or a daily digest; nothing for inactive
-accounts; links to the admin page; the recipient's own language."""
+accounts; links to the admin page; the recipient's own language. A stopped or hung mail
+server neither fails nor holds the reviewer's action: the notices wait in the table and
+are sent by the sender thread once the server answers, or by the retry run."""
 
 from datetime import timedelta
 
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from reviews import workflow
+from reviews import notifications, workflow
 from reviews.models import Notification, PublishedVersion
 from staff import roles
 from staff.models import StaffProfile
@@ -169,3 +171,58 @@ def test_each_person_chooses_digest_and_language_on_their_notices_page(client, t
     assert (profile.mail, profile.interface_language) == ("digest", "es")
     bad = client.post(url, {"mail": "hourly", "interface_language": "xx"})
     assert bad.status_code == 200 and bad.context["form"].errors
+
+
+def submit_over_http(client, article, translator):
+    edit(article, "ru", translator, title_ru="Судороги")
+    client.force_login(translator)
+    version = workflow.version_for(article, "ru")
+    url = reverse("admin:reviews_languageversion_review", args=[version.pk])
+    return post_review(client, url, {"action": "submit"})
+
+
+def test_a_stopped_mail_server_neither_fails_the_action_nor_loses_its_mail(
+    smtp_server, team, client
+):
+    article = make_topic(title="Cramps")
+    publish(article, ["en", "ru"], reviewer=team["all_reviewer"])
+    smtp_server.clear()
+    smtp_server.stop()
+    response = submit_over_http(client, article, team["translator"])
+    assert response.status_code == 302
+    assert workflow.version_for(article, "ru").status == "submitted"
+    waiting = Notification.objects.filter(sent_at=None)
+    assert waiting.count() == 2 and not smtp_server.messages
+    smtp_server.start()
+    call_command("send_review_digest", "--retry", verbosity=0)
+    assert not smtp_server.messages  # young notices are left to their first sending
+    waiting.update(created_at=timezone.now() - notifications.RETRY_AFTER)
+    call_command("send_review_digest", "--retry", verbosity=0)
+    told = sorted(address for mail in smtp_server.messages for address in mail.envelope_to)
+    assert told == sorted([team["ru_reviewer"].email, team["all_reviewer"].email])
+    assert not Notification.objects.filter(sent_at=None).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hung_mail_server_does_not_hold_the_request_and_gets_the_mail_later(
+    settings, smtp_server, team, client
+):
+    settings.EMAIL_TIMEOUT = 60
+    article = make_topic(title="Cramps")
+    publish(article, ["en", "ru"], reviewer=team["all_reviewer"])
+    settings.REVIEW_MAIL_IN_BACKGROUND = True  # as in production
+    smtp_server.clear()
+    smtp_server.stall()
+    before = smtp_server.connections
+    response = submit_over_http(client, article, team["translator"])
+    # The request has returned while the server still has not greeted the sender: it
+    # never waited for the mail. (Nothing here touches the database until the sender is
+    # connected: SQLite's in-memory test database refuses concurrent table locks.)
+    assert response.status_code == 302
+    assert smtp_server.wait_for(connections=before + 1)
+    assert workflow.version_for(article, "ru").status == "submitted"
+    assert Notification.objects.filter(sent_at=None).count() == 2
+    smtp_server.answer()
+    assert smtp_server.wait_for(messages=2)
+    notifications._sender.submit(lambda: None).result(timeout=60)  # the send is done
+    assert not Notification.objects.filter(sent_at=None).exists()

@@ -213,7 +213,7 @@ def queries_of(client, url):
     return len(captured)
 
 
-def test_queue_review_planning_and_my_list_cost_the_same_with_more_items(client, team):
+def test_queue_review_planning_and_my_list_cost_the_same_with_more_items(client, team, monkeypatch):
     publish_site_notices(reviewer=team["reviewer"])
     articles = [make_topic(title=f"Topic {number}", measures=1) for number in range(2)]
     for article in articles:
@@ -221,11 +221,12 @@ def test_queue_review_planning_and_my_list_cost_the_same_with_more_items(client,
         translated(article, "ru", team["translator"], title_ru=f"Тема {article.pk}")
     client.force_login(team["reviewer"])
     version = workflow.version_for(articles[0], "ru")
-    pages = [QUEUE, reverse("admin:index"), review_url(version),
+    pages = [QUEUE, QUEUE + "?status=&page=2", reverse("admin:index"), review_url(version),
              reverse("admin:reviews_languageversion_planning"),
              reverse("admin:reviews_languageversion_my_due")]  # fmt: skip
     soon = timezone.localdate() + timedelta(days=10)
     PublishedVersion.objects.live().update(next_review_due=soon)  # rows in "my list"
+    monkeypatch.setattr(review_queue, "PER_PAGE", 4)  # "every status" has a page 2
     client.get(QUEUE)  # the session and permission caches settle
     before = {url: queries_of(client, url) for url in pages}
     for number in range(6):
@@ -242,6 +243,7 @@ def test_queue_review_planning_and_my_list_cost_the_same_with_more_items(client,
     assert list(before.values()) == [
         15,  # queue: the page of rows with their due dates, its count, figures per language
         #      (held translations per language among them, issue 22)
+        15,  # queue of every status, page 2: the same
         14,  # admin home: the four counts
         27,  # review page: the item with its parts, live and English, findings, history
         12,  # planning: due per language and week, the reviewers, overdue
@@ -299,6 +301,47 @@ def test_the_command_respreads_rows_that_fall_due_on_one_day(settings, team):
     dues = sorted(PublishedVersion.objects.live("en").values_list("next_review_due", flat=True))
     assert dues == sorted(today + timedelta(days=day) for day in (1, 2, 3, 4) for _ in "ab")
     assert max(dues) <= today + timedelta(days=4)
+
+
+def due_dates_of(article) -> dict[str, object]:
+    versions = LanguageVersion.objects.filter(key=article.slug)
+    return dict(versions.values_list("language", "review_due"))
+
+
+def test_the_queues_due_dates_follow_approval_respreading_and_withdrawal(settings, team):
+    settings.REVIEW_INTERVAL_DAYS = 4
+    today = timezone.localdate()
+    article = make_topic(title="Night cramps")
+    publish(article, ["en", "ru"], reviewer=team["reviewer"])
+    live = dict(PublishedVersion.objects.live().filter(key=article.slug).values_list(
+        "language", "next_review_due"))  # fmt: skip
+    assert due_dates_of(article) == {**live, "es": None, "ar": None}
+    for number in range(3):
+        publish(make_topic(title=f"Topic {number}", languages=["en"]), ["en"],
+                reviewer=team["reviewer"])  # fmt: skip
+    PublishedVersion.objects.live().update(next_review_due=today + timedelta(days=4))
+    call_command("spread_review_dates", verbosity=0)
+    for version in LanguageVersion.objects.filter(language="en"):
+        assert version.review_due == PublishedVersion.objects.live("en").get(
+            key=version.key).next_review_due  # fmt: skip
+    english = LanguageVersion.objects.filter(language="en")
+    dues = sorted(english.values_list("review_due", flat=True))
+    assert dues == [today + timedelta(days=day) for day in (1, 2, 3, 4)]
+    workflow.withdraw("topic", article.slug, by=team["reviewer"], reason="Superseded")
+    assert set(due_dates_of(article).values()) == {None}
+
+
+def test_the_migration_fills_the_due_dates_of_existing_rows(team, live_topic):
+    import importlib
+
+    from django.apps import apps
+
+    expected = due_dates_of(live_topic)
+    assert expected["ru"] is not None and expected["es"] is None
+    LanguageVersion.objects.update(review_due=None)
+    migration = importlib.import_module("reviews.migrations.0018_languageversion_review_due")
+    migration.copy_due_dates(apps, None)
+    assert due_dates_of(live_topic) == expected
 
 
 def test_the_planning_page_shows_each_weeks_load_and_the_qualified_reviewers(

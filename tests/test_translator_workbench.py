@@ -167,6 +167,10 @@ def test_a_red_flag_change_sends_spanish_readers_to_english_until_reapproved(cli
         assert "Calf cramp [es]" not in html
     held = PublishedVersion.objects.get(key="calf-cramp", language="es", held=True)
     assert held.is_current is False and held.english_version_id != english.pk
+    # The queue's due dates follow: nothing of Spanish is live, English has its new one.
+    versions = LanguageVersion.objects.filter(key="calf-cramp")
+    dues = dict(versions.values_list("language", "review_due"))
+    assert dues == {"en": english.next_review_due, "es": None, "ru": None, "ar": None}
     # The queue counts it under "red flags changed", and the list filter finds it.
     client.force_login(site)
     queue = client.get(reverse("admin:reviews_languageversion_queue")).content.decode()

@@ -346,6 +346,10 @@ EMAIL_USE_SSL = _env_flag("DJANGO_EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "staff-notices@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Review notices chosen as immediate mail are sent after the action's commit by a sender
+# thread of the process, so a slow or unreachable mail server never holds the request
+# (reviews/notifications.py); off, they are sent in the committing thread (the tests).
+REVIEW_MAIL_IN_BACKGROUND = _env_flag("DJANGO_REVIEW_MAIL_IN_BACKGROUND", "1")
 # Where staff open the admin: the links in review notices (reviews/notifications.py).
 STAFF_SITE_URL = os.environ.get("DJANGO_STAFF_SITE_URL", "http://127.0.0.1:8000")
 

@@ -23,3 +23,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Nothing else writes that cache: the outbox check is tested where it is switched on.
 PAGE_CACHE_OUTBOX_CHECK_SECONDS = None
 FRONTEND_CACHE_URLS = []
+# Review notices are sent in the committing thread, inside the test's transaction (the
+# background sender is tested where it is switched on: tests/test_review_notices.py).
+REVIEW_MAIL_IN_BACKGROUND = False

@@ -42,6 +42,7 @@ class ReceivedMail:
 @dataclass
 class _Mailbox:
     messages: list[ReceivedMail] = field(default_factory=list)
+    connections: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     received: threading.Condition = field(init=False)
 
@@ -74,6 +75,11 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
         mailbox: _Mailbox = self.server.mailbox  # type: ignore[attr-defined]
         sender: str | None = None
         recipients: list[str] = []
+        with mailbox.received:
+            mailbox.connections += 1
+            mailbox.received.notify_all()
+        # A stalled server (SMTPServer.stall) accepts the connection and says nothing.
+        self.server.answering.wait()  # type: ignore[attr-defined]
         self.reply("220 localhost test SMTP server ready")
         while True:
             raw = self.rfile.readline()
@@ -135,6 +141,8 @@ class SMTPServer:
         self._mailbox = _Mailbox()
         self._server = _Server(("127.0.0.1", 0), _SMTPHandler)
         self._server.mailbox = self._mailbox  # type: ignore[attr-defined]
+        self._server.answering = threading.Event()  # type: ignore[attr-defined]
+        self._server.answering.set()  # type: ignore[attr-defined]
         self.host, self.port = self._server.server_address[:2]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -143,9 +151,44 @@ class SMTPServer:
         return self
 
     def __exit__(self, *exc_info) -> None:
+        self._server.answering.set()  # type: ignore[attr-defined]
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+    def stop(self) -> None:
+        """Stop listening: connections to the port are refused until `start`."""
+        self.__exit__(None, None, None)
+
+    def start(self) -> None:
+        """Listen again on the same port, keeping the messages received so far."""
+        server = _Server((self.host, self.port), _SMTPHandler)
+        server.mailbox = self._mailbox  # type: ignore[attr-defined]
+        server.answering = self._server.answering  # type: ignore[attr-defined]
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stall(self) -> None:
+        """A hung server: connections are accepted and never greeted until `answer`."""
+        self._server.answering.clear()  # type: ignore[attr-defined]
+
+    def answer(self) -> None:
+        self._server.answering.set()  # type: ignore[attr-defined]
+
+    @property
+    def connections(self) -> int:
+        with self._mailbox.lock:
+            return self._mailbox.connections
+
+    def wait_for(self, *, connections: int = 0, messages: int = 0, seconds: float = 30) -> bool:
+        """Wait until at least so many connections were made and messages received."""
+        with self._mailbox.received:
+            return self._mailbox.received.wait_for(
+                lambda: self._mailbox.connections >= connections
+                and len(self._mailbox.messages) >= messages,
+                timeout=seconds,
+            )
 
     @property
     def messages(self) -> list[ReceivedMail]:
