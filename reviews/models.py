@@ -258,6 +258,15 @@ class PublishedVersion(models.Model):
                 condition=models.Q(is_current=True),
                 name="live_versions_by_due_date",
             ),
+            # The queue's figures per language: outdated live translations and held ones.
+            # Without them both counts read every snapshot (on SQLite through the payload's
+            # overflow pages): 45 and 79 ms of the queue page at 10,000 topics.
+            models.Index(
+                fields=["language"],
+                condition=models.Q(is_current=True, outdated=True),
+                name="live_outdated_versions",
+            ),
+            models.Index(fields=["language"], condition=models.Q(held=True), name="held_versions"),
         ]
 
     def __str__(self) -> str:
