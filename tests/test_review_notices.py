@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from reviews import notifications, workflow
+from reviews import notice_mail, workflow
 from reviews.models import Notification, PublishedVersion
 from staff import roles
 from staff.models import StaffProfile
@@ -196,7 +196,7 @@ def test_a_stopped_mail_server_neither_fails_the_action_nor_loses_its_mail(
     smtp_server.start()
     call_command("send_review_digest", "--retry", verbosity=0)
     assert not smtp_server.messages  # young notices are left to their first sending
-    waiting.update(created_at=timezone.now() - notifications.RETRY_AFTER)
+    waiting.update(created_at=timezone.now() - notice_mail.RETRY_AFTER)
     call_command("send_review_digest", "--retry", verbosity=0)
     told = sorted(address for mail in smtp_server.messages for address in mail.envelope_to)
     assert told == sorted([team["ru_reviewer"].email, team["all_reviewer"].email])
@@ -224,5 +224,5 @@ def test_a_hung_mail_server_does_not_hold_the_request_and_gets_the_mail_later(
     assert Notification.objects.filter(sent_at=None).count() == 2
     smtp_server.answer()
     assert smtp_server.wait_for(messages=2)
-    notifications._sender.submit(lambda: None).result(timeout=60)  # the send is done
+    notice_mail._sender.submit(lambda: None).result(timeout=60)  # the send is done
     assert not Notification.objects.filter(sent_at=None).exists()
