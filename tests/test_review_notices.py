@@ -203,7 +203,7 @@ def test_a_stopped_mail_server_neither_fails_the_action_nor_loses_its_mail(
     assert not Notification.objects.filter(sent_at=None).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_hung_mail_server_does_not_hold_the_request_and_gets_the_mail_later(
     settings, smtp_server, team, client
 ):
