@@ -1,6 +1,9 @@
 """Restore drill during `make bench-publishing` (issue 26, "done when").
 
     make drill   (or: .venv/bin/python scripts/drill.py [--duration 20])
+    scripts/with-postgres .venv/bin/python scripts/drill.py   (the same on PostgreSQL:
+        the site in the DATABASE_URL it names, pg_dump mid-run, restored into a new
+        database beside it)
 
 Builds the benchmark's site (SQLite, the corpus approved, gunicorn with 2 sync workers,
 the shipped Varnish in front), then runs the publishing benchmark's two loaded phases:
@@ -71,12 +74,31 @@ def load() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def table(db: Path, name: str) -> tuple[list[str], dict[int, tuple]]:
-    """(column names, rows by id) of `name`, read as stored."""
+def table(db: Path | str, name: str) -> tuple[list[str], dict[int, tuple]]:
+    """(column names, rows by id) of `name`, read as stored: `db` is a SQLite file or a
+    PostgreSQL URL."""
+    if isinstance(db, str):
+        import psycopg
+
+        with psycopg.connect(db) as connection:
+            cursor = connection.execute(f"SELECT * FROM {name} ORDER BY id")  # noqa: S608
+            columns = [column.name for column in cursor.description]
+            return columns, {row[0]: row for row in cursor.fetchall()}
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
         cursor = connection.execute(f"SELECT * FROM {name} ORDER BY id")  # noqa: S608
         columns = [column[0] for column in cursor.description]
         return columns, {row[0]: row for row in cursor.fetchall()}
+
+
+def empty_postgres(url: str, role: str) -> str:
+    """A new, empty database on the server `url` names; its URL."""
+    import psycopg
+
+    server = url.rsplit("/", 1)[0]
+    name = f"drill_{role}_{os.getpid()}_{int(time.time())}"
+    with psycopg.connect(server + "/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return server + "/" + name
 
 
 def scrape(app: str, path: Path) -> dict[tuple, float]:
@@ -200,7 +222,7 @@ def loaded_phase(name, app, base, script, env, out, options, backup_dir=None) ->
     return phase, steps
 
 
-def compare(source: Path, restored: Path, before: dict, steps: list[dict]) -> dict:
+def compare(source, restored, before: dict, steps: list[dict]) -> dict:
     """What the restored copy holds against the source at the backup's moment; a list of
     problems (empty: nothing lost)."""
     problems = []
@@ -307,7 +329,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         work = Path(tmp)
         state = options.state = work / "varnish" / "state"
-        env = site_env(work, ROOT / "locale", DJANGO_METRICS_VARNISHSTAT=f"varnishstat -n {state}")
+        postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+        source_url = empty_postgres(os.environ["DATABASE_URL"], "site") if postgres else ""
+        extra = {"DATABASE_URL": source_url} if postgres else {}
+        env = site_env(
+            work,
+            ROOT / "locale",
+            DJANGO_METRICS_VARNISHSTAT=f"varnishstat -n {state}",
+            **extra,
+        )
+        summary["database"] = "PostgreSQL" if postgres else "SQLite"
         prepare_site(env)
         paths = urls()
         summary["urls"] = len(paths)
@@ -322,7 +353,7 @@ def main() -> int:
             "PUBLISH_INTERVAL": str(APPROVAL_SECONDS),
         }
         options.paths = paths
-        source = work / "db.sqlite3"
+        source = source_url if postgres else work / "db.sqlite3"
         _, audit = table(source, AUDIT)
         before = {
             "audit_max": max(audit),
@@ -331,8 +362,8 @@ def main() -> int:
         }
         print(
             f"{len(paths)} URLs, wrk -t2 -c{options.connections} -d{options.duration}s per "
-            f"phase, gunicorn {options.workers} sync workers, SQLite, one approval every "
-            f"{APPROVAL_SECONDS:g} s; load average {load()}",
+            f"phase, gunicorn {options.workers} sync workers, {summary['database']}, one "
+            f"approval every {APPROVAL_SECONDS:g} s; load average {load()}",
             flush=True,
         )
         steps = []
@@ -356,8 +387,9 @@ def main() -> int:
             print(name, json.dumps(phase, indent=1), flush=True)
         stack.close()  # gunicorn and Varnish stopped; the publisher has finished
         copy = next((out / "backup").iterdir())
-        restored = work / "restored.sqlite3"
-        said = manage({**env, "DATABASE_URL": f"sqlite:///{restored}"}, "restore", str(copy))
+        restored = empty_postgres(source, "restored") if postgres else work / "restored.sqlite3"
+        url = restored if postgres else f"sqlite:///{restored}"
+        said = manage({**env, "DATABASE_URL": url}, "restore", str(copy))
         summary["restore"] = said.strip().splitlines()[-1]
         summary["manifest"] = json.loads((copy / "manifest.json").read_text())
         summary["comparison"] = compare(source, restored, before, steps)
