@@ -79,12 +79,14 @@ NOT_YET_SOURCED = {
     "ZW": SEARCHED,
     "NA": SEARCHED,
     "BB": "the police, fire and ambulance numbers were still separate and not found",
+    "MW": "118 serves the Blantyre-Lilongwe M1 road (a pilot)",
+    "FJ": "911 is the police and 910 the fire service; no ambulance number confirmed",
+    "CM": "the SAMU's 119 line was reported suspended",
     **{
         code: NOT_SEARCHED
         for code in (
-            "AG", "BZ", "BI", "CM", "DM", "SZ", "FJ", "GM", "GD", "GY", "KI", "LS", "MW",
-            "MH", "FM", "NR", "PW", "PG", "KN", "LC", "VC", "WS", "SC", "SB", "SS", "TO",
-            "TV", "VU",
+            "AG", "BI", "DM", "SZ", "GM", "GD", "KI", "LS", "MH", "FM", "NR", "PW", "KN",
+            "LC", "VC", "WS", "SC", "SB", "SS", "TO", "TV", "VU",
         )
     },
 }  # fmt: skip
