@@ -78,15 +78,19 @@ NOT_YET_SOURCED = {
     "LR": SEARCHED,
     "ZW": SEARCHED,
     "NA": SEARCHED,
-    "BB": "the police, fire and ambulance numbers were still separate and not found",
+    "GM": "a charity reports there is no national emergency number",
+    "LS": "only a travel page found (121)",
+    "LC": "only a travel blog found (911)",
+    "AG": "911 was found only in passing; no page says what it serves",
+    "VU": "115 is a private subscription ambulance; 113 the fire service",
     "MW": "118 serves the Blantyre-Lilongwe M1 road (a pilot)",
     "FJ": "911 is the police and 910 the fire service; no ambulance number confirmed",
     "CM": "the SAMU's 119 line was reported suspended",
     **{
         code: NOT_SEARCHED
         for code in (
-            "AG", "BI", "DM", "SZ", "GM", "GD", "KI", "LS", "MH", "FM", "NR", "PW", "KN",
-            "LC", "VC", "WS", "SC", "SB", "SS", "TO", "TV", "VU",
+            "BI", "DM", "GD", "KI", "MH", "FM", "NR", "PW", "KN", "VC", "SB", "SS", "TO",
+            "TV",
         )
     },
 }  # fmt: skip
