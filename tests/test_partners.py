@@ -116,10 +116,10 @@ def test_the_feed_is_per_language_inclusive_of_since_and_refuses_bad_times(clien
     assert client.get("/api/v1/es/changes/?since=yesterday").status_code == 400
     assert client.get("/api/v1/es/changes/?since=2026-01-01T00:00:00").status_code == 400
     assert client.get("/api/v1/xx/changes/").status_code in (400, 404)
-    # Offsets PostgreSQL refuses and times that leave the calendar in UTC are the
-    # client's error (found by schemathesis on PostgreSQL), and a same-instant time in
-    # another zone finds the same changes.
-    for odd in ("0287-05-24T11:26:57-21:29", "0001-01-01T00:00+10:00", "9999-12-31T23:59-10:00"):
+    # Times that leave the calendar in UTC are the client's error, and the same instant
+    # in any zone finds the same changes, offsets PostgreSQL refuses included (found by
+    # schemathesis on PostgreSQL).
+    for odd in ("0001-01-01T00:00+10:00", "9999-12-31T23:59-10:00"):
         answer = client.get(f"/api/v1/es/changes/?since={quote(odd)}")
         assert answer.status_code == 400, odd
         assert "since" in answer.json()["detail"]
