@@ -106,6 +106,17 @@ class Article(models.Model):
 
     slug = models.SlugField(_("slug"), unique=True)
     regions = models.ManyToManyField(BodyRegion, related_name="articles", verbose_name=_("regions"))
+    # Reviewed like the text (shared by every language): the topics its page links to as
+    # "Related topics", frozen in each approved snapshot (payload["related"]); a related
+    # topic that is not live in the reader's language or English is not shown.
+    related = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="related_from",
+        verbose_name=_("related topics"),
+        help_text=_("Other topics readers of this one may need."),
+    )
     audience = models.CharField(
         _("audience"), max_length=10, choices=Audience, default=Audience.ALL
     )

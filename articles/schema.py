@@ -24,7 +24,9 @@ from .validators import MAX_TEXT_LENGTH, invisible_characters
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # Bookkeeping columns that content files never set.
-NOT_IN_FILES = {"id", "order", "content_hash", "loaded_text", "updated_at"}
+# `related` (a topic's related topics) is edited in the admin only for now: a file may
+# name a topic loaded later in the same run, which the loader cannot link yet.
+NOT_IN_FILES = {"id", "order", "content_hash", "loaded_text", "updated_at", "related"}
 
 STRICT = ConfigDict(extra="forbid", strict=False, str_strip_whitespace=True)
 

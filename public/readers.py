@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
+from django.db.models.fields.json import KT
 from django.db.models.functions import Collate
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -72,6 +73,10 @@ class ServedVersion:
     @property
     def payload(self) -> dict[str, Any]:
         return self.version.payload
+
+    @property
+    def title_text(self) -> str:
+        return str(self.payload.get("title") or self.payload.get("name") or self.key)
 
     @property
     def lang_attrs(self) -> SafeString:
@@ -401,3 +406,64 @@ def recent_topics(language: str, *, limit: int) -> list[ServedVersion]:
     return [
         ServedVersion(version, language) for version in versions.order_by("-approved_at")[:limit]
     ]
+
+
+# -- the A–Z list -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListedTopic:
+    """A topic in the A–Z list: its title in the page's language, else in English."""
+
+    key: str
+    title: str
+    language: str
+    requested: str
+
+    @property
+    def fallback(self) -> bool:
+        return self.language != self.requested
+
+    @property
+    def lang_attrs(self) -> SafeString:
+        return format_html('lang="{}" dir="{}"', self.language, direction(self.language))
+
+
+def listed_topics(language: str) -> list[ListedTopic]:
+    """One query: every live topic's key and title, in `language` or else English
+    (unsorted: the A–Z page sorts them by the language's alphabet, public.alphabet).
+    Only the title is read of each snapshot."""
+    cache_tags.lists(ContentKind.TOPIC, [language])
+    rows = (
+        _here_or_english(PublishedVersion.objects.topics(), language)
+        .annotate(listed_title=KT("payload__title"))
+        .values_list("key", "listed_title", "language")
+    )
+    return [
+        ListedTopic(key, str(title or key), version_language, language)
+        for key, title, version_language in rows
+    ]
+
+
+# -- related topics -----------------------------------------------------------------------
+
+# A topic page links to at most this many related topics (a reviewed list is short).
+MAX_RELATED = 12
+
+
+def related_topics(keys, language: str) -> list[ServedVersion]:
+    """One query (none for no keys): the live topics among `keys` (a snapshot's
+    reviewed "related" list), each in `language` or else English. A topic that is not
+    live is left out; the page is tagged with every key, so its withdrawal or first
+    publication reaches the page at once."""
+    keys = [str(key) for key in keys][:MAX_RELATED]
+    if not keys:
+        return []
+    cache_tags.shows(ContentKind.TOPIC, keys, language)
+    versions = (
+        PublishedVersion.objects.topics()
+        .filter(key__in=keys, language__in=_wanted(language))
+        .only("kind", "key", "language", "payload")
+    )
+    picked = _pick(versions, language)
+    return [picked[key] for key in keys if key in picked]

@@ -20,7 +20,7 @@ from articles.languages import SOURCE_LANGUAGE, direction, language_codes
 from reviews.models import ContentKind
 from search import index as search_index
 
-from . import body_map, labels, pagination, readers, seo, structured_data
+from . import alphabet, body_map, feedback, labels, pagination, readers, seo, structured_data
 from . import emergency as emergency_numbers_for
 
 logger = logging.getLogger(__name__)
@@ -165,7 +165,10 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
     page = readers.live_topic(slug, language)
     if page is None:
         return gone_or_not_found(request, ContentKind.TOPIC, slug)
-    return render(request, "public/topic.html", topic_context(request, page.shown, page.languages))
+    context = topic_context(request, page.shown, page.languages)
+    # "Is this page useful?": the same form for every visitor (public.feedback).
+    context["feedback"] = feedback.form_context(slug, language, page.shown.version.pk)
+    return render(request, "public/topic.html", context)
 
 
 def topic_context(
@@ -184,6 +187,12 @@ def topic_context(
         if key in regions
     ]
     content_url = _reverse_in(shown.language, "public:topic", {"slug": slug})
+    related = sorted(
+        readers.related_topics(
+            [key for key in payload.get("related", []) if key != slug], language
+        ),
+        key=lambda item: alphabet.sort_key(item.title_text, language),
+    )
     sections = labels.topic_sections(payload)
     description = seo.meta_description(payload.get("description"), payload.get("summary"))
     # Frame texts inside the article are in the article's language; notices about the
@@ -203,6 +212,10 @@ def topic_context(
         # The emergency number inside the content, in the content's own language.
         "content_emergency": notices.for_language(shown.language).get("emergency"),
         "topic_regions": topic_regions,
+        "related": [
+            {"shown": item, "url": reverse("public:topic", kwargs={"slug": item.key})}
+            for item in related
+        ],
         "sections": sections,
         "contents": labels.page_contents(payload, sections),
         "meta_description": description,
@@ -249,6 +262,56 @@ def emergency_numbers(request: HttpRequest) -> HttpResponse:
         **_language_links(request, "public:emergency_numbers"),
     }
     return render(request, "public/emergency_numbers.html", context)
+
+
+@require_safe
+@public_page
+def a_to_z(request: HttpRequest) -> HttpResponse:
+    """Every live topic in the language's alphabetical order (public.alphabet), grouped by
+    initial letter, PER_PAGE a page, with an index of the letters linking to the page
+    each starts on. Two queries (notices, the titles), whatever the page."""
+    language = translation.get_language()
+    number = pagination.requested_page(request)
+    listed = sorted(
+        readers.listed_topics(language), key=lambda item: alphabet.sort_key(item.title, language)
+    )
+    start = pagination.offset(number)
+    page = pagination.Paged(listed[start : start + pagination.PER_PAGE], number, len(listed))
+    page.check_exists()
+    # The letters index: each initial, the page it starts on.
+    starts: dict[str, int] = {}
+    for index, item in enumerate(listed):
+        starts.setdefault(alphabet.initial(item.title, language), index // pagination.PER_PAGE + 1)
+    path = request.path
+    letters = [
+        {
+            "letter": letter,
+            "anchor": f"letter-{position}",
+            "url": path + pagination.page_query(starts[letter]) + f"#letter-{position}",
+        }
+        for position, letter in enumerate(starts)
+    ]
+    anchors = {entry["letter"]: entry["anchor"] for entry in letters}
+    groups: list[dict] = []
+    for item in page.items:
+        letter = alphabet.initial(item.title, language)
+        if not groups or groups[-1]["letter"] != letter:
+            groups.append({"letter": letter, "anchor": anchors[letter], "topics": []})
+        groups[-1]["topics"].append(
+            {"item": item, "url": reverse("public:topic", kwargs={"slug": item.key})}
+        )
+    page_query = pagination.page_query(number)
+    context = {
+        "notices": readers.site_notices(language),
+        "letters": letters,
+        "groups": groups,
+        "topic_count": len(listed),
+        "language_name": _language_name(language),
+        **pagination.links(page, path),
+        "canonical": request.build_absolute_uri(path + page_query),
+        **_language_links(request, "public:a_to_z", query=page_query),
+    }
+    return render(request, "public/a_to_z.html", context)
 
 
 def search_words(query: str) -> list[str]:

@@ -241,10 +241,10 @@ class ArticleAdmin(ReviewedContentAdmin):
     list_display = ["title", "slug", "audience", "region_list", "updated_at"]
     list_filter = ["audience", "regions"]
     search_fields = ["slug", "title_en", "summary_en"]
-    filter_horizontal = ["regions"]
+    filter_horizontal = ["regions", "related"]
     exclude = ["provenance"]
     inlines = part_inlines(Article)
-    structural_fields = ("slug", "regions", "audience")
+    structural_fields = ("slug", "regions", "related", "audience")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("regions")

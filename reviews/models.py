@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from articles.kinds import ContentKind
 from articles.languages import direction, language_choices
 
-__all__ = ["ContentKind", "LanguageVersion", "Placement", "PublishedVersion", "language_choices"]
+__all__ = [
+    "ContentKind",
+    "LanguageVersion",
+    "Placement",
+    "PublishedVersion",
+    "RelatedLink",
+    "language_choices",
+]
 
 
 class TextAsWrittenEncoder(DjangoJSONEncoder):
@@ -310,6 +317,28 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id} in {self.region}"
+
+
+class RelatedLink(models.Model):
+    """Part of a frozen topic snapshot, like a Placement: a related topic it was approved
+    with, by slug. The page shows it while that topic is live; this index answers which
+    live topics link to a topic (what withdrawing it changes)."""
+
+    version = models.ForeignKey(
+        PublishedVersion, on_delete=models.CASCADE, related_name="related_links"
+    )
+    topic = models.SlugField(_("related topic"))
+
+    class Meta:
+        verbose_name = _("related topic link")
+        verbose_name_plural = _("related topic links")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "topic"], name="one_link_per_related_topic")
+        ]
+        indexes = [models.Index(fields=["topic", "version"])]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} links to {self.topic}"
 
 
 class Notification(models.Model):

@@ -26,7 +26,7 @@ from articles.languages import SOURCE_LANGUAGE, language_codes
 from articles.models import Article, BodyRegion, SiteNotice, WarningSign
 from articles.translation import required_fields, translated_fields
 
-from .models import ContentKind, Placement, PublishedVersion
+from .models import ContentKind, Placement, PublishedVersion, RelatedLink
 from .rendering import markdown_html, plain
 
 # Columns that are bookkeeping or identity, not reviewed text or structure. `loaded_text`
@@ -296,6 +296,26 @@ class TopicKind(ReviewedKind):
             for published, text in approved
             for slug in text["regions"]
         )
+        RelatedLink.objects.bulk_create(
+            RelatedLink(version=published, topic=slug)
+            for published, text in approved
+            for slug in text.get("related", [])
+        )
+
+    def withdrawal_effects(self, key: str) -> list[str]:
+        linking = sorted(
+            set(
+                PublishedVersion.objects.topics()
+                .filter(related_links__topic=key)
+                .values_list("key", flat=True)
+            )
+        )
+        if not linking:
+            return []
+        return [
+            _("These topics no longer link to it as a related topic: %(topics)s.")
+            % {"topics": ", ".join(linking)}
+        ]
 
 
 @dataclass

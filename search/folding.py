@@ -15,6 +15,7 @@ __all__ = ["fold", "html_to_text", "plain_texts"]
 _NOT_WORDS = {
     "audience",
     "regions",
+    "related",
     "references",
     "urgency",
     "kind",

@@ -19,9 +19,11 @@ from .support.published import make_rich_topic
 ROOT = Path(settings.BASE_DIR)
 # Each app may import only from the apps before it (one folder per job): editable content;
 # the append-only audit log every part writes; staff accounts and their security; search
-# of published snapshots; the review workflow; interface strings; the public site; the
-# operator's tools.
-LAYERS = ["articles", "audit", "staff", "search", "reviews", "strings", "public", "operations"]
+# of published snapshots; readers' feedback (stored, never published); the review
+# workflow; interface strings; the public site; the operator's tools.
+LAYERS = [
+    "articles", "audit", "staff", "search", "feedback", "reviews", "strings", "public", "operations"
+]  # fmt: skip
 
 
 def imported_apps(path: Path) -> set[str]:
@@ -129,7 +131,9 @@ def test_public_pages_never_render_markdown_or_sanitize(client, monkeypatch, db)
 
 # -- one folder per job: configuration instead of runtime patches ------------------------
 
-APPS = ["articles", "audit", "staff", "search", "reviews", "strings", "public", "operations"]
+APPS = [
+    "articles", "audit", "staff", "search", "feedback", "reviews", "strings", "public", "operations"
+]  # fmt: skip
 
 
 def test_every_app_is_a_layer_and_installed():

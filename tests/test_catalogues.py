@@ -13,7 +13,8 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 # The apps, the project package, the templates.
-SOURCES = ["articles", "audit", "staff", "search", "reviews", "strings", "public", "healthsite"]
+SOURCES = ["articles", "audit", "staff", "search", "feedback", "reviews", "strings", "public"]
+SOURCES += ["healthsite"]
 SOURCES += ["templates", "manage.py"]
 
 

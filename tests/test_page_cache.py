@@ -24,6 +24,9 @@ PAGES = [
     "/en/?country=GB",
     "/ar/topics/cached-topic/?country=SA",
     "/en/emergency-numbers/",
+    # The A–Z list (issue 23).
+    "/ru/a-z/",
+    "/ar/a-z/?country=SA",
     "/es/emergency-numbers/?country=ES",
     "/sitemap.xml",
     "/sitemap-topics-en.xml",

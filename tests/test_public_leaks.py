@@ -28,6 +28,7 @@ def everything_public(client, slug, search_words=()):
         urls += [f"/{code}/topics/other-topic/"]  # a neighbour: its links and metadata
         urls += [f"/{code}/topics/{slug}/?country=GB", f"/{code}/emergency-numbers/"]
         urls += [f"/{code}/feed/"]
+        urls += [f"/{code}/a-z/"]
         api = f"/api/v1/{code}"
         urls += [f"{api}/topics/", f"{api}/topics/{slug}/", f"{api}/topics/other-topic/"]
         urls += [f"{api}/regions/", f"{api}/regions/legs/", f"{api}/notices/"]
@@ -104,6 +105,8 @@ def test_a_withdrawn_topic_is_gone_from_every_public_place(client, site):
     publish_topic("withdrawn-topic", reviewer=site, title="Withdrawnword")
     # It was public: the check below would catch a stale list.
     assert "withdrawn-topic" in client.get("/en/regions/legs/").content.decode()
+    for code in LANGUAGES:  # the A–Z lists and the neighbour's page, cached before
+        assert "withdrawn-topic" in client.get(f"/{code}/a-z/").content.decode()
     workflow.withdraw("topic", "withdrawn-topic", by=site, reason="unsafe advice")
     pages = everything_public(client, "withdrawn-topic", ["withdrawnword", "summary"])
     for code in LANGUAGES:

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "audit",
     "staff",
     "search",
+    # Readers' answers to "Is this page useful?": stored, never published.
+    "feedback",
     "reviews",
     "strings",
     "public",
