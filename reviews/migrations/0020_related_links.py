@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0017_publishedversion_codes_and_more"),
+        ("reviews", "0019_outdated_and_held_indexes"),
     ]
 
     operations = [
