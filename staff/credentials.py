@@ -80,10 +80,11 @@ def quietly() -> Iterator[None]:
         _quiet.reset(token)
 
 
-def record(user, change: str, *, by=None) -> None:
+def record(user, change: str, *, by=None, also_to: str = "") -> None:
     """Audit `change` (a short English phrase) of `user`'s credentials and tell them.
 
-    `by` is who acted (default: the signed-in person of the request, else the owner)."""
+    `by` is who acted (default: the signed-in person of the request, else the owner);
+    `also_to` is one more address told (the old one, when the address itself changed)."""
     from audit.models import AuditEntry
 
     actor = by or acting_person(user)
@@ -97,12 +98,12 @@ def record(user, change: str, *, by=None) -> None:
             "by": actor.get_username(),
         },
     )
-    if user.email:
-        by_name = None if actor.pk == user.pk else actor.get_username()
-        transaction.on_commit(lambda: _mail(user, change, by_name))
+    by_name = None if actor.pk == user.pk else actor.get_username()
+    for address in dict.fromkeys(a for a in (user.email, also_to) if a):
+        transaction.on_commit(lambda address=address: _mail(user, change, by_name, address=address))
 
 
-def _mail(user, change: str, by_name: str | None = None) -> None:
+def _mail(user, change: str, by_name: str | None = None, *, address: str = "") -> None:
     body = _(
         "Hello %(name)s,\n\nThis change was made to your staff account: "
         "%(change)s.\n\nIf you did not ask for it, tell the site administrators "
@@ -115,7 +116,7 @@ def _mail(user, change: str, by_name: str | None = None) -> None:
             _("Your staff account changed: %(change)s") % {"change": change},
             body,
             None,
-            [user.email],
+            [address or user.email],
         )
     except OSError:
         log.exception("could not mail %s about a credential change", user.get_username())
@@ -170,9 +171,19 @@ def before_user_save(sender, instance, **kwargs):
     if instance.pk is None:
         instance._credential_changes = []
         return
-    old = sender._default_manager.filter(pk=instance.pk).values("password", "is_active").first()
+    old = (
+        sender._default_manager.filter(pk=instance.pk)
+        .values("password", "is_active", "email")
+        .first()
+    )
     changes = []
+    instance._old_email = ""
     if old is not None:
+        # The address a reset link goes to is a credential too: an administrator who
+        # changed it could send himself the owner's reset link. The old address is told.
+        if (old["email"] or "") != (instance.email or ""):
+            changes.append("e-mail address changed")
+            instance._old_email = old["email"] or ""
         if old["password"] != instance.password:
             changes.append("password changed")
         if old["is_active"] != instance.is_active:
@@ -184,7 +195,8 @@ def after_user_save(sender, instance, created, **kwargs):
     if _quiet.get():
         return
     for change in getattr(instance, "_credential_changes", []):
-        record(instance, change)
+        also_to = getattr(instance, "_old_email", "") if change == "e-mail address changed" else ""
+        record(instance, change, also_to=also_to)
     instance._credential_changes = []
 
 

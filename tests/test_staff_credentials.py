@@ -144,6 +144,28 @@ def test_every_credential_change_is_audited_and_mailed_to_its_owner(smtp_server)
     assert any("password changed" in subject for subject in subjects)
 
 
+def test_an_administrator_changing_an_address_is_audited_and_the_old_address_told(smtp_server):
+    # Otherwise an administrator could point the account at his own address and send
+    # himself the owner's reset link without the owner ever hearing of it.
+    boss = superuser()
+    reviewer = make_user(roles.REVIEWERS, languages=["en"])
+    reviewer.email = "reviewer@example.org"
+    reviewer.save()
+    smtp_server.clear()
+    client = csrf_client()
+    client.force_login(boss)
+    url = reverse("admin:auth_user_change", args=[reviewer.pk])
+    form = BrowserForm.from_response(client.get(url), url=url, form_id="user_form")
+    form.set("email", "boss-owned@example.net")
+    assert form.post(client).status_code == 302
+    entry = AuditEntry.objects.filter(action="credentials").latest("pk")
+    assert entry.comment == "e-mail address changed"
+    assert entry.details["by"] == "boss" and entry.details["user"] == reviewer.username
+    old = [mail.subject for mail in smtp_server.to("reviewer@example.org")]
+    assert any("e-mail address changed" in subject for subject in old)
+    assert smtp_server.to("boss-owned@example.net")
+
+
 def test_an_administrator_sends_a_reset_link_and_only_the_owner_sets_the_password(smtp_server):
     boss = superuser()
     reviewer = make_user(roles.REVIEWERS, languages=["en"])
