@@ -219,6 +219,7 @@ def axe_finds_no_wcag_22_aa_violations(browser, site_url):
             f"/{language}/topics/leg-cramps/",  # English fallback on the Arabic site
             f"/{language}/search/?q={query}",
             f"/{language}/search/?q=",
+            f"/{language}/a-z/",  # issue 23: the A–Z list
             f"/{language}/no-such-page/",
         ):
             page.goto(site_url + path)
