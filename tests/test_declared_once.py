@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-COPIED = ["articles", "audit", "staff", "search", "reviews", "strings", "public",
+COPIED = ["articles", "audit", "staff", "search", "feedback", "reviews", "strings", "public",
           "operations", "healthsite", "templates", "static", "locale", "content", "tests",
           "manage.py"]  # fmt: skip
 NEW = "outlook"

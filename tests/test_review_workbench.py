@@ -241,11 +241,13 @@ def test_queue_review_planning_and_my_list_cost_the_same_with_more_items(client,
     # The budgets, pinned: a change here is a decision, not an accident. Each includes the
     # session, the user, their groups and permissions, and the admin's own sidebar.
     assert list(before.values()) == [
-        15,  # queue: the page of rows with their due dates, its count, figures per language
-        #      (held translations per language among them, issue 22)
-        15,  # queue of every status, page 2: the same
+        16,  # queue: the page of rows with their due dates, its count, figures per language
+        #      (held translations per language among them, issue 22), readers' answers
+        #      per language (issue 23)
+        16,  # queue of every status, page 2: the same
         14,  # admin home: the four counts
-        27,  # review page: the item with its parts, live and English, findings, history
+        30,  # review page: the item with its parts (related topics among them), live and
+        #      English, findings, history, readers' answers (counts and the latest)
         12,  # planning: due per language and week, the reviewers, overdue
         12,  # my list: the count, one page of due versions, their review rows
     ], before

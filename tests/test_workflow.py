@@ -286,8 +286,9 @@ def test_recording_an_edit_costs_the_same_queries_however_big_the_topic(
     article = make_topic("big-or-small", measures=measures)
     article = Article.objects.get(pk=article.pk)  # as the admin hands it over: no prefetch
     Article.objects.filter(pk=article.pk).update(title_ru="Новое")
-    # 1 topic + 5 of its parts, 1 for the language versions, 1 update for the one change.
-    with django_assert_num_queries(8):
+    # 1 topic + 6 of its parts (related topics among them), 1 for the language versions,
+    # 1 update for the one change.
+    with django_assert_num_queries(9):
         assert workflow.record_edits(article, by=None) == ["ru"]
 
 
