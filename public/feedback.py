@@ -38,7 +38,7 @@ def form_context(slug: str, language: str, version_id: int | None) -> dict:
 @csrf_exempt  # no cookie on public pages: see feedback.guard for what protects this form
 @never_cache
 def topic_feedback(request: HttpRequest, slug: str) -> HttpResponse:
-    from .views import _language_links, gone_or_not_found
+    from .views import gone_or_not_found, language_links
 
     topic_url = reverse("public:topic", kwargs={"slug": slug})
     if request.method in ("GET", "HEAD"):
@@ -83,7 +83,7 @@ def topic_feedback(request: HttpRequest, slug: str) -> HttpResponse:
         "sent": status == 200,
         "message": message,
         "feedback": {**form_context(slug, language, version_id), **form.kept()},
-        **_language_links(request, "public:topic", {"slug": slug}, published_in=page.languages),
+        **language_links(request, "public:topic", {"slug": slug}, published_in=page.languages),
         "alternates": [],
     }
     return render(request, "public/feedback.html", context, status=status)

@@ -112,7 +112,7 @@ def test_500_page_falls_back_to_plain_html_when_templates_fail(site, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("template engine broken")
 
-    monkeypatch.setattr("public.views.render_to_string", broken)
+    monkeypatch.setattr("public.views.errors.render_to_string", broken)
     response = Client(raise_request_exception=False).get("/en/boom/")
     assert response.status_code == 500
     assert b"emergency number" in response.content

@@ -1,0 +1,62 @@
+"""The A–Z page: every live topic in the language's alphabetical order."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_safe
+
+from .. import alphabet, pagination, readers
+from .common import language_links, language_name, public_page
+
+
+@require_safe
+@public_page
+def a_to_z(request: HttpRequest) -> HttpResponse:
+    """Every live topic in the language's alphabetical order (public.alphabet), grouped by
+    initial letter, PER_PAGE a page, with an index of the letters linking to the page
+    each starts on. Two queries (notices, the titles), whatever the page."""
+    language = translation.get_language()
+    number = pagination.requested_page(request)
+    listed = sorted(
+        readers.listed_topics(language), key=lambda item: alphabet.sort_key(item.title, language)
+    )
+    start = pagination.offset(number)
+    page = pagination.Paged(listed[start : start + pagination.PER_PAGE], number, len(listed))
+    page.check_exists()
+    # The letters index: each initial, the page it starts on.
+    starts: dict[str, int] = {}
+    for index, item in enumerate(listed):
+        starts.setdefault(alphabet.initial(item.title, language), index // pagination.PER_PAGE + 1)
+    path = request.path
+    letters = [
+        {
+            "letter": letter,
+            "anchor": f"letter-{position}",
+            "url": path + pagination.page_query(starts[letter]) + f"#letter-{position}",
+        }
+        for position, letter in enumerate(starts)
+    ]
+    anchors = {entry["letter"]: entry["anchor"] for entry in letters}
+    groups: list[dict] = []
+    for item in page.items:
+        letter = alphabet.initial(item.title, language)
+        if not groups or groups[-1]["letter"] != letter:
+            groups.append({"letter": letter, "anchor": anchors[letter], "topics": []})
+        groups[-1]["topics"].append(
+            {"item": item, "url": reverse("public:topic", kwargs={"slug": item.key})}
+        )
+    page_query = pagination.page_query(number)
+    context = {
+        "notices": readers.site_notices(language),
+        "letters": letters,
+        "groups": groups,
+        "topic_count": len(listed),
+        "language_name": language_name(language),
+        **pagination.links(page, path),
+        "canonical": request.build_absolute_uri(path + page_query),
+        **language_links(request, "public:a_to_z", query=page_query),
+    }
+    return render(request, "public/a_to_z.html", context)
