@@ -39,8 +39,9 @@ test: install
 	$(PY) manage.py compilemessages -v0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# What the default selection leaves out: Chromium (browser tests, axe-core, screenshots)
-# and the W3C Nu HTML Checker (installed with npm, run with Java). CI runs it.
+# What the default selection leaves out: Chromium (browser tests, axe-core, Lighthouse
+# installed with npm, screenshots) and the W3C Nu HTML Checker (installed with npm, run
+# with Java). CI runs it.
 test-outside: install
 	$(PY) manage.py compilemessages -v0
 	$(VENV)/bin/pytest -m "browser or html_checker" $(PYTEST_ARGS)

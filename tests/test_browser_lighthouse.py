@@ -1,0 +1,187 @@
+"""Lighthouse's accessibility score on every public page type (issue 23: 100, beside axe's
+zero violations in tests/test_browser.py): npm's `lighthouse` CLI, pinned and installed
+into var/lighthouse on first use, drives Debian's Chromium against the live server.
+
+Lighthouse reaches nothing but the live server: Chromium resolves no host name other
+than the loopback's (--host-resolver-rules), and Lighthouse's error reporting is off."""
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from reviews import workflow
+from tests import test_browser as public_browser
+from tests.test_public_html import missing
+
+# The Chromium check, the live server's database and its restore come from the public-site
+# browser tests.
+pytestmark = public_browser.pytestmark
+restore_database_afterwards = public_browser.restore_database_afterwards
+site_url = public_browser.site_url
+
+# 12.8 is the last line that runs on Node 18 and 20 (13 needs Node 22.19).
+LIGHTHOUSE_VERSION = "12.8.2"
+LIGHTHOUSE_DIR = Path(settings.BASE_DIR) / "var" / "lighthouse"
+LIGHTHOUSE_PACKAGE = LIGHTHOUSE_DIR / "node_modules" / "lighthouse"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    # No name resolves but the live server's: nothing leaves the machine, no DNS query.
+    '--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"'
+)
+WITHDRAWN = "leg-cramps"
+# Each public page type, in English and in Arabic (right to left); status, path.
+PAGES = [
+    (200, "/en/"),
+    (200, "/ar/"),
+    (200, "/en/regions/chest/"),
+    (200, "/ar/regions/chest/"),
+    (200, "/en/topics/chest-spasms-intercostal-neuralgia/"),
+    (200, "/ar/topics/chest-spasms-intercostal-neuralgia/"),
+    (200, "/en/search/?q=cramp"),
+    (200, "/ar/search/?q=%D8%AA%D8%B4%D9%86%D8%AC"),  # تشنج
+    (200, "/en/a-z/"),
+    (200, "/ar/emergency-numbers/"),
+    (410, f"/en/topics/{WITHDRAWN}/"),
+]
+# Two Lighthouse runs at once (one Chromium each): about half the time on two cores.
+WORKERS = 2
+
+
+def lighthouse_cli() -> Path:
+    """npm's lighthouse at LIGHTHOUSE_VERSION in var/lighthouse (git-ignored), installed on
+    first use and again when the pin changes; no install scripts run."""
+    installed = LIGHTHOUSE_PACKAGE / "package.json"
+    if not installed.exists() or json.loads(installed.read_text())["version"] != LIGHTHOUSE_VERSION:
+        if not shutil.which("npm"):
+            missing("npm, to install lighthouse (apt-get install nodejs npm)")
+        LIGHTHOUSE_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--prefix", str(LIGHTHOUSE_DIR), "--ignore-scripts", "--no-audit",
+             "--no-fund", f"lighthouse@{LIGHTHOUSE_VERSION}"],
+            check=True, capture_output=True, timeout=600,
+        )  # fmt: skip
+    return LIGHTHOUSE_PACKAGE / "cli" / "index.js"
+
+
+def accessibility_report(cli: Path, url: str, output: Path, *, error_status: bool) -> dict:
+    """One Lighthouse run (its own Chromium), accessibility only: its JSON report, or a
+    report of our own that carries Lighthouse's error."""
+    command = [
+        shutil.which("node"), str(cli), url,
+        "--only-categories=accessibility", "--output=json", f"--output-path={output}",
+        f"--chrome-flags={CHROME_FLAGS}", "--quiet", "--no-enable-error-reporting",
+        "--disable-full-page-screenshot",
+    ]  # fmt: skip
+    if error_status:  # a 404 or 410 page is a page too (Lighthouse refuses it otherwise)
+        command.append("--ignore-status-code")
+    result = subprocess.run(
+        command,
+        env={**os.environ, "CHROME_PATH": str(public_browser.CHROMIUM)},
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    if result.returncode != 0 or not output.exists():
+        return {"runtimeError": result.stderr[:3000], "categories": {}}
+    return json.loads(output.read_text())
+
+
+def score_and_failures(report: dict) -> tuple[float | None, list[str]]:
+    """The accessibility score (0 to 1, None if Lighthouse failed) and each audit that
+    counts and did not pass, with the elements it names."""
+    failures = []
+    if report.get("runtimeError"):
+        failures.append(f"runtime error: {report['runtimeError']}")
+    category = report["categories"].get("accessibility") or {"score": None, "auditRefs": []}
+    for ref in category["auditRefs"]:
+        audit = report["audits"][ref["id"]]
+        if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+            items = (audit.get("details") or {}).get("items", [])
+            nodes = [(item.get("node") or {}).get("snippet", item) for item in items[:5]]
+            failures.append(f"{ref['id']} ({audit['title']}): {nodes}")
+    return category["score"], failures
+
+
+@contextmanager
+def canary_server():
+    """A page with known faults (no language, an image without alt text) on a loopback
+    port of its own, for the whole of the `with`."""
+    page = b'<!doctype html><title>Canary</title><img src="data:,">'
+
+    class Canary(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Canary)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/canary.html"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (the live server)
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_lighthouse_scores_100_for_accessibility_on_every_public_page_type(site_url, tmp_path):
+    if not shutil.which("node"):
+        missing("node (apt-get install nodejs)")
+    cli = lighthouse_cli()
+    reviewer = get_user_model().objects.get(username="reviewer")  # seed_demo's
+    workflow.withdraw("topic", WITHDRAWN, by=reviewer, reason="Lighthouse test")
+    for status, path in PAGES:
+        assert status_of(site_url + path) == status, path
+
+    # The canary's known faults prove that Lighthouse ran its accessibility audits and
+    # reports what fails.
+    with canary_server() as canary_url, ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        urls = [canary_url] + [site_url + path for _status, path in PAGES]
+        error_status = [False] + [status != 200 for status, _path in PAGES]
+
+        def run(index: int) -> dict:
+            output = tmp_path / f"report{index}.json"
+            return accessibility_report(cli, urls[index], output, error_status=error_status[index])
+
+        reports = list(pool.map(run, range(len(urls))))
+    results = [score_and_failures(report) for report in reports]
+    canary_score, canary_failures = results.pop(0)
+    assert canary_score is not None and canary_score < 1, canary_failures
+    assert any(f.startswith("image-alt") for f in canary_failures), canary_failures
+    assert any(f.startswith("html-has-lang") for f in canary_failures), canary_failures
+
+    scores = {path: score for (_status, path), (score, _f) in zip(PAGES, results, strict=True)}
+    print(
+        "Lighthouse accessibility:",
+        {path: score and round(score * 100) for path, score in scores.items()},
+    )
+    failing = {
+        path: failures
+        for (_status, path), (score, failures) in zip(PAGES, results, strict=True)
+        if score != 1 or failures
+    }
+    assert not failing, "\n".join(
+        f"{path}: {scores[path]}\n  " + "\n  ".join(failures) for path, failures in failing.items()
+    )
