@@ -40,19 +40,23 @@ CHROME_FLAGS = (
     '--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"'
 )
 WITHDRAWN = "leg-cramps"
-# Each public page type, in English and in Arabic (right to left); status, path.
+# Each public page type, in English and in Arabic (right to left), on a phone
+# (Lighthouse's default emulation) and some on a desktop's screen: status, path, screen.
 PAGES = [
-    (200, "/en/"),
-    (200, "/ar/"),
-    (200, "/en/regions/chest/"),
-    (200, "/ar/regions/chest/"),
-    (200, "/en/topics/chest-spasms-intercostal-neuralgia/"),
-    (200, "/ar/topics/chest-spasms-intercostal-neuralgia/"),
-    (200, "/en/search/?q=cramp"),
-    (200, "/ar/search/?q=%D8%AA%D8%B4%D9%86%D8%AC"),  # تشنج
-    (200, "/en/a-z/"),
-    (200, "/ar/emergency-numbers/"),
-    (410, f"/en/topics/{WITHDRAWN}/"),
+    (200, "/en/", "mobile"),
+    (200, "/ar/", "mobile"),
+    (200, "/ar/", "desktop"),
+    (200, "/en/regions/chest/", "mobile"),
+    (200, "/ar/regions/chest/", "mobile"),
+    (200, "/en/topics/chest-spasms-intercostal-neuralgia/", "mobile"),
+    (200, "/ar/topics/chest-spasms-intercostal-neuralgia/", "mobile"),
+    (200, "/en/topics/chest-spasms-intercostal-neuralgia/", "desktop"),
+    (200, "/en/search/?q=cramp", "mobile"),
+    (200, "/ar/search/?q=%D8%AA%D8%B4%D9%86%D8%AC", "mobile"),  # تشنج
+    (200, "/en/a-z/", "mobile"),
+    (200, "/en/a-z/", "desktop"),
+    (200, "/ar/emergency-numbers/", "mobile"),
+    (410, f"/en/topics/{WITHDRAWN}/", "mobile"),
 ]
 # Two Lighthouse runs at once (one Chromium each): about half the time on two cores.
 WORKERS = 2
@@ -74,7 +78,9 @@ def lighthouse_cli() -> Path:
     return LIGHTHOUSE_PACKAGE / "cli" / "index.js"
 
 
-def accessibility_report(cli: Path, url: str, output: Path, *, error_status: bool) -> dict:
+def accessibility_report(
+    cli: Path, url: str, output: Path, *, error_status: bool, screen: str = "mobile"
+) -> dict:
     """One Lighthouse run (its own Chromium), accessibility only: its JSON report, or a
     report of our own that carries Lighthouse's error."""
     command = [
@@ -83,6 +89,8 @@ def accessibility_report(cli: Path, url: str, output: Path, *, error_status: boo
         f"--chrome-flags={CHROME_FLAGS}", "--quiet", "--no-enable-error-reporting",
         "--disable-full-page-screenshot",
     ]  # fmt: skip
+    if screen == "desktop":
+        command.append("--preset=desktop")
     if error_status:  # a 404 or 410 page is a page too (Lighthouse refuses it otherwise)
         command.append("--ignore-status-code")
     result = subprocess.run(
@@ -152,36 +160,38 @@ def test_lighthouse_scores_100_for_accessibility_on_every_public_page_type(site_
     cli = lighthouse_cli()
     reviewer = get_user_model().objects.get(username="reviewer")  # seed_demo's
     workflow.withdraw("topic", WITHDRAWN, by=reviewer, reason="Lighthouse test")
-    for status, path in PAGES:
+    for status, path, _screen in PAGES:
         assert status_of(site_url + path) == status, path
 
     # The canary's known faults prove that Lighthouse ran its accessibility audits and
     # reports what fails.
     with canary_server() as canary_url, ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        urls = [canary_url] + [site_url + path for _status, path in PAGES]
-        error_status = [False] + [status != 200 for status, _path in PAGES]
+        runs = [(200, canary_url, "mobile")] + [
+            (status, site_url + path, screen) for status, path, screen in PAGES
+        ]
 
         def run(index: int) -> dict:
+            status, url, screen = runs[index]
             output = tmp_path / f"report{index}.json"
-            return accessibility_report(cli, urls[index], output, error_status=error_status[index])
+            return accessibility_report(cli, url, output, error_status=status != 200, screen=screen)
 
-        reports = list(pool.map(run, range(len(urls))))
+        reports = list(pool.map(run, range(len(runs))))
     results = [score_and_failures(report) for report in reports]
     canary_score, canary_failures = results.pop(0)
     assert canary_score is not None and canary_score < 1, canary_failures
     assert any(f.startswith("image-alt") for f in canary_failures), canary_failures
     assert any(f.startswith("html-has-lang") for f in canary_failures), canary_failures
 
-    scores = {path: score for (_status, path), (score, _f) in zip(PAGES, results, strict=True)}
+    named = {
+        f"{path} ({screen})": result
+        for (_s, path, screen), result in zip(PAGES, results, strict=True)
+    }
     print(
         "Lighthouse accessibility:",
-        {path: score and round(score * 100) for path, score in scores.items()},
+        {name: score and round(score * 100) for name, (score, _f) in named.items()},
     )
-    failing = {
-        path: failures
-        for (_status, path), (score, failures) in zip(PAGES, results, strict=True)
-        if score != 1 or failures
-    }
+    failing = {name: result for name, result in named.items() if result[0] != 1 or result[1]}
     assert not failing, "\n".join(
-        f"{path}: {scores[path]}\n  " + "\n  ".join(failures) for path, failures in failing.items()
+        f"{name}: {score}\n  " + "\n  ".join(failures)
+        for name, (score, failures) in failing.items()
     )
