@@ -4,6 +4,9 @@ step; "approve and open next" in the reviewer's queue order."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
@@ -71,13 +74,25 @@ def _pending_choice(request: HttpRequest) -> dict[str, str]:
     return choice
 
 
-def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
-    """One language version: the actions first, then its page as the public will read it
-    (rendered by the public templates), then the word diff of the fields that changed
-    against the live version (a translation beside the approved English)."""
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
-    version = get_object_or_404(LanguageVersion, pk=pk)
+@dataclass(frozen=True)
+class _Subject:
+    """What the review page is about: the version, its content and the texts compared."""
+
+    version: LanguageVersion
+    adapter: Any
+    obj: Any
+    live: Any  # this language's live version, or None
+    english: Any  # for a translation, the approved English it is checked against
+    current: dict  # the text under review
+    shown: Any  # the text on this page and its fingerprints (workflow.shown_text)
+    findings: Any
+
+    @property
+    def is_translation(self) -> bool:
+        return self.version.language != SOURCE_LANGUAGE
+
+
+def _subject(version: LanguageVersion) -> _Subject:
     adapter = registry[version.kind]
     try:
         obj = adapter.get(version.key)
@@ -94,25 +109,37 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
     findings = content_rules.for_review(
         version.kind, version.key, version.language, current, english
     )
-    data = request.POST if request.method == "POST" else None
-    form = ReviewForm(data, user=request.user, version=version, findings=findings, current=shown)
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["action"] in ("approve", "withdraw"):
-            stale = staff_security.require_fresh_sign_in(request)
-            if stale is not None:
-                return stale
-        if form.needs_confirmation:
-            return _confirm_withdrawal(model_admin, request, version, form)
-        try:
-            messages.success(request, form.act())
-        except workflow.WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            _warn_of_pending_purges(request)
-            if form.open_next:
-                return _open_next(request, version, form.cleaned_data["queue"])
-        return _review_redirect(version, form.cleaned_data["queue"])
-    english_draft = current if not is_translation else adapter.source_text(obj, SOURCE_LANGUAGE)
+    return _Subject(version, adapter, obj, live, english, current, shown, findings)
+
+
+def _act(model_admin, request: HttpRequest, version: LanguageVersion, form) -> HttpResponse:
+    """Carry out the reviewer's valid choice; where to go next."""
+    if form.cleaned_data["action"] in ("approve", "withdraw"):
+        stale = staff_security.require_fresh_sign_in(request)
+        if stale is not None:
+            return stale
+    if form.needs_confirmation:
+        return _confirm_withdrawal(model_admin, request, version, form)
+    try:
+        messages.success(request, form.act())
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        _warn_of_pending_purges(request)
+        if form.open_next:
+            return _open_next(request, version, form.cleaned_data["queue"])
+    return _review_redirect(version, form.cleaned_data["queue"])
+
+
+def _comparison(subject: _Subject) -> dict:
+    """The changed and unchanged fields against the live version (or, for a translation
+    with none, the held one), what changed in English meanwhile, and whether English under
+    review changes the red flags."""
+    version, adapter, english = subject.version, subject.adapter, subject.english
+    is_translation = subject.is_translation
+    english_draft = (
+        subject.current if not is_translation else adapter.source_text(subject.obj, SOURCE_LANGUAGE)
+    )
     changes_in_english = (
         english_changes(
             version.kind, version.key, version.language, draft=english_draft, approved=english
@@ -120,62 +147,99 @@ def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
         if is_translation
         else None
     )
+    live = subject.live
     compared = live or (changes_in_english.translation if changes_in_english else None)
     # English under review beside live English: would approving it hold the translations?
     red_flags_change = (
         not is_translation
         and live is not None
-        and adapter.red_flags(live.source) != adapter.red_flags(current)
+        and adapter.red_flags(live.source) != adapter.red_flags(subject.current)
     )
     # A held translation is compared with its held text: still this language's last
     # approved words, though readers get the English meanwhile.
     changes = compare(
         compared.source if compared else None,
-        current,
+        subject.current,
         english.source if english else None,
         kind=version.kind,
     )
-    queue_query = request.GET.get("queue", "") if request.method == "GET" else ""
+    return {
+        "changed": [change for change in changes if change.changed],
+        "unchanged": [change for change in changes if not change.changed],
+        "changes_in_english": changes_in_english,
+        "red_flags_change": red_flags_change,
+    }
+
+
+def _queue_query(request: HttpRequest, form: ReviewForm) -> str:
+    """The reviewer's queue filters, kept from page to page."""
     if request.method == "POST":
-        queue_query = form.data.get("queue", "")
+        return form.data.get("queue", "")
+    return request.GET.get("queue", "") if request.method == "GET" else ""
+
+
+def _form_shown(request: HttpRequest, subject: _Subject, form, queue_query: str) -> ReviewForm:
+    """The form as sent (with its errors), or a new one with any choice pending a fresh
+    sign-in filled in."""
+    if request.method == "POST":
+        return form
+    return ReviewForm(
+        user=request.user,
+        version=subject.version,
+        shown=subject.shown,
+        findings=subject.findings,
+        current=subject.shown,
+        initial={"queue": queue_query, **_pending_choice(request)},
+    )
+
+
+def _history(version: LanguageVersion):
+    """The last 20 audit entries of this version's content, in this language or all."""
+    return (
+        AuditEntry.objects.filter(kind=version.kind, key=version.key)
+        .filter(Q(language=version.language) | Q(language=""))
+        .select_related("actor")[:20]
+    )
+
+
+def review_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
+    """One language version: the actions first, then its page as the public will read it
+    (rendered by the public templates), then the word diff of the fields that changed
+    against the live version (a translation beside the approved English)."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    version = get_object_or_404(LanguageVersion, pk=pk)
+    subject = _subject(version)
+    shown, findings = subject.shown, subject.findings
+    data = request.POST if request.method == "POST" else None
+    form = ReviewForm(data, user=request.user, version=version, findings=findings, current=shown)
+    if request.method == "POST" and form.is_valid():
+        return _act(model_admin, request, version, form)
+    comparison = _comparison(subject)
+    queue_query = _queue_query(request, form)
+    queue_url = reverse("admin:reviews_languageversion_queue")
     context = page_context(
         model_admin,
         request,
         _("Review: %(item)s") % {"item": version},
         version=version,
-        live=live,
-        english=english,
-        changed=[change for change in changes if change.changed],
-        unchanged=[change for change in changes if not change.changed],
-        changes_in_english=changes_in_english,
-        red_flags_change=red_flags_change,
-        preview=public_preview(request, version, current, english, shown),
+        live=subject.live,
+        english=subject.english,
+        **comparison,
+        preview=public_preview(request, version, subject.current, subject.english, shown),
         preview_url=reverse(
             "admin:reviews_languageversion_preview", args=[version.pk, shown.fingerprint]
         ),
         preview_direction=direction(version.language),
-        is_translation=is_translation,
+        is_translation=subject.is_translation,
         source_language=SOURCE_LANGUAGE,
-        missing=adapter.missing_texts(obj, version.language),
-        edit_url=adapter.admin_change_url(obj),
-        form=form
-        if request.method == "POST"
-        else ReviewForm(
-            user=request.user,
-            version=version,
-            shown=shown,
-            findings=findings,
-            current=shown,
-            initial={"queue": queue_query, **_pending_choice(request)},
-        ),
+        missing=subject.adapter.missing_texts(subject.obj, version.language),
+        edit_url=subject.adapter.admin_change_url(subject.obj),
+        form=_form_shown(request, subject, form, queue_query),
         findings=findings,
-        queue_url=reverse("admin:reviews_languageversion_queue") + f"?{queue_query}"
-        if queue_query
-        else reverse("admin:reviews_languageversion_queue"),
+        queue_url=f"{queue_url}?{queue_query}" if queue_query else queue_url,
         contributors=version.contributors.all(),
-        history=AuditEntry.objects.filter(kind=version.kind, key=version.key)
-        .filter(Q(language=version.language) | Q(language=""))
-        .select_related("actor")[:20],
+        history=_history(version),
     )
     return TemplateResponse(request, "admin/reviews/review.html", context)
 
