@@ -192,6 +192,79 @@ def _pending_key(request: HttpRequest) -> str:
     return key
 
 
+def _enrol(request: HttpRequest, user) -> tuple[EnrolForm, list[str]]:
+    """Save the app whose code proves it holds the pending secret; its recovery codes
+    when it is the person's first."""
+    form = EnrolForm(request.POST)
+    if not form.is_valid():
+        return form, []
+    result = enrol_app(
+        user,
+        _pending_key(request),
+        form.cleaned_data["code"],
+        name=" ".join(form.cleaned_data["name"].split()),
+    )
+    if result is None:
+        form.add_error(
+            "code",
+            _(
+                "That is not the code your app shows for this secret now. "
+                "Check the app's clock and enter the newest code."
+            ),
+        )
+        return form, []
+    device, new_codes = result
+    del request.session[PENDING_KEY]
+    if not user.is_verified():
+        # They just proved they hold it: the session is now signed in
+        # with the second factor.
+        otp_login(request, device)
+    messages.success(request, _("Your authenticator app is saved."))
+    return EnrolForm(), new_codes
+
+
+def _post(request: HttpRequest, user) -> HttpResponse | tuple[EnrolForm, list[str]]:
+    """One action of the page: a response to send at once, or the form and any new
+    recovery codes to show."""
+    action = request.POST.get("action", "")
+    if action == "sign_out":
+        logout(request)
+        return redirect("admin:login")
+    stale = require_fresh_sign_in(request)
+    if stale is not None:
+        return stale
+    if action == "enrol":
+        return _enrol(request, user)
+    new_codes: list[str] = []
+    if action == "recovery_codes" and user.is_verified():
+        new_codes = replace_recovery_codes(user)
+        messages.success(request, _("Your old recovery codes no longer work."))
+    elif action == "remove" and user.is_verified():
+        if remove_app(user, _int(request.POST.get("device"))):
+            messages.success(request, _("The authenticator app is removed."))
+            if not user_has_device(user, confirmed=True):
+                return redirect("admin:second_factor")
+        else:
+            messages.error(request, _("That app is not one of yours."))
+    return EnrolForm(), new_codes
+
+
+def _form_after_sign_in(request: HttpRequest) -> EnrolForm:
+    """The enrolment form, with the app's name filled in when an enrolment waited for a
+    fresh sign-in."""
+    pending = pending_action(request)
+    if not (pending and pending.get("action") == ["enrol"]):
+        return EnrolForm()
+    messages.info(
+        request,
+        _(
+            "You signed in again: your app needs the new secret below. Scan it "
+            "(or type it) again and enter the code it shows."
+        ),
+    )
+    return EnrolForm(initial={"name": (pending.get("name") or [APP_DEVICE])[0]})
+
+
 @never_cache
 @csrf_protect
 def second_factor_view(request: HttpRequest, site) -> HttpResponse:
@@ -199,63 +272,13 @@ def second_factor_view(request: HttpRequest, site) -> HttpResponse:
     user = request.user
     if not may_use_page(user):
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    new_codes: list[str] = []
-    form = EnrolForm()
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action == "sign_out":
-            logout(request)
-            return redirect("admin:login")
-        stale = require_fresh_sign_in(request)
-        if stale is not None:
-            return stale
-        if action == "enrol":
-            form = EnrolForm(request.POST)
-            if form.is_valid():
-                result = enrol_app(
-                    user,
-                    _pending_key(request),
-                    form.cleaned_data["code"],
-                    name=" ".join(form.cleaned_data["name"].split()),
-                )
-                if result is None:
-                    form.add_error(
-                        "code",
-                        _(
-                            "That is not the code your app shows for this secret now. "
-                            "Check the app's clock and enter the newest code."
-                        ),
-                    )
-                else:
-                    device, new_codes = result
-                    del request.session[PENDING_KEY]
-                    if not user.is_verified():
-                        # They just proved they hold it: the session is now signed in
-                        # with the second factor.
-                        otp_login(request, device)
-                    messages.success(request, _("Your authenticator app is saved."))
-                    form = EnrolForm()
-        elif action == "recovery_codes" and user.is_verified():
-            new_codes = replace_recovery_codes(user)
-            messages.success(request, _("Your old recovery codes no longer work."))
-        elif action == "remove" and user.is_verified():
-            if remove_app(user, _int(request.POST.get("device"))):
-                messages.success(request, _("The authenticator app is removed."))
-                if not user_has_device(user, confirmed=True):
-                    return redirect("admin:second_factor")
-            else:
-                messages.error(request, _("That app is not one of yours."))
+        outcome = _post(request, user)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        form, new_codes = outcome
     else:
-        pending = pending_action(request)
-        if pending and pending.get("action") == ["enrol"]:
-            form = EnrolForm(initial={"name": (pending.get("name") or [APP_DEVICE])[0]})
-            messages.info(
-                request,
-                _(
-                    "You signed in again: your app needs the new secret below. Scan it "
-                    "(or type it) again and enter the code it shows."
-                ),
-            )
+        form, new_codes = _form_after_sign_in(request), []
     context = {
         **site.each_context(request),
         "title": _("My second factor"),
