@@ -58,24 +58,10 @@ class Command(BaseCommand):
                     f"OK: {regions} regions, {notices} notices, {topics} topics, no problems."
                 )
                 return
-            author = None
-            if by:
-                author = get_user_model().objects.filter(username=by, is_active=True).first()
-                if author is None:
-                    raise CommandError(f"No active user {by!r}.")
-            started = time.monotonic()
-
-            def progress(done: int, total: int) -> None:
-                if total > LOAD_BATCH:  # a large folder: say how far it is
-                    elapsed = time.monotonic() - started
-                    self.stderr.write(
-                        f"{done}/{total} topic files checked and written, {elapsed:.0f} s"
-                    )
-
             report = load_content(
                 path,
-                by=author,
-                progress=progress,
+                by=self._author(by),
+                progress=self._progress(),
                 content_rules=not skip_content_rules,
                 force=force,
             )
@@ -87,6 +73,32 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(error.problems)} problem(s) in the content files; nothing was written."
             ) from None
+        self._report(report)
+
+    def _author(self, by):
+        """The active user named by --by, or None when there is none."""
+        if not by:
+            return None
+        author = get_user_model().objects.filter(username=by, is_active=True).first()
+        if author is None:
+            raise CommandError(f"No active user {by!r}.")
+        return author
+
+    def _progress(self):
+        """A progress callback: how far a large folder is, on stderr."""
+        started = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            if total > LOAD_BATCH:  # a large folder: say how far it is
+                elapsed = time.monotonic() - started
+                self.stderr.write(
+                    f"{done}/{total} topic files checked and written, {elapsed:.0f} s"
+                )
+
+        return progress
+
+    def _report(self, report) -> None:
+        """What was created, updated and found; an error for the entries not loaded."""
         for label in report.created:
             self.stdout.write(f"created   {label}")
         for label in report.updated:
