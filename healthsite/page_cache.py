@@ -24,8 +24,12 @@ cache in front is told the same (Surrogate-Control: max-age, at most SURROGATE_M
 
 One render per cold page: the first request takes a short lock (PAGE_CACHE_LOCK_SECONDS)
 and renders; others wait up to PAGE_CACHE_WAIT_SECONDS for its entry, then render
-themselves. A page rendered while an invalidation was applied (the `pages:epoch` token
-changed) may show either state: it is sent with Surrogate-Control: no-store and not kept.
+themselves. Serving while re-rendering: when the page is stale only because of approvals
+(reviews.publication: invalidations with grace, no withdrawal or other hard change since
+it was stored), the others get the previous copy at once (`X-Page-Cache: stale`, kept by
+the cache in front for one second) instead of waiting. A page rendered while an
+invalidation was applied (the `pages:epoch` token changed) may show either state: it is
+sent with Surrogate-Control: no-store and not kept.
 
 When the cache is unreachable (its client has connect and read timeouts of a fraction of
 a second: settings), the page is rendered without it, and this worker leaves the cache
@@ -212,18 +216,36 @@ class PublicPageCache:
         )
 
     def _lookup(self, key: str) -> tuple[dict | None, dict]:
-        """One round trip (two when the entry is not in this worker's memory): the
-        catalogue and epoch tokens, the outbox record, the entry and its tags' tokens."""
-        names = [shared_catalogues.GENERATION_KEY, publication.EPOCH_KEY, publication.SEEN_KEY]
+        """One round trip (two when the entry is not in this worker's memory or is out of
+        date there): the catalogue, epoch and hard tokens, the outbox record, the entry
+        and its tags' tokens."""
+        names = [
+            shared_catalogues.GENERATION_KEY,
+            publication.EPOCH_KEY,
+            publication.SEEN_KEY,
+            publication.HARD_KEY,
+        ]
         stored = self.local.get(key)
-        if stored is None:
-            found = self._call("get_many", [*names, key])
-            stored = found.get(key)
-            if stored is not None:
-                found.update(self._call("get_many", self._tag_keys(stored)))
-        else:
+        if stored is not None:
             found = self._call("get_many", names + self._tag_keys(stored))
+            if self._valid(stored, found):
+                return stored, found
+            # Out of date here; another worker may have stored the new version.
+            del self.local[key]
+        found = self._call("get_many", [*names, key])
+        stored = found.get(key)
+        if stored is not None:
+            found.update(self._call("get_many", self._tag_keys(stored)))
         return stored, found
+
+    @staticmethod
+    def _graced(stored: dict | None, found: dict) -> bool:
+        """The stored copy is out of date only by approvals (no hard invalidation since it
+        was stored, and not past its own lifetime): it may be served while re-rendered."""
+        if stored is None or stored.get("expires", 0) <= _now():
+            return False
+        hard = stored.get("hard")
+        return hard is not None and hard == found.get(publication.HARD_KEY)
 
     @staticmethod
     def _tag_keys(stored: dict) -> list[str]:
@@ -232,14 +254,15 @@ class PublicPageCache:
     def _tokens(self, tags: set[str]) -> dict[str, str]:
         """The current token of each tag, creating those the cache does not hold."""
         keys = {publication.tag_key(tag): tag for tag in tags}
-        found = self._call("get_many", [*keys, publication.EPOCH_KEY])
-        for key in keys.keys() - found.keys():
+        found = self._call("get_many", [*keys, publication.EPOCH_KEY, publication.HARD_KEY])
+        for key in ({*keys, publication.HARD_KEY}) - found.keys():
             self._call("add", key, publication.new_token(), None)
-        missing = [key for key in keys if key not in found]
+        missing = [key for key in [*keys, publication.HARD_KEY] if key not in found]
         if missing:
             found.update(self._call("get_many", missing))
         return {tag: found.get(key) for key, tag in keys.items()} | {
-            "": found.get(publication.EPOCH_KEY)
+            "": found.get(publication.EPOCH_KEY),
+            publication.HARD_KEY: found.get(publication.HARD_KEY),
         }
 
     # -- the request ----------------------------------------------------------------------------
@@ -274,7 +297,8 @@ class PublicPageCache:
                 epoch = self._call("get", publication.EPOCH_KEY)
         except CacheUnavailable:
             return self._without_cache(request, language)
-        return self._miss(request, key, language, epoch, store=not ignored)
+        stale = stored if self._graced(stored, found) else None
+        return self._miss(request, key, language, epoch, store=not ignored, stale=stale)
 
     def _check_catalogues(self) -> None:
         seen = self.catalogues.shared_seen
@@ -295,11 +319,17 @@ class PublicPageCache:
             self._tag(response, collected, language)
         return self._mark((response, collected), None)
 
-    def _miss(self, request, key: str, language: str, epoch, *, store: bool) -> HttpResponse:
+    def _miss(
+        self, request, key: str, language: str, epoch, *, store: bool, stale: dict | None = None
+    ) -> HttpResponse:
         lock = "lock:" + key
         locked = False
         try:
             locked = bool(self._call("add", lock, 1, settings.PAGE_CACHE_LOCK_SECONDS))
+            if not locked and stale is not None:
+                # Another request renders the new version; the previous one is still
+                # approved text (see _graced).
+                return self._hit(request, stale, state="stale")
             if not locked:
                 waited = self._wait_for(request, key)
                 if waited is not None:
@@ -316,13 +346,14 @@ class PublicPageCache:
                 return self._mark((response, collected), True)
             try:
                 tokens = self._tokens(tags)
+                hard = tokens.pop(publication.HARD_KEY)
                 if tokens.pop("") != epoch:
                     # An invalidation was applied while this page was rendered: it may
                     # show either state, so no cache may keep it.
                     response["Surrogate-Control"] = "no-store"
                     return response
                 seconds = lifetime(collected.changes_on, settings.PAGE_CACHE_SECONDS)
-                stored = self._stored(response, tokens, _now() + seconds)
+                stored = self._stored(response, tokens, hard, _now() + seconds)
                 self._call("set", key, stored, seconds)
                 self._remember(key, stored)
             except CacheUnavailable:
@@ -354,7 +385,9 @@ class PublicPageCache:
         return tags
 
     @staticmethod
-    def _stored(response: HttpResponse, tokens: dict[str, str], expires: float) -> dict:
+    def _stored(
+        response: HttpResponse, tokens: dict[str, str], hard: str | None, expires: float
+    ) -> dict:
         headers = [
             (name, value)
             for name, value in response.items()
@@ -365,15 +398,18 @@ class PublicPageCache:
             "headers": headers,
             "content": response.content,
             "tags": tokens,
+            "hard": hard,
             "expires": expires,
         }
 
-    def _hit(self, request: HttpRequest, stored: dict) -> HttpResponse:
+    def _hit(self, request: HttpRequest, stored: dict, state: str = "hit") -> HttpResponse:
         response = HttpResponse(stored["content"], status=stored["status"])
         for name, value in stored["headers"]:
             response[name] = value
-        response[HEADER] = "hit"
+        response[HEADER] = state
         seconds = max(1, min(settings.SURROGATE_MAX_AGE, int(stored["expires"] - _now())))
+        if state == "stale":
+            seconds = 1  # the cache in front asks again in a second
         response["Surrogate-Control"] = f"max-age={seconds}"
         return get_conditional_response(
             request,

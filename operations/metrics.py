@@ -56,7 +56,8 @@ LATENCY = Histogram(
 )
 PAGE_CACHE = Counter(
     "healthsite_page_cache_requests_total",
-    "Public pages answered from the shared page cache (hit) or rendered (miss).",
+    "Public pages answered from the shared page cache (hit), by its previous copy while "
+    "another request re-renders an approved change (stale), or rendered (miss).",
     ["result"],
 )
 

@@ -70,7 +70,7 @@ class RequestContext:
             metrics.REQUESTS.labels(kind, str(response.status_code)).inc()
             metrics.LATENCY.labels(kind).observe(elapsed)
             cached = response.get(PAGE_CACHE_HEADER)
-            if cached in ("hit", "miss"):
+            if cached in ("hit", "stale", "miss"):
                 metrics.PAGE_CACHE.labels(cached).inc()
             logger.info(
                 "request",

@@ -114,7 +114,9 @@ def invalidate(changes: dict[Item, set[str]], *, action: str) -> None:
     reason = f"{action} " + ", ".join(f"{kind} {key}" for kind, key in items[:5])
     if len(items) > 5:
         reason += f" and {len(items) - 5} more"
-    publication.record(tags, reason=reason)
+    # An approval replaces approved text with approved text: previous copies may be
+    # served while re-rendered. A withdrawal may never be (reviews.publication).
+    publication.record(tags, reason=reason, grace=action == "approve")
 
 
 EDIT_FIELDS = ["edited_fingerprint", "last_edited_by", "last_edited_at"]

@@ -395,6 +395,10 @@ class Invalidation(models.Model):
     seq = models.BigAutoField(primary_key=True)
     tags = models.JSONField(_("tags"))
     reason = models.CharField(_("reason"), max_length=200)
+    # An approval (the pages showed an approved version before it and show one after):
+    # while a page is rendered again, its previous copy may be served. Never for a
+    # withdrawal, a site notice or "everything" (reviews.publication).
+    grace = models.BooleanField(_("previous copies may be served while re-rendered"), default=False)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     page_cache_done_at = models.DateTimeField(_("page cache invalidated"), null=True, blank=True)
     frontends_done_at = models.DateTimeField(_("HTTP caches purged"), null=True, blank=True)

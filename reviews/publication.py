@@ -14,6 +14,15 @@ row is applied (`apply`) to the two caches that hold rendered public pages:
   FRONTEND_CACHE_REBAN_SECONDS later (a page rendered just before the change can reach the
   cache in front just after the first purge).
 
+Grace. An approval replaces one approved version with another: until the page is rendered
+again its previous copy is still approved text, so such a row (`grace`) lets a cache
+serve the previous copy while one request renders the new one (no worker queues behind a
+render, and no visitor waits): the page cache serves it only while another request holds
+the render lock, and Varnish gets a soft purge (xkey.softpurge: objects expire and are
+served within their grace while fetched again). A withdrawal, a site notice and
+"everything" are hard: they also change the `pages:hard` token, and a stored copy older
+than that token is never served again, in any state; Varnish gets a hard purge.
+
 A row is done when both succeeded; until then it is pending: the admin lists it, and the
 `apply_invalidations` command (a scheduler runs it every minute) applies it again. A
 failed apply is logged and never fails the approval or withdrawal that made it.
@@ -36,6 +45,7 @@ ban lurker must walk it; xkey removes the objects at once).
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import threading
@@ -57,6 +67,8 @@ from .models import Invalidation
 logger = logging.getLogger(__name__)
 
 EPOCH_KEY = "pages:epoch"
+# Changed by every invalidation without grace: copies stored before it are never served.
+HARD_KEY = "pages:hard"
 SEEN_KEY = "outbox:seen"
 TAG_KEY = "tag:{}"
 
@@ -78,13 +90,14 @@ def tag_key(tag: str) -> str:
 # -- recording ------------------------------------------------------------------------------
 
 
-def record(tags: Iterable[str], *, reason: str) -> Invalidation | None:
+def record(tags: Iterable[str], *, reason: str, grace: bool = False) -> Invalidation | None:
     """In the transaction of a change: write the invalidation of `tags`, and apply it to
-    the caches once the transaction commits (nothing happens if it rolls back)."""
+    the caches once the transaction commits (nothing happens if it rolls back). `grace`:
+    the previous copies may be served while re-rendered (approvals only)."""
     tags = sorted(set(tags))
     if not tags:
         return None
-    row = Invalidation.objects.create(tags=tags, reason=reason[:200])
+    row = Invalidation.objects.create(tags=tags, reason=reason[:200], grace=grace)
     transaction.on_commit(lambda: apply([row.seq]))
     return row
 
@@ -104,10 +117,13 @@ def changed(*, kind: str, key: str, tags: Iterable[str] | None = None) -> None:
 # -- the page cache -------------------------------------------------------------------------
 
 
-def invalidate_page_cache(tags: Iterable[str]) -> None:
-    """New tokens for `tags` and a new epoch (raises when the cache is unreachable)."""
+def invalidate_page_cache(tags: Iterable[str], *, grace: bool = False) -> None:
+    """New tokens for `tags` and a new epoch, and without `grace` a new hard token
+    (raises when the cache is unreachable)."""
     values = {tag_key(tag): new_token() for tag in tags}
     values[EPOCH_KEY] = new_token()
+    if not grace:
+        values[HARD_KEY] = new_token()
     _cache().set_many(values, None)
 
 
@@ -139,14 +155,17 @@ def catch_up(seen: int | None) -> bool:
     rows = list(
         Invalidation.objects.filter(Q(seq__gt=seen) | Q(page_cache_done_at__isnull=True))
         .order_by("seq")
-        .values_list("seq", "tags")
+        .values_list("seq", "tags", "grace")
     )
     if not rows:
         return False
-    invalidate_page_cache({tag for _seq, tags in rows for tag in tags})
+    invalidate_page_cache(
+        {tag for _seq, tags, _grace in rows for tag in tags},
+        grace=all(grace for _seq, _tags, grace in rows),
+    )
     _note_seen(rows[-1][0])
     Invalidation.objects.filter(
-        seq__in=[seq for seq, _tags in rows], page_cache_done_at__isnull=True
+        seq__in=[seq for seq, _tags, _grace in rows], page_cache_done_at__isnull=True
     ).update(page_cache_done_at=timezone.now())
     return True
 
@@ -154,13 +173,20 @@ def catch_up(seen: int | None) -> bool:
 # -- the HTTP caches in front -----------------------------------------------------------------
 
 
-def purge_frontends(tags: list[str], urls: list[str] | None = None) -> list[str]:
+def purge_frontends(
+    tags: list[str], urls: list[str] | None = None, *, grace: bool = False
+) -> list[str]:
     """Purge the objects tagged with any of `tags` from each HTTP cache in front
-    (settings.FRONTEND_CACHE_URLS unless `urls` are given); returns the URLs that failed."""
+    (settings.FRONTEND_CACHE_URLS unless `urls` are given); returns the URLs that failed.
+    With `grace` the purge is soft (`xkey-soft: 1`): the objects expire but may be served
+    within their grace while fetched again."""
     failed = []
+    headers = {"xkey-purge": " ".join(tags)}
+    if grace:
+        headers["xkey-soft"] = "1"
     for url in getattr(settings, "FRONTEND_CACHE_URLS", []) if urls is None else urls:
         request = urllib.request.Request(  # noqa: S310 - operator-configured URL
-            url.rstrip("/") + "/", method="PURGE", headers={"xkey-purge": " ".join(tags)}
+            url.rstrip("/") + "/", method="PURGE", headers=headers
         )
         try:
             with urllib.request.urlopen(  # noqa: S310
@@ -189,11 +215,11 @@ def start_timer(delay: float, function: Callable[..., object], *args: object) ->
 schedule_later: Callable[..., None] = start_timer
 
 
-def _purge_again_later(tags: list[str], urls: list[str]) -> None:
+def _purge_again_later(tags: list[str], urls: list[str], grace: bool) -> None:
     delay = getattr(settings, "FRONTEND_CACHE_REBAN_SECONDS", 0)
     if delay and urls:
         # The same caches again (not whatever the settings name when the timer fires).
-        schedule_later(delay, purge_frontends, tags, urls)
+        schedule_later(delay, functools.partial(purge_frontends, grace=grace), tags, urls)
 
 
 # -- applying the outbox ----------------------------------------------------------------------
@@ -215,7 +241,10 @@ def apply(seqs: list[int] | None = None) -> int:
         try:
             # Before the HTTP caches, so a cache in front that fetches again at once
             # gets a freshly rendered page, never the previous one from the page cache.
-            invalidate_page_cache({tag for row in waiting for tag in row.tags})
+            invalidate_page_cache(
+                {tag for row in waiting for tag in row.tags},
+                grace=all(row.grace for row in waiting),
+            )
             _note_seen(max(row.seq for row in waiting))
         except Exception as error:
             logger.exception("Page cache not invalidated for %s", [r.seq for r in waiting])
@@ -228,12 +257,12 @@ def apply(seqs: list[int] | None = None) -> int:
     for row in rows:
         if row.frontends_done_at is not None:
             continue
-        failed = purge_frontends(row.tags, urls)
+        failed = purge_frontends(row.tags, urls, grace=row.grace)
         if failed:
             errors[row.seq].append("HTTP cache purge failed: " + ", ".join(failed))
         else:
             row.frontends_done_at = now
-            _purge_again_later(row.tags, urls)
+            _purge_again_later(row.tags, urls, row.grace)
     for row in rows:
         row.attempts += 1
         row.last_error = "\n".join(errors[row.seq])

@@ -167,11 +167,15 @@ def test_audit_writes_one_entry_per_approval(reviewer):
 def test_invalidate_records_the_changed_pages_of_each_item(reviewer, monkeypatch):
     recorded = []
     monkeypatch.setattr(
-        publication, "record", lambda tags, *, reason: recorded.append((set(tags), reason))
+        publication,
+        "record",
+        lambda tags, *, reason, grace: recorded.append((set(tags), reason, grace)),
     )
     one = checked(submitted(make_topic("one-topic")), reviewer)
     two = checked(submitted(make_topic("two-topic")), reviewer)
     approval.invalidate([one, two])
-    ((tags, reason),) = recorded
+    ((tags, reason, grace),) = recorded
     assert reason == "approve topic one-topic, topic two-topic"
+    # Approved text replaces approved text: the previous copies may be served meanwhile.
+    assert grace is True
     assert {"topic:one-topic:en", "topic:two-topic:en"} <= tags

@@ -426,7 +426,7 @@ def test_a_failed_invalidation_stays_pending_until_the_command_applies_it(
     _warm(client, [url])
     real = publication.invalidate_page_cache
 
-    def unreachable(tags):
+    def unreachable(tags, **options):
         raise ConnectionError("cache server unreachable")
 
     monkeypatch.setattr(publication, "invalidate_page_cache", unreachable)
@@ -481,7 +481,7 @@ def test_a_cache_that_lost_its_outbox_record_invalidates_everything(client, topi
 
 
 def test_the_admin_lists_pending_invalidations(admin_client, site, topic, monkeypatch):
-    def unreachable(tags):
+    def unreachable(tags, **options):
         raise ConnectionError("cache server unreachable")
 
     monkeypatch.setattr(publication, "invalidate_page_cache", unreachable)
@@ -524,3 +524,107 @@ def test_a_cold_page_is_rendered_once_while_others_wait_for_it(rf, settings):
     assert len(renders) == 1
     assert results["first"]["X-Page-Cache"] == "miss"
     assert second["X-Page-Cache"] == "hit" and second.content == b"page"
+
+
+# -- serving while re-rendering (grace) -------------------------------------------------------
+
+
+def _two_workers_one_rendering(rf, invalidate):
+    """Store version 1 of /en/, invalidate its tag, then let worker A render version 2
+    while worker B asks for the same page; B's answer and A's."""
+    from django.http import HttpResponse
+
+    from healthsite.page_cache import PublicPageCache
+
+    state = {"version": 1, "during": None}
+
+    def render(request):
+        cache_tags.shows("topic", ["graced"], "en")
+        if state["version"] == 2 and state["during"] is None:
+            state["during"] = "asking"  # B may render itself: it must not ask again
+            state["during"] = worker_b(rf.get("/en/"))
+        return HttpResponse(
+            f"version {state['version']}", headers={"Cache-Control": "public, max-age=60"}
+        )
+
+    worker_a, worker_b = PublicPageCache(render), PublicPageCache(render)
+    assert worker_a(rf.get("/en/"))["X-Page-Cache"] == "miss"
+    assert worker_b(rf.get("/en/"))["X-Page-Cache"] == "hit"
+    invalidate()
+    state["version"] = 2
+    answer = worker_a(rf.get("/en/"))
+    return answer, state["during"], worker_b(rf.get("/en/"))
+
+
+def test_after_an_approval_the_previous_copy_is_served_while_one_request_renders(rf):
+    """An approval replaces approved text with approved text: a request that finds the page
+    being rendered gets the previous copy at once (and the cache in front keeps it for
+    a second), never a wait; once rendered, everyone gets the new version."""
+    answer, during, after = _two_workers_one_rendering(
+        rf, lambda: publication.invalidate_page_cache(["topic:graced:en"], grace=True)
+    )
+    assert answer["X-Page-Cache"] == "miss" and answer.content == b"version 2"
+    assert during["X-Page-Cache"] == "stale" and during.content == b"version 1"
+    assert during["Surrogate-Control"] == "max-age=1"
+    assert after["X-Page-Cache"] == "hit" and after.content == b"version 2"
+
+
+@pytest.mark.parametrize("hard_change", ["withdrawal", "hard after an approval"])
+def test_after_a_withdrawal_no_previous_copy_is_ever_served(rf, settings, hard_change):
+    """Without grace (a withdrawal, a site notice, "everything"), even a later approval
+    does not make an older copy servable again: the request waits for the render or
+    renders itself, and gets the new version."""
+    settings.PAGE_CACHE_WAIT_SECONDS = 0.1
+
+    def invalidate():
+        publication.invalidate_page_cache(["topic:graced:en"])
+        if hard_change != "withdrawal":
+            publication.invalidate_page_cache(["topic:other:en"], grace=True)
+
+    answer, during, after = _two_workers_one_rendering(rf, invalidate)
+    assert answer.content == b"version 2"
+    assert during.content == b"version 2" and during["X-Page-Cache"] == "miss"
+    assert after["X-Page-Cache"] == "hit" and after.content == b"version 2"
+
+
+def test_approvals_purge_the_caches_in_front_softly_and_withdrawals_for_good(
+    site, settings, monkeypatch
+):
+    """Varnish gets `xkey-soft: 1` for an approval (serve the previous copy within grace
+    while fetching) and a plain purge for a withdrawal, the repeat included."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from reviews.models import Invalidation
+
+    purges = []
+    scheduled = []
+
+    class Varnish(BaseHTTPRequestHandler):
+        def do_PURGE(self):  # noqa: N802 - the HTTP method's name
+            if self.path == "/soft-test/":
+                purges.append(self.headers.get("xkey-soft"))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    monkeypatch.setattr(publication, "schedule_later", lambda delay, *call: scheduled.append(call))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Varnish)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.FRONTEND_CACHE_URLS = [f"http://127.0.0.1:{server.server_port}/soft-test"]
+        settings.FRONTEND_CACHE_REBAN_SECONDS = 0.2
+        publish_topic("soft-topic", reviewer=site, languages=("en",))
+        assert Invalidation.objects.first().grace
+        workflow.withdraw("topic", "soft-topic", by=site, reason="unsafe advice")
+        assert not Invalidation.objects.first().grace
+        for function, *args in scheduled:
+            function(*args)
+        # approval, withdrawal, then their repeats in the same order
+        assert purges == ["1", None, "1", None]
+    finally:
+        server.shutdown()
+        server.server_close()

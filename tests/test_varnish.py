@@ -3,6 +3,7 @@ pages are cached and gzip-compressed, the admin never is, and a withdrawal made 
 the workflow is gone from the cache as soon as it returns (the site bans the cache)."""
 
 import gzip
+import time
 
 import pytest
 
@@ -119,6 +120,27 @@ def test_a_tag_purge_removes_exactly_the_pages_tagged_with_it(stack):
     assert request(cache + "/en/regions/legs/")[1]["x-cache"] == "MISS"
     for path in ["/ru/regions/legs/", "/en/topics/back-spasms-lumbago/", "/en/"]:
         assert request(cache + path)[1]["x-cache"] == "HIT", path
+
+
+def test_an_approval_purge_is_soft_the_previous_copy_is_served_while_fetched_again(stack):
+    """`xkey-soft: 1` (an approval): the tagged page is not removed; the next visitor gets
+    the previous copy at once (nobody waits on the render) and a fresh copy is fetched in
+    the background. A plain purge (a withdrawal) removes it for good: the test above."""
+    cache, path = stack["cache"], "/es/regions/legs/"
+    request(cache + path)
+    time.sleep(1.2)  # the stored copy gets an age, which a fresh fetch resets
+    status, headers, _body = request(cache + path)
+    assert status == 200 and headers["x-cache"] == "HIT" and int(headers["age"]) >= 1
+    status, headers, body = request(
+        stack["purge"] + "/", method="PURGE", **{"xkey-purge": "topics:es", "xkey-soft": "1"}
+    )
+    assert status == 200 and b"Soft-purged" in body
+    status, headers, _body = request(cache + path)
+    assert status == 200 and headers["x-cache"] == "HIT" and int(headers["age"]) >= 1
+    deadline = time.monotonic() + 10
+    while int(request(cache + path)[1]["age"]) >= 1:
+        assert time.monotonic() < deadline, "no fresh copy was fetched"
+        time.sleep(0.1)
 
 
 def test_query_parameters_no_page_reads_make_no_new_entries(stack):

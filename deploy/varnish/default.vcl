@@ -7,6 +7,9 @@
 #   interface-string save the site sends a PURGE with `xkey-purge: TAGS`, which removes
 #   exactly the pages showing what changed (Debian's varnish-modules, vmod xkey), so a
 #   withdrawal is gone from this cache as soon as it returns, and the rest stays cached.
+#   An approval's purge says `xkey-soft: 1`: those pages expire but are served within
+#   their grace (the previous approved copy) while a fresh one is fetched in the
+#   background, so no visitor waits for a render.
 #   Browsers get the site's own Cache-Control (public, max-age=60) and revalidate with
 #   the ETag.
 # - Grace: a page whose lifetime ended (nothing on it changed: changes are purged) is
@@ -65,8 +68,15 @@ sub vcl_recv {
         if (local.socket != "purge" || !(client.ip ~ purgers)) {
             return (synth(405, "Not allowed"));
         }
+        if (req.method == "PURGE" && req.http.xkey-purge && req.http.xkey-soft == "1") {
+            # An approval: the tagged objects expire but stay within their grace, so the
+            # previous approved copy is served while a fresh one is fetched.
+            set req.http.X-Purged = xkey.softpurge(req.http.xkey-purge);
+            return (synth(200, "Soft-purged " + req.http.X-Purged));
+        }
         if (req.method == "PURGE" && req.http.xkey-purge) {
-            # Every object tagged with any of the (space-separated) tags, at once.
+            # Every object tagged with any of the (space-separated) tags, at once and for
+            # good (withdrawals, notices, interface strings, everything).
             set req.http.X-Purged = xkey.purge(req.http.xkey-purge);
             return (synth(200, "Purged " + req.http.X-Purged));
         }
