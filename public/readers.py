@@ -393,6 +393,9 @@ def topics_page(language: str, *, offset: int, limit: int) -> TopicList:
     page_keys = list(keys[offset : offset + limit])
     if not page_keys:
         return TopicList([], count)
+    # Each item carries its English basis and outdated state, which an English
+    # re-approval changes without changing this language's list.
+    cache_tags.shows(ContentKind.TOPIC, page_keys, language)
     shown = _pick(live.filter(key__in=page_keys).with_first_published(), language)
     return TopicList([shown[key] for key in page_keys if key in shown], count)
 

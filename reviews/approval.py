@@ -248,10 +248,33 @@ def invalidate(approvals: Sequence[Approval]) -> None:
     item in the languages whose pages show the approved version (reviews.cache_tags),
     and its lists; it is applied to the caches once committed."""
     changes: dict[Item, set[str]] = {}
+    lists: dict[Item, set[str]] = {}
+    translated = _translated([a.item for a in approvals if a.version.language == SOURCE_LANGUAGE])
     for approval in approvals:
+        language, first = approval.version.language, approval.previous is None
         changes.setdefault(approval.item, set()).update(
-            cache_tags.languages_changed(
-                approval.version.language, first_in_language=approval.previous is None
+            cache_tags.languages_changed(language, first_in_language=first)
+        )
+        lists.setdefault(approval.item, set()).update(
+            cache_tags.list_languages(
+                language, first_in_language=first, translated=translated.get(approval.item, ())
             )
         )
-    batch_invalidate(changes, action="approve")
+    batch_invalidate(changes, action="approve", lists=lists)
+
+
+def _translated(items: Sequence[Item]) -> dict[Item, set[str]]:
+    """One query (none without items): the languages other than English in which each
+    item is live."""
+    found: dict[Item, set[str]] = {}
+    if not items:
+        return found
+    rows = (
+        PublishedVersion.objects.live()
+        .filter(kind__in={kind for kind, _key in items}, key__in={key for _kind, key in items})
+        .exclude(language=SOURCE_LANGUAGE)
+        .values_list("kind", "key", "language")
+    )
+    for kind, key, language in rows:
+        found.setdefault((kind, key), set()).add(language)
+    return found

@@ -19,7 +19,10 @@ The vocabulary, per language L (the page's language, also for an English fallbac
 Which languages a change reaches: a re-approval of a translation changes only its own
 language; an approval of English (translations fall back to it and are flagged outdated
 against it), a first publication in a language (every language's page links to it) and
-a withdrawal change every language.
+a withdrawal change every language. A re-approval of English changes the item's pages in
+every language (their outdated notice, an API item's receipt) but the lists only in
+English and in the languages that show its English for want of a translation
+(`list_languages`): a translated list shows the translation's title and summary.
 
 Pages also change on dates (a review falls due): readers note the first such date
 (`changes_on`), and the page is kept until the start of that day only, never "until
@@ -108,12 +111,30 @@ def languages_changed(language: str, *, first_in_language: bool) -> list[str]:
     return [language]
 
 
-def for_change(kind: str, keys: Iterable[str], languages: Iterable[str]) -> list[str]:
-    """The tags to invalidate when items of `kind` change in these page languages.
-    Site notices are on every page: they invalidate their languages whole."""
+def list_languages(
+    language: str, *, first_in_language: bool, translated: Iterable[str]
+) -> list[str]:
+    """The languages whose lists an approval of `language` changes: those of
+    `languages_changed`, except that a re-approval of English leaves the lists of the
+    languages with a live translation (`translated`) as they are."""
+    changed = languages_changed(language, first_in_language=first_in_language)
+    if language != SOURCE_LANGUAGE or first_in_language:
+        return changed
+    return [code for code in changed if code == SOURCE_LANGUAGE or code not in set(translated)]
+
+
+def for_change(
+    kind: str,
+    keys: Iterable[str],
+    languages: Iterable[str],
+    lists_in: Iterable[str] | None = None,
+) -> list[str]:
+    """The tags to invalidate when items of `kind` change in these page languages, their
+    lists in `lists_in` (by default the same languages). Site notices are on every page:
+    they invalidate their languages whole."""
     languages = sorted(set(languages))
     if kind == "notice":
         return [whole_language(language) for language in languages]
-    tags = {listing(kind, language) for language in languages}
+    tags = {listing(kind, language) for language in (languages if lists_in is None else lists_in)}
     tags |= {item(kind, key, language) for key in keys for language in languages}
     return sorted(tags)

@@ -330,6 +330,49 @@ def test_a_re_approved_translation_invalidates_its_pages_and_lists_in_its_langua
     assert other.slug == "other-topic"
 
 
+def test_an_english_re_approval_leaves_translated_lists_cached_and_updates_the_rest(
+    client, site, topic
+):
+    """A re-approved English text changes its item's pages in every language (the
+    translation is now outdated against it: its notice, the API's receipt) and the lists
+    of English and of languages that show the English for want of a translation; the
+    lists of a language with its own translation show that translation, unchanged."""
+    untranslated = publish_topic(
+        "untranslated-topic", reviewer=site, title="Untranslatedword", languages=("en",)
+    )
+    untouched = ["/ru/regions/legs/", "/ru/a-z/", "/es/feed/", "/sitemap-regions-ru.xml"]
+    changed = [
+        "/en/topics/cached-topic/",
+        "/ru/topics/cached-topic/",
+        "/en/regions/legs/",
+        "/ru/search/?q=cachedword",  # a search in Russian also finds English texts
+        "/api/v1/ru/topics/",
+    ]
+    _warm(client, untouched + changed)
+
+    topic.title = "Cachedword renamed"
+    topic.save()
+    publish(topic, ["en"], reviewer=site)
+
+    for url in changed:
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+    assert "Cachedword renamed" in client.get("/en/regions/legs/").content.decode()
+    assert '"outdated": true' in client.get("/api/v1/ru/topics/").content.decode().replace(
+        '"outdated":true', '"outdated": true'
+    )
+    for url in untouched:
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+
+    # An English re-approval of a topic Russian readers get in English changes their lists.
+    untranslated.title = "Untranslatedword renamed"
+    untranslated.save()
+    publish(untranslated, ["en"], reviewer=site)
+    page = client.get("/ru/regions/legs/")
+    assert page["X-Page-Cache"] == "miss"
+    assert "Untranslatedword renamed" in page.content.decode()
+    assert client.get("/ru/topics/cached-topic/")["X-Page-Cache"] == "hit"
+
+
 def test_a_withdrawal_invalidates_its_pages_and_lists_in_every_language_and_no_other_topic(
     client, site, topic
 ):
