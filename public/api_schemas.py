@@ -66,7 +66,7 @@ class Reference(Schema):
 
 
 # A topic's Markdown sections, in the models' order, as the registry declares them (from
-# articles/models.py and translation.py): a new translated section reaches the schema,
+# articles/models/ and translation.py): a new translated section reaches the schema,
 # the answers and the OpenAPI document without being named here.
 TOPIC_SECTIONS = registry.for_model(Article).sections
 

@@ -63,7 +63,7 @@ print(json.dumps(found))
 
 
 def add_section(copy: Path) -> None:
-    models = copy / "articles" / "models.py"
+    models = copy / "articles" / "models" / "topics.py"
     text = models.read_text(encoding="utf-8")
     anchor = 'risk_factors = long_text(_("risk factors"), blank=True, help_text=_("Markdown."))\n'
     assert anchor in text
