@@ -1,0 +1,154 @@
+"""The readers of lists: sitemaps, the content API and feeds, the A–Z list and a topic's
+related topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models.fields.json import KT
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from articles.languages import direction, language_codes
+from reviews import cache_tags
+from reviews.models import ContentKind, PublishedVersion
+
+from .served import (
+    ServedVersion,
+    here_or_english,
+    pick,
+    wanted,
+)
+
+
+def sitemap_keys(kind: str, language: str):
+    """The keys of the live pages of `kind` in `language`, by key, as a query (a sitemap
+    file counts and slices it)."""
+    cache_tags.lists(kind, [language])
+    return (
+        PublishedVersion.objects.live(language, kind).order_by("key").values_list("key", flat=True)
+    )
+
+
+def sitemap_entries(kind: str, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """One query: {key: {"languages": [...], "lastmod": {language: datetime}}} for the
+    named live pages, languages in settings order."""
+    entries: dict[str, dict[str, Any]] = {}
+    # Each entry names its page in every language (alternates, dates).
+    cache_tags.lists(kind, language_codes())
+    rows = (
+        PublishedVersion.objects.live(kind=kind)
+        .filter(key__in=keys)
+        .values_list("key", "language", "approved_at")
+    )
+    order = {code: index for index, code in enumerate(language_codes())}
+    for key, language, approved_at in rows:
+        if language not in order:
+            continue
+        entry = entries.setdefault(key, {"languages": [], "lastmod": {}})
+        entry["languages"].append(language)
+        entry["lastmod"][language] = approved_at
+    for entry in entries.values():
+        entry["languages"].sort(key=lambda code: order.get(code, len(order)))
+    return entries
+
+
+# -- the content API and feeds ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicList:
+    """One page of the live topics for a language, each in it or else in English."""
+
+    items: list[ServedVersion]
+    count: int  # live topics in all
+
+
+def topics_page(language: str, *, offset: int, limit: int) -> TopicList:
+    """Three queries: how many live topics there are, which `limit` keys (by slug) come
+    after `offset`, and their versions (with their first publication date)."""
+    cache_tags.lists(ContentKind.TOPIC, [language])
+    live = PublishedVersion.objects.topics().filter(language__in=wanted(language))
+    keys = live.order_by("key").values_list("key", flat=True).distinct()
+    count = keys.count()
+    page_keys = list(keys[offset : offset + limit])
+    if not page_keys:
+        return TopicList([], count)
+    # Each item carries its English basis and outdated state, which an English
+    # re-approval changes without changing this language's list.
+    cache_tags.shows(ContentKind.TOPIC, page_keys, language)
+    shown = pick(live.filter(key__in=page_keys).with_first_published(), language)
+    return TopicList([shown[key] for key in page_keys if key in shown], count)
+
+
+def recent_topics(language: str, *, limit: int) -> list[ServedVersion]:
+    """One query: the `limit` most recently approved live topics in `language` (a first
+    publication or a re-review), newest first. A feed is in one language, so topics not
+    yet translated are in the English feed only."""
+    cache_tags.lists(ContentKind.TOPIC, [language])
+    versions = PublishedVersion.objects.topics(language).with_first_published()
+    return [
+        ServedVersion(version, language) for version in versions.order_by("-approved_at")[:limit]
+    ]
+
+
+# -- the A–Z list -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListedTopic:
+    """A topic in the A–Z list: its title in the page's language, else in English."""
+
+    key: str
+    title: str
+    language: str
+    requested: str
+
+    @property
+    def fallback(self) -> bool:
+        return self.language != self.requested
+
+    @property
+    def lang_attrs(self) -> SafeString:
+        return format_html('lang="{}" dir="{}"', self.language, direction(self.language))
+
+
+def listed_topics(language: str) -> list[ListedTopic]:
+    """One query: every live topic's key and title, in `language` or else English
+    (unsorted: the A–Z page sorts them by the language's alphabet, public.alphabet).
+    Only the title is read of each snapshot."""
+    cache_tags.lists(ContentKind.TOPIC, [language])
+    rows = (
+        here_or_english(PublishedVersion.objects.topics(), language)
+        .annotate(listed_title=KT("payload__title"))
+        .values_list("key", "listed_title", "language")
+    )
+    return [
+        ListedTopic(key, str(title or key), version_language, language)
+        for key, title, version_language in rows
+    ]
+
+
+# -- related topics -----------------------------------------------------------------------
+
+# A topic page links to at most this many related topics (a reviewed list is short).
+MAX_RELATED = 12
+
+
+def related_topics(keys, language: str) -> list[ServedVersion]:
+    """One query (none for no keys): the live topics among `keys` (a snapshot's
+    reviewed "related" list), each in `language` or else English. A topic that is not
+    live is left out; the page is tagged with every key, so its withdrawal or first
+    publication reaches the page at once."""
+    keys = [str(key) for key in keys][:MAX_RELATED]
+    if not keys:
+        return []
+    cache_tags.shows(ContentKind.TOPIC, keys, language)
+    versions = (
+        PublishedVersion.objects.topics()
+        .filter(key__in=keys, language__in=wanted(language))
+        .only("kind", "key", "language", "payload")
+    )
+    picked = pick(versions, language)
+    return [picked[key] for key in keys if key in picked]

@@ -1,0 +1,84 @@
+"""The reader of the search page: one page of results, best first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from articles.languages import SOURCE_LANGUAGE
+from reviews import cache_tags
+from reviews.models import ContentKind
+from search import index as search_index
+
+from ..pagination import PER_PAGE, Paged, offset
+from .served import ServedVersion
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of results: those in the visitor's language first, then English ones of
+    topics not translated yet (a page may hold both). `corrected` maps words the
+    vocabulary did not know to the known words searched instead ("did you mean");
+    `in_english` holds English matches offered when nothing was found in the visitor's
+    language."""
+
+    page: Paged
+    corrected: dict[str, str] = field(default_factory=dict)
+    in_english: list[ServedVersion] = field(default_factory=list)
+
+    @property
+    def translated(self) -> list[ServedVersion]:
+        return [shown for shown in self.page.items if not shown.fallback]
+
+    @property
+    def english(self) -> list[ServedVersion]:
+        return [shown for shown in self.page.items if shown.fallback]
+
+    @property
+    def total(self) -> int:
+        return self.page.total
+
+
+# English matches offered when a search finds nothing in the visitor's language.
+IN_ENGLISH_LIMIT = 5
+
+
+def search_topics(words: list[str], language: str, number: int = 1) -> SearchResults:
+    """Page `number` of the live topics holding any of the words (in any form, with
+    typos corrected: see search.index), best first, titles and "also called" names above
+    body text. Two queries (three when a word is corrected); two more when nothing is
+    found and English matches are offered.
+
+    The visitor's language first; then, for topics with no live version in that language
+    yet, their English text, so a not-yet-translated topic can still be found.
+    """
+    fallback = SOURCE_LANGUAGE if language != SOURCE_LANGUAGE else None
+    languages = [language] + ([fallback] if fallback else [])
+    cache_tags.lists(ContentKind.TOPIC, languages)
+    plans = search_index.plan_query(words, languages)
+    rows = search_index.search(
+        words,
+        kind=ContentKind.TOPIC,
+        language=language,
+        fallback=fallback,
+        limit=PER_PAGE,
+        offset=offset(number),
+        plans=plans,
+    )
+    versions = list(rows)
+    total = versions[0].search_total if versions else 0
+    in_english: list[ServedVersion] = []
+    if not total and fallback and number == 1:
+        english = search_index.search(
+            words,
+            kind=ContentKind.TOPIC,
+            language=SOURCE_LANGUAGE,
+            fallback=None,
+            limit=IN_ENGLISH_LIMIT,
+            offset=0,
+        )
+        in_english = [ServedVersion(version, SOURCE_LANGUAGE) for version in english]
+    return SearchResults(
+        Paged([ServedVersion(version, language) for version in versions], number, total),
+        corrected=plans[language].corrected,
+        in_english=in_english,
+    )

@@ -1,0 +1,124 @@
+"""A live version as a visitor is served it, and the query parts every reader shares:
+one version per key (the visitor's language, else English), code-point order, one page of
+a list in one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Collate
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from articles.languages import SOURCE_LANGUAGE, direction
+from reviews import cache_tags
+from reviews.models import PublishedVersion
+
+from ..pagination import PER_PAGE, offset
+
+# The body map draws these regions in this order; any region added later is listed after
+# them (alphabetically) in the plain list.
+BODY_MAP_REGIONS = ("head", "eyes", "throat", "neck", "chest", "abdomen", "back", "legs", "general")
+
+# Slugs are at most 50 characters (SlugField); anything much longer is not worth a query.
+MAX_SLUG_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class ServedVersion:
+    """A live version as shown to a visitor who asked for `requested`.
+
+    `fallback` is true when the visitor's language has no live version and the English
+    one is shown instead: its container must carry that language and direction.
+    """
+
+    version: PublishedVersion
+    requested: str
+
+    def __post_init__(self):
+        # A page that shows a version changes when its review falls due (it then says
+        # "review overdue"): the page cache keeps it until then at most. Read without
+        # loading a deferred field.
+        due = self.version.__dict__.get("next_review_due")
+        if due is not None:
+            cache_tags.changes_on(due + timedelta(days=1))
+
+    @property
+    def key(self) -> str:
+        return self.version.key
+
+    @property
+    def language(self) -> str:
+        return self.version.language
+
+    @property
+    def direction(self) -> str:
+        return direction(self.version.language)
+
+    @property
+    def fallback(self) -> bool:
+        return self.version.language != self.requested
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return self.version.payload
+
+    @property
+    def title_text(self) -> str:
+        return str(self.payload.get("title") or self.payload.get("name") or self.key)
+
+    @property
+    def lang_attrs(self) -> SafeString:
+        """lang and dir of the content's own language, for its container element."""
+        return format_html('lang="{}" dir="{}"', self.language, self.direction)
+
+
+def pick(versions, language: str) -> dict[str, ServedVersion]:
+    """Per key, the version in `language`, else the English one."""
+    chosen: dict[str, PublishedVersion] = {}
+    for version in versions:
+        current = chosen.get(version.key)
+        if version.language == language or (
+            current is None and version.language == SOURCE_LANGUAGE
+        ):
+            chosen[version.key] = version
+    return {key: ServedVersion(version, language) for key, version in chosen.items()}
+
+
+def wanted(language: str) -> list[str]:
+    return list(dict.fromkeys([language, SOURCE_LANGUAGE]))
+
+
+def binary(field: str) -> Collate:
+    # Code-point order on every database (it is the order of the folded titles in
+    # Python), whatever the database's own collation.
+    return Collate(field, "C" if connection.vendor == "postgresql" else "BINARY")
+
+
+def page_of(candidates, ordering: list, number: int) -> tuple[list[PublishedVersion], int]:
+    """One query: the versions of page `number` of `candidates` in `ordering`, and how
+    many candidates there are. Only the page's ids are sorted with the candidates; the
+    payloads read are the page's own, however long the list."""
+    ids = candidates.order_by(*ordering).values("pk")[offset(number) : offset(number) + PER_PAGE]
+    total = candidates.order_by().annotate(total=Window(Count("pk"))).values("total")[:1]
+    versions = list(
+        PublishedVersion.objects.filter(pk__in=ids)
+        .annotate(list_total=Subquery(total))
+        .order_by(*ordering)
+    )
+    return versions, (versions[0].list_total if versions else 0)
+
+
+def here_or_english(versions, language: str):
+    """Of live versions, those in `language`, and the English ones of keys that have no
+    live version in `language`."""
+    if language == SOURCE_LANGUAGE:
+        return versions.filter(language=language)
+    translated = PublishedVersion.objects.live(language).filter(
+        kind=OuterRef("kind"), key=OuterRef("key")
+    )
+    return versions.filter(Q(language=language) | Q(language=SOURCE_LANGUAGE) & ~Exists(translated))
