@@ -1,14 +1,10 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
-
-from operations.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -123,42 +119,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
-# Password guessing (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
-# account from one address, that account is refused from that address for
-# AXES_COOLOFF_TIME, even with the right password. The lockout is per account AND source,
-# so someone guessing elsewhere cannot lock a reviewer out. Each lockout is logged
-# (staff.security, logger "healthsite.security") and kept in the database.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-# The client's address: the socket's unless a trusted proxy count says otherwise
-# (production reads DJANGO_TRUSTED_PROXY_COUNT).
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
-
-# Second factor (django-otp) for every staff sign-in; dev and test settings let users
-# without any device (the demo users) in with their password only.
-STAFF_OTP_REQUIRED = True
-OTP_TOTP_ISSUER = "Spasms and cramps staff"
-# Nobody sees another person's second-factor key or recovery codes in the admin (the
-# device pages list and revoke only); the owner sees theirs once, at enrolment
-# (staff/enrolment.py).
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-# Approving, withdrawing and changing roles need a sign-in at most this old.
-STAFF_REAUTH_SECONDS = 15 * 60
-# Only staff have sessions (public pages set no cookie): 8 hours, not Django's 14 days.
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Passwords, lockout, the second factor, fresh sign-ins, sessions (staff_access.py).
+from .staff_access import *  # noqa: E402
 
 # Languages: English is the source; every other list of languages derives from this one.
 LANGUAGE_CODE = "en"
@@ -190,48 +152,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Strict headers on every response, public and admin (DESIGN: the review promise, 8).
-# No inline script or style anywhere: the admin, rosetta and the public pages load
-# theirs from /static/; the topic page's JSON-LD is data, not script.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [NONE],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "manifest-src": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-        "base-uri": [NONE],
-    }
-}
-PERMISSIONS_POLICY_DENIED = [
-    "accelerometer",
-    "autoplay",
-    "camera",
-    "display-capture",
-    "encrypted-media",
-    "fullscreen",
-    "geolocation",
-    "gyroscope",
-    "magnetometer",
-    "microphone",
-    "midi",
-    "payment",
-    "picture-in-picture",
-    "publickey-credentials-get",
-    "screen-wake-lock",
-    "serial",
-    "usb",
-    "xr-spatial-tracking",
-]
-CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
+# Security headers on every response (headers.py).
+from .headers import *  # noqa: E402
 
 # Interface strings in the browser (django-rosetta): translators only, their languages.
 ROSETTA_ACCESS_CONTROL_FUNCTION = "strings.rosetta_guards.can_edit_strings"
@@ -326,34 +248,8 @@ FRONTEND_CACHE_REBAN_SECONDS = 2.0
 INVALIDATIONS_KEPT_DAYS = 7
 
 
-# Mail (credential notices, password-reset links) through Django's mail framework,
-# configured from the environment (README, "Mail"). Without DJANGO_EMAIL_HOST, messages
-# are printed to the console (development); production always sends by SMTP.
-def _env_flag(name: str, default: str = "0") -> bool:
-    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
-
-
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
-)
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _env_flag("DJANGO_EMAIL_USE_TLS")
-EMAIL_USE_SSL = _env_flag("DJANGO_EMAIL_USE_SSL")
-EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "staff-notices@localhost")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Review notices chosen as immediate mail are sent after the action's commit by a sender
-# thread of the process, so a slow or unreachable mail server never holds the request
-# (reviews/notifications.py); off, they are sent in the committing thread (the tests).
-REVIEW_MAIL_IN_BACKGROUND = _env_flag("DJANGO_REVIEW_MAIL_IN_BACKGROUND", "1")
-# Where staff open the admin: the links in review notices (reviews/notifications.py).
-STAFF_SITE_URL = os.environ.get("DJANGO_STAFF_SITE_URL", "http://127.0.0.1:8000")
+# Mail (mail.py).
+from .mail import *  # noqa: E402
 
 # An approved version is due for medical review again after this many days.
 REVIEW_INTERVAL_DAYS = 365
@@ -378,15 +274,5 @@ CONTENT_LICENCE = {
 # Where `load_content` reads from when no path is given.
 CONTENT_DIR = BASE_DIR / "content"
 
-# JSON lines on stderr, each with the request id (operations/logs.py; README "Logs").
-LOGGING = logging_config(os.environ.get("DJANGO_LOG_LEVEL", "INFO"))
-
-# Who may read /metrics (operations/metrics.py): these REMOTE_ADDRs, never through a proxy.
-METRICS_ALLOWED_ADDRESSES = [
-    address.strip()
-    for address in os.environ.get("DJANGO_METRICS_ALLOWED", "127.0.0.1,::1").split(",")
-    if address.strip()
-]
-# The command that prints the local Varnish's counters, for its hit ratio in /metrics
-# (e.g. "varnishstat -n /var/lib/varnish/healthsite"); empty: no Varnish figures.
-METRICS_VARNISHSTAT = os.environ.get("DJANGO_METRICS_VARNISHSTAT", "").split()
+# Logs and metrics (observability.py).
+from .observability import *  # noqa: E402
