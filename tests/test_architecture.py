@@ -243,7 +243,7 @@ MAX_MODULE_LINES = 350
 MAX_FUNCTION_LINES = 60
 # Over the limit and not split yet, each with its reason; the list only shrinks.
 LONG_MODULES = {
-    # 393 lines; being changed by another piece of work when the rest was split.
+    # Over 400 lines; it was being changed by another piece of work when the rest was split.
     "healthsite/page_cache.py",
 }
 
