@@ -57,7 +57,7 @@ from .batch import Item, audit_row
 from .batch import invalidate as batch_invalidate
 from .change_requests import request_changes
 from .errors import WorkflowError
-from .models import LanguageVersion, PublishedVersion, codes_text
+from .models import LanguageVersion, Placement, PublishedVersion, codes_text
 from .registry import registry
 from .retirement import hold_translations, retire_and_flag
 from .shown import ShownText
@@ -260,7 +260,17 @@ def invalidate(approvals: Sequence[Approval]) -> None:
                 language, first_in_language=first, translated=translated.get(approval.item, ())
             )
         )
-    batch_invalidate(changes, action="approve", lists=lists)
+    batch_invalidate(changes, action="approve", lists=lists, regions=_placed(approvals))
+
+
+def _placed(approvals: Sequence[Approval]) -> dict[Item, set[str]]:
+    """One query: the regions each approved item is placed in, before and after."""
+    placed = {a.item: set(a.text.get("regions") or []) for a in approvals}
+    previous = {a.previous.pk: a.item for a in approvals if a.previous is not None}
+    rows = Placement.objects.filter(version__in=previous).values_list("version", "region")
+    for version, region in rows:
+        placed[previous[version]].add(region)
+    return placed
 
 
 def _translated(items: Sequence[Item]) -> dict[Item, set[str]]:

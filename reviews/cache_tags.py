@@ -11,8 +11,11 @@ The vocabulary, per language L (the page's language, also for an English fallbac
 
 - `topic:KEY:L`, `region:KEY:L`: a page that shows that item in detail (its own page, a
   topic page's regions and their notices, an API item);
-- `topics:L`, `regions:L`: a page that lists live items of that kind (region pages, the
-  home page's body map, search, sitemap files, feeds, API lists);
+- `topics:L`, `regions:L`: a page that lists live items of that kind (the home page's
+  body map, search, sitemap files, feeds, API lists, the A–Z list);
+- `region-topics:SLUG:L`, `topic-set:L`: a region page, which lists the topics placed in
+  that region: changed by an approval of a topic placed there (before or after it) and by
+  any withdrawal of a topic;
 - `lang:L`: every page in L (site notices and interface strings change all of them);
 - `all`: every page (an operator's "invalidate everything").
 
@@ -75,6 +78,19 @@ def listing(kind: str, language: str) -> str:
     return f"{kind}s:{language}"
 
 
+def region_listing(region: str, language: str) -> str:
+    return f"region-topics:{region}:{language}"
+
+
+def membership(kind: str, language: str) -> str:
+    return f"{kind}-set:{language}"
+
+
+def lists_region(region: str, language: str) -> None:
+    """The page being rendered lists the live topics placed in `region`."""
+    _add(region_listing(region, language), membership("topic", language))
+
+
 def whole_language(language: str) -> str:
     return f"lang:{language}"
 
@@ -128,13 +144,22 @@ def for_change(
     keys: Iterable[str],
     languages: Iterable[str],
     lists_in: Iterable[str] | None = None,
+    *,
+    regions: Iterable[str] | None = None,
 ) -> list[str]:
     """The tags to invalidate when items of `kind` change in these page languages, their
-    lists in `lists_in` (by default the same languages). Site notices are on every page:
-    they invalidate their languages whole."""
+    lists in `lists_in` (by default the same languages). `regions`: the regions the items
+    are placed in, before and after the change (a region page lists a region's topics);
+    None when the set of items changes (a withdrawal): then every region page of those
+    languages. Site notices are on every page: they invalidate their languages whole."""
     languages = sorted(set(languages))
     if kind == "notice":
         return [whole_language(language) for language in languages]
-    tags = {listing(kind, language) for language in (languages if lists_in is None else lists_in)}
+    lists_in = languages if lists_in is None else sorted(set(lists_in))
+    tags = {listing(kind, language) for language in lists_in}
     tags |= {item(kind, key, language) for key in keys for language in languages}
+    if regions is None:
+        tags |= {membership(kind, language) for language in lists_in}
+    else:
+        tags |= {region_listing(slug, language) for slug in regions for language in lists_in}
     return sorted(tags)

@@ -258,10 +258,13 @@ def test_every_change_purges_its_tags_in_the_caches_in_front_at_once_and_again_l
         assert len(scheduled) == 1  # and no third
         tags = [set(header.split()) for header in ours()]
         assert len(tags) == 2 and tags[0] == tags[1]
-        # A first publication: the topic and the topic lists, in every language; nothing
-        # else (no other topic, no region page of its own, no site-wide purge).
+        # A first publication: the topic, the topic lists and the list of the region it
+        # is placed in, in every language; nothing else (no other topic, no region page
+        # of its own, no other region's list, no site-wide purge).
         assert tags[0] == {
-            f"{name}:{code}" for name in ("topic:purged-topic", "topics") for code in LANGUAGES
+            f"{name}:{code}"
+            for name in ("topic:purged-topic", "topics", "region-topics:legs")
+            for code in LANGUAGES
         }
     finally:
         server.shutdown()
@@ -373,6 +376,32 @@ def test_an_english_re_approval_leaves_translated_lists_cached_and_updates_the_r
     assert client.get("/ru/topics/cached-topic/")["X-Page-Cache"] == "hit"
 
 
+def test_a_topic_approval_renders_again_only_the_region_pages_it_is_or_was_placed_in(
+    client, site, topic
+):
+    from tests.support.factories import make_region
+
+    _warm(client, ["/ru/regions/legs/", "/ru/regions/back/", "/en/regions/back/"])
+    topic.title_ru = "Новое название"
+    topic.save()
+    publish(topic, ["ru"], reviewer=site)
+    assert client.get("/ru/regions/legs/")["X-Page-Cache"] == "miss"
+    for url in ["/ru/regions/back/", "/en/regions/back/"]:
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+
+    # Moved from legs to back in English: both English region pages change; the Russian
+    # version is still placed where it was approved.
+    _warm(client, ["/en/regions/legs/", "/en/regions/back/"])
+    topic.regions.set([make_region("back")])
+    publish(topic, ["en"], reviewer=site)
+    legs, back = client.get("/en/regions/legs/"), client.get("/en/regions/back/")
+    assert legs["X-Page-Cache"] == back["X-Page-Cache"] == "miss"
+    assert "cached-topic" not in legs.content.decode()
+    assert "cached-topic" in back.content.decode()
+    assert client.get("/ru/regions/legs/")["X-Page-Cache"] == "hit"
+    assert "cached-topic" in client.get("/ru/regions/legs/").content.decode()
+
+
 def test_a_withdrawal_invalidates_its_pages_and_lists_in_every_language_and_no_other_topic(
     client, site, topic
 ):
@@ -415,7 +444,10 @@ def test_each_response_names_its_tags_for_the_cache_in_front(client, topic):
     assert {"topic:cached-topic:ru", "region:legs:ru", "lang:ru", "all"} <= tags
     assert not any(tag.startswith("topics:") for tag in tags)  # not a list
     region = set(client.get("/en/regions/legs/")["xkey"].split())
-    assert {"region:legs:en", "topics:en", "lang:en"} <= region
+    # A region page lists that region's topics (and goes with any withdrawal), not every
+    # topic list of its language.
+    assert {"region:legs:en", "region-topics:legs:en", "topic-set:en", "lang:en"} <= region
+    assert "topics:en" not in region
     # The same on a hit.
     assert set(client.get("/ru/topics/cached-topic/")["xkey"].split()) == tags
 

@@ -114,7 +114,7 @@ def test_a_tag_purge_removes_exactly_the_pages_tagged_with_it(stack):
     # The tags stay between the site and this cache.
     assert "xkey" not in request(cache + pages[0])[1]
     status, _headers, _body = request(
-        stack["purge"] + "/", method="PURGE", **{"xkey-purge": "topics:en"}
+        stack["purge"] + "/", method="PURGE", **{"xkey-purge": "region-topics:legs:en"}
     )
     assert status == 200
     assert request(cache + "/en/regions/legs/")[1]["x-cache"] == "MISS"
@@ -132,7 +132,9 @@ def test_an_approval_purge_is_soft_the_previous_copy_is_served_while_fetched_aga
     status, headers, _body = request(cache + path)
     assert status == 200 and headers["x-cache"] == "HIT" and int(headers["age"]) >= 1
     status, headers, body = request(
-        stack["purge"] + "/", method="PURGE", **{"xkey-purge": "topics:es", "xkey-soft": "1"}
+        stack["purge"] + "/",
+        method="PURGE",
+        **{"xkey-purge": "region-topics:legs:es", "xkey-soft": "1"},
     )
     assert status == 200 and b"Soft-purged" in body
     status, headers, _body = request(cache + path)

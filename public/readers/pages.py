@@ -154,7 +154,7 @@ def live_region(slug: str, language: str) -> Page | None:
 def region_topics(slug: str, language: str, number: int = 1) -> Paged:
     """One query: page `number` of the live topics of a region, by title, each in
     `language` or else English."""
-    cache_tags.lists(ContentKind.TOPIC, [language])
+    cache_tags.lists_region(slug, language)
     candidates = here_or_english(
         PublishedVersion.objects.topics().filter(placements__region=slug), language
     )
