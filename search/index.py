@@ -45,7 +45,7 @@ from .ranking import (
 )
 from .terms import STEMMERS, query_terms, terms, title_and_body, words
 from .typos import edit_distance
-from .vocabulary import vocabulary_change, vocabulary_of
+from .vocabulary import vocabulary_change, vocabulary_of, vocabulary_replace
 
 __all__ = [
     "AVERAGE_BODY",
@@ -94,12 +94,13 @@ def index_many(versions: list) -> None:
     by_language: dict[tuple[str, str], list[str]] = {}
     for version in versions:
         by_language.setdefault((version.kind, version.language), []).append(version.key)
+    removed: list[SearchEntry] = []
     for (kind, language), keys in by_language.items():
         replaced = SearchEntry.objects.filter(kind=kind, language=language, key__in=keys)
-        vocabulary_change(replaced.select_related("version"), -1)
+        removed += replaced.select_related("version")
         replaced.delete()
     entries = SearchEntry.objects.bulk_create([entry_for(version) for version in versions])
-    vocabulary_change(entries, 1)
+    vocabulary_replace(removed, entries)
 
 
 def remove(kind: str, key: str) -> None:

@@ -70,8 +70,8 @@ def _count(language: str, counted: Counter[str], step: int, words_of: dict[str, 
         ).delete()
 
 
-def vocabulary_change(entries, step: int) -> None:
-    """Count the terms of `entries` (search entries with their versions) in or out."""
+def _counted(entries) -> dict[str, tuple[Counter[str], dict[str, str]]]:
+    """Per language: how many of `entries` hold each term, and the word that reads it."""
     by_language: dict[str, tuple[Counter[str], dict[str, str]]] = {}
     chosen: dict[tuple[str, str], tuple[int, str]] = {}
     for entry in entries:
@@ -83,5 +83,22 @@ def vocabulary_change(entries, step: int) -> None:
             if key not in chosen or _reads_better(candidate, chosen[key]):
                 chosen[key] = candidate
                 words_of[term] = candidate[1]
-    for language, (counted, words_of) in by_language.items():
+    return by_language
+
+
+def vocabulary_change(entries, step: int) -> None:
+    """Count the terms of `entries` (search entries with their versions) in or out."""
+    for language, (counted, words_of) in _counted(entries).items():
         _count(language, counted, step, words_of)
+
+
+def vocabulary_replace(removed, added) -> None:
+    """Count out the terms of the `removed` entries and in those of the `added` ones, by
+    their difference: an approval that changes a few words of a topic writes the counts
+    of those words only, not of every term the topic holds."""
+    out, into = _counted(removed), _counted(added)
+    for language in out.keys() | into.keys():
+        old, _words = out.get(language, (Counter(), {}))
+        new, words_of = into.get(language, (Counter(), {}))
+        _count(language, new - old, 1, words_of)
+        _count(language, old - new, -1, {})

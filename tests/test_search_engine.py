@@ -129,3 +129,29 @@ def test_rebuild_gives_the_same_index(site):
     assert search_index.rebuild(["topic"]) == 6
     assert sorted(SearchEntry.objects.values_list("key", "language", "title", "body")) == before
     assert engine_rows() == 6
+
+
+def test_the_vocabulary_after_re_approvals_is_what_a_rebuild_counts(site):
+    """Approvals count the vocabulary by difference (the words an edit removed and added);
+    after edits, re-approvals and a withdrawal the counts are those of a full rebuild,
+    and a word no live entry holds any more is gone."""
+    from search.models import SearchTerm
+
+    one = publish_topic("one", reviewer=site, title="Alphaword")
+    publish_topic("two", reviewer=site, title="Alphaword Betaword")
+    one.title_en = "Gammaword"
+    one.title_ru = "Дельтаслово"
+    one.save()
+    publish(one, ["en"], reviewer=site)
+    publish(one, ["ru"], reviewer=site)
+    publish_topic("three", reviewer=site, title="Gammaword", languages=["en"])
+    workflow.withdraw("topic", "two", by=site, reason="merged")
+
+    def counts():
+        return sorted(SearchTerm.objects.values_list("language", "term", "documents"))
+
+    after_approvals = counts()
+    english = dict(SearchTerm.objects.filter(language="en").values_list("term", "documents"))
+    assert english["gammaword"] == 2 and "betaword" not in english
+    search_index.rebuild(["topic"])
+    assert counts() == after_approvals
