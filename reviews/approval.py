@@ -260,7 +260,13 @@ def invalidate(approvals: Sequence[Approval]) -> None:
                 language, first_in_language=first, translated=translated.get(approval.item, ())
             )
         )
-    batch_invalidate(changes, action="approve", lists=lists, regions=_placed(approvals))
+    batch_invalidate(
+        changes,
+        action="approve",
+        lists=lists,
+        regions=_placed(approvals),
+        grace=all(approval.previous is not None for approval in approvals),
+    )
 
 
 def _placed(approvals: Sequence[Approval]) -> dict[Item, set[str]]:

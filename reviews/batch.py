@@ -109,6 +109,7 @@ def invalidate(
     action: str,
     lists: dict[Item, set[str]] | None = None,
     regions: dict[Item, set[str]] | None = None,
+    grace: bool = False,
 ) -> None:
     """In the change's transaction: record the invalidation of the pages it changed,
     the items (kind, key) in those page languages and their lists (in `lists[item]`'s
@@ -124,9 +125,10 @@ def invalidate(
     reason = f"{action} " + ", ".join(f"{kind} {key}" for kind, key in items[:5])
     if len(items) > 5:
         reason += f" and {len(items) - 5} more"
-    # An approval replaces approved text with approved text: previous copies may be
-    # served while re-rendered. A withdrawal may never be (reviews.publication).
-    publication.record(tags, reason=reason, grace=action == "approve")
+    # `grace` only where approved text replaces approved text (a re-approval): previous
+    # copies may then be served while re-rendered. Never for a withdrawal, nor for a
+    # first publication or one after a withdrawal, which must show at once.
+    publication.record(tags, reason=reason, grace=grace)
 
 
 EDIT_FIELDS = ["edited_fingerprint", "last_edited_by", "last_edited_at"]

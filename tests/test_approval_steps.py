@@ -176,6 +176,15 @@ def test_invalidate_records_the_changed_pages_of_each_item(reviewer, monkeypatch
     approval.invalidate([one, two])
     ((tags, reason, grace),) = recorded
     assert reason == "approve topic one-topic, topic two-topic"
-    # Approved text replaces approved text: the previous copies may be served meanwhile.
-    assert grace is True
+    # First publications must show at once: no previous copy may be served meanwhile.
+    assert grace is False
+    recorded.clear()
+    again = make_topic("again-topic")
+    publish(again, ["en"], reviewer=reviewer)
+    again.title_en = "Again, changed"
+    again.save()
+    workflow.record_edits(again, by=None)
+    approval.invalidate([checked(submitted(again), reviewer)])
+    # A re-approval replaces approved text with approved text: previous copies may be.
+    assert recorded[-1][2] is True
     assert {"topic:one-topic:en", "topic:two-topic:en"} <= tags

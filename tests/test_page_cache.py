@@ -692,14 +692,18 @@ def test_approvals_purge_the_caches_in_front_softly_and_withdrawals_for_good(
     try:
         settings.FRONTEND_CACHE_URLS = [f"http://127.0.0.1:{server.server_port}/soft-test"]
         settings.FRONTEND_CACHE_REBAN_SECONDS = 0.2
-        publish_topic("soft-topic", reviewer=site, languages=("en",))
-        assert Invalidation.objects.first().grace
+        article = publish_topic("soft-topic", reviewer=site, languages=("en",))
+        assert not Invalidation.objects.first().grace  # a first publication: at once
+        article.title = "Soft topic again"
+        article.save()
+        publish(article, ["en"], reviewer=site)
+        assert Invalidation.objects.first().grace  # a re-approval
         workflow.withdraw("topic", "soft-topic", by=site, reason="unsafe advice")
         assert not Invalidation.objects.first().grace
         for function, *args in scheduled:
             function(*args)
-        # approval, withdrawal, then their repeats in the same order
-        assert purges == ["1", None, "1", None]
+        # first publication, re-approval, withdrawal, then their repeats in that order
+        assert purges == [None, "1", None, None, "1", None]
     finally:
         server.shutdown()
         server.server_close()
