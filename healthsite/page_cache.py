@@ -24,7 +24,7 @@ cache in front is told the same (Surrogate-Control: max-age, at most SURROGATE_M
 
 One render per cold page: the first request takes a short lock (PAGE_CACHE_LOCK_SECONDS)
 and renders; others wait up to PAGE_CACHE_WAIT_SECONDS for its entry, then render
-themselves. Serving while re-rendering: when the page is stale only because of approvals
+themselves. Serving while re-rendering: when the page is stale only because of re-approvals
 (reviews.publication: invalidations with grace, no withdrawal or other hard change since
 it was stored), the others get the previous copy at once (`X-Page-Cache: stale`, kept by
 the cache in front for one second) instead of waiting. A page rendered while an

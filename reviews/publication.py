@@ -14,7 +14,7 @@ row is applied (`apply`) to the two caches that hold rendered public pages:
   FRONTEND_CACHE_REBAN_SECONDS later (a page rendered just before the change can reach the
   cache in front just after the first purge).
 
-Grace. An approval replaces one approved version with another: until the page is rendered
+Grace. A re-approval replaces one approved version with another: until the page is rendered
 again its previous copy is still approved text, so such a row (`grace`) lets a cache
 serve the previous copy while one request renders the new one (no worker queues behind a
 render, and no visitor waits): the page cache serves it only while another request holds

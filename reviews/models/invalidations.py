@@ -21,7 +21,8 @@ class Invalidation(models.Model):
     seq = models.BigAutoField(primary_key=True)
     tags = models.JSONField(_("tags"))
     reason = models.CharField(_("reason"), max_length=200)
-    # An approval (the pages showed an approved version before it and show one after):
+    # A re-approval (the pages showed an approved version before it and show one after;
+    # not a first publication, nor one after a withdrawal, which must show at once):
     # while a page is rendered again, its previous copy may be served. Never for a
     # withdrawal, a site notice or "everything" (reviews.publication).
     grace = models.BooleanField(_("previous copies may be served while re-rendered"), default=False)
