@@ -191,22 +191,24 @@ def test_no_daily_cliff_a_page_is_rendered_again_when_its_review_falls_due(
     midnight, and the cache in front is told the same."""
     from datetime import timedelta
 
-    from healthsite import page_cache
+    from django.conf import settings
+
+    from healthsite.page_cache import policy
     from reviews.models import PublishedVersion
 
     version = PublishedVersion.objects.live("en").get(key="cached-topic")
     url = "/en/topics/cached-topic/"
     first = client.get(url)
     due_day = version.next_review_due + timedelta(days=1)
-    until_due = page_cache._start_of(due_day) - page_cache._now()
+    until_due = policy.start_of(due_day) - policy.now()
     surrogate = int(first["Surrogate-Control"].removeprefix("max-age="))
-    assert 0 < surrogate <= min(until_due, page_cache.settings.SURROGATE_MAX_AGE)
+    assert 0 < surrogate <= min(until_due, settings.SURROGATE_MAX_AGE)
     # The next day (a day of no change for this page) it is still a hit ...
-    today = page_cache._now()
-    monkeypatch.setattr(page_cache, "_now", lambda: today + 60 * 60 * 20)
+    today = policy.now()
+    monkeypatch.setattr(policy, "now", lambda: today + 60 * 60 * 20)
     assert client.get(url)["X-Page-Cache"] == "hit"
     # ... and on the day its review falls due, it is rendered again (saying so).
-    monkeypatch.setattr(page_cache, "_now", lambda: page_cache._start_of(due_day) + 1)
+    monkeypatch.setattr(policy, "now", lambda: policy.start_of(due_day) + 1)
     assert client.get(url)["X-Page-Cache"] == "miss"
 
 

@@ -1,52 +1,5 @@
-"""A public page is rendered once per change of what it shows: the shared page cache.
-
-Middleware placed right after WhiteNoise (like Django's cache middleware). Public pages
-are the same for every visitor of a URL, so the first anonymous GET or HEAD of a URL
-renders it, and every later one, from any worker on any host that shares the cache
-(diskcache on one host by default, Redis for several), gets the stored response without
-running a query.
-
-Tags, not generations. While a page renders, the readers note what it shows
-(reviews.cache_tags: its item in its language, the lists it reads); the stored entry
-keeps the current token of each tag, and a hit is served only while every token is
-unchanged. An approval or withdrawal gives new tokens to exactly the tags it changed
-(reviews.publication), so the rest of the site stays cached. The same tags go to the
-HTTP cache in front in the `xkey` header, which the site purges by tag.
-
-Keys name the URL (scheme, host, language, path and the query parameters a page reads:
-PAGE_CACHE_QUERY_PARAMETERS; other parameters such as utm_source are left out of the key,
-and a response to them is served from the cache but never stored) and the interface-
-string catalogues the worker has loaded. A re-rendered page replaces its entry.
-
-No daily cliff: a page is kept PAGE_CACHE_SECONDS, or until the day something it shows
-changes (a review falls due: cache_tags.changes_on), whichever comes first; the HTTP
-cache in front is told the same (Surrogate-Control: max-age, at most SURROGATE_MAX_AGE).
-
-One render per cold page: the first request takes a short lock (PAGE_CACHE_LOCK_SECONDS)
-and renders; others wait up to PAGE_CACHE_WAIT_SECONDS for its entry, then render
-themselves. Serving while re-rendering: when the page is stale only because of re-approvals
-(reviews.publication: invalidations with grace, no withdrawal or other hard change since
-it was stored), the others get the previous copy at once (`X-Page-Cache: stale`, kept by
-the cache in front for one second) instead of waiting. A page rendered while an
-invalidation was applied (the `pages:epoch` token changed) may show either state: it is
-sent with Surrogate-Control: no-store and not kept.
-
-When the cache is unreachable (its client has connect and read timeouts of a fraction of
-a second: settings), the page is rendered without it, and this worker leaves the cache
-alone for PAGE_CACHE_RETRY_SECONDS, so a hung Redis costs one timeout per worker, not one
-per request. Where the cache is shared between hosts, each request first applies any
-invalidation the cache has not seen (reviews.publication.catch_up): a cache that comes
-back with old data never serves a page from before a change.
-
-What is stored: 200 responses whose Cache-Control says `public` (the views opt in), that
-set no cookie and do not vary on Cookie (or on anything but the language of an unprefixed
-URL). What is never looked up: /admin/ (and other PAGE_CACHE_EXCLUDED prefixes), requests
-other than GET/HEAD, and requests carrying a session or CSRF cookie or credentials. Hits
-keep the stored ETag and Cache-Control, and answer If-None-Match with 304.
-
-The same middleware keeps each worker's interface strings current
-(strings.sharing), reading the catalogue generation in the same round trip.
-"""
+"""The page-cache middleware: look up, serve, render once, store (see the package's
+docstring for the whole design)."""
 
 from __future__ import annotations
 
@@ -55,20 +8,21 @@ import logging
 import time
 from collections import OrderedDict
 from contextlib import suppress
-from datetime import datetime
-from datetime import time as clock
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils import timezone, translation
-from django.utils.cache import cc_delim_re, get_conditional_response
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from reviews import cache_tags, publication
 from strings import sharing as shared_catalogues
 
-logger = logging.getLogger(__name__)
+from . import policy
+from .policy import canonical_query, lifetime, request_is_cacheable, response_is_public
+
+logger = logging.getLogger("healthsite.page_cache")
 
 HEADER = "X-Page-Cache"
 # The tags of a response, for the HTTP cache in front (Varnish's xkey vmod).
@@ -76,69 +30,10 @@ TAGS_HEADER = "xkey"
 # Each worker also keeps the entries it used last in memory; a hit then costs one
 # shared-cache read (the tokens of its tags).
 LOCAL_ENTRIES = 256
-VARY_ALLOWED = {"accept-language", "accept-encoding"}
 
 
 def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
-
-
-def request_is_cacheable(request: HttpRequest) -> bool:
-    if request.method not in ("GET", "HEAD"):
-        return False
-    path = request.path_info
-    if any(path.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDED_PREFIXES):
-        return False
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or settings.CSRF_COOKIE_NAME in cookies:
-        return False
-    return "HTTP_AUTHORIZATION" not in request.META
-
-
-def _cache_control(response: HttpResponse) -> set[str]:
-    return {
-        part.split("=", 1)[0].strip().lower()
-        for part in cc_delim_re.split(response.get("Cache-Control", ""))
-        if part.strip()
-    }
-
-
-def response_is_public(response: HttpResponse) -> bool:
-    """A page that is the same for everyone, which every shared cache may keep."""
-    if response.status_code != 200 or response.streaming or response.cookies:
-        return False
-    directives = _cache_control(response)
-    if "public" not in directives or directives & {"private", "no-store", "no-cache"}:
-        return False
-    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
-    return vary <= VARY_ALLOWED
-
-
-def canonical_query(request: HttpRequest) -> tuple[str, bool]:
-    """The query parameters a page reads, in a fixed order, and whether others were
-    given (which no page reads: they name no page of their own)."""
-    wanted = settings.PAGE_CACHE_QUERY_PARAMETERS
-    kept = QueryDict(mutable=True)
-    for name in sorted(request.GET):
-        if name in wanted:
-            kept.setlist(name, request.GET.getlist(name))
-    return kept.urlencode(), len(kept) != len(request.GET)
-
-
-def _now() -> float:
-    """Seconds since the epoch (one place for tests to move the clock)."""
-    return time.time()
-
-
-def _start_of(day) -> float:
-    return datetime.combine(day, clock(), tzinfo=timezone.get_current_timezone()).timestamp()
-
-
-def lifetime(changes_on, limit: int) -> int:
-    """Seconds a page may be kept: `limit`, or until the start of `changes_on`."""
-    if changes_on is None:
-        return limit
-    return max(1, min(limit, int(_start_of(changes_on) - _now())))
 
 
 class CacheUnavailable(Exception):
@@ -209,7 +104,7 @@ class PublicPageCache:
 
     @staticmethod
     def _valid(stored: dict | None, found: dict) -> bool:
-        if stored is None or stored.get("expires", 0) <= _now():
+        if stored is None or stored.get("expires", 0) <= policy.now():
             return False
         return all(
             found.get(publication.tag_key(tag)) == token for tag, token in stored["tags"].items()
@@ -242,7 +137,7 @@ class PublicPageCache:
     def _graced(stored: dict | None, found: dict) -> bool:
         """The stored copy is out of date only by approvals (no hard invalidation since it
         was stored, and not past its own lifetime): it may be served while re-rendered."""
-        if stored is None or stored.get("expires", 0) <= _now():
+        if stored is None or stored.get("expires", 0) <= policy.now():
             return False
         hard = stored.get("hard")
         return hard is not None and hard == found.get(publication.HARD_KEY)
@@ -353,7 +248,7 @@ class PublicPageCache:
                     response["Surrogate-Control"] = "no-store"
                     return response
                 seconds = lifetime(collected.changes_on, settings.PAGE_CACHE_SECONDS)
-                stored = self._stored(response, tokens, hard, _now() + seconds)
+                stored = self._stored(response, tokens, hard, policy.now() + seconds)
                 self._call("set", key, stored, seconds)
                 self._remember(key, stored)
             except CacheUnavailable:
@@ -407,7 +302,7 @@ class PublicPageCache:
         for name, value in stored["headers"]:
             response[name] = value
         response[HEADER] = state
-        seconds = max(1, min(settings.SURROGATE_MAX_AGE, int(stored["expires"] - _now())))
+        seconds = max(1, min(settings.SURROGATE_MAX_AGE, int(stored["expires"] - policy.now())))
         if state == "stale":
             seconds = 1  # the cache in front asks again in a second
         response["Surrogate-Control"] = f"max-age={seconds}"

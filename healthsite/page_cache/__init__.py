@@ -1,0 +1,62 @@
+"""A public page is rendered once per change of what it shows: the shared page cache.
+
+Middleware placed right after WhiteNoise (like Django's cache middleware). Public pages
+are the same for every visitor of a URL, so the first anonymous GET or HEAD of a URL
+renders it, and every later one, from any worker on any host that shares the cache
+(diskcache on one host by default, Redis for several), gets the stored response without
+running a query.
+
+Tags, not generations. While a page renders, the readers note what it shows
+(reviews.cache_tags: its item in its language, the lists it reads); the stored entry
+keeps the current token of each tag, and a hit is served only while every token is
+unchanged. An approval or withdrawal gives new tokens to exactly the tags it changed
+(reviews.publication), so the rest of the site stays cached. The same tags go to the
+HTTP cache in front in the `xkey` header, which the site purges by tag.
+
+Keys name the URL (scheme, host, language, path and the query parameters a page reads:
+PAGE_CACHE_QUERY_PARAMETERS; other parameters such as utm_source are left out of the key,
+and a response to them is served from the cache but never stored) and the interface-
+string catalogues the worker has loaded. A re-rendered page replaces its entry.
+
+No daily cliff: a page is kept PAGE_CACHE_SECONDS, or until the day something it shows
+changes (a review falls due: cache_tags.changes_on), whichever comes first; the HTTP
+cache in front is told the same (Surrogate-Control: max-age, at most SURROGATE_MAX_AGE).
+
+One render per cold page: the first request takes a short lock (PAGE_CACHE_LOCK_SECONDS)
+and renders; others wait up to PAGE_CACHE_WAIT_SECONDS for its entry, then render
+themselves. Serving while re-rendering: when the page is stale only because of re-approvals
+(reviews.publication: invalidations with grace, no withdrawal or other hard change since
+it was stored), the others get the previous copy at once (`X-Page-Cache: stale`, kept by
+the cache in front for one second) instead of waiting. A page rendered while an
+invalidation was applied (the `pages:epoch` token changed) may show either state: it is
+sent with Surrogate-Control: no-store and not kept.
+
+When the cache is unreachable (its client has connect and read timeouts of a fraction of
+a second: settings), the page is rendered without it, and this worker leaves the cache
+alone for PAGE_CACHE_RETRY_SECONDS, so a hung Redis costs one timeout per worker, not one
+per request. Where the cache is shared between hosts, each request first applies any
+invalidation the cache has not seen (reviews.publication.catch_up): a cache that comes
+back with old data never serves a page from before a change.
+
+What is stored: 200 responses whose Cache-Control says `public` (the views opt in), that
+set no cookie and do not vary on Cookie (or on anything but the language of an unprefixed
+URL). What is never looked up: /admin/ (and other PAGE_CACHE_EXCLUDED prefixes), requests
+other than GET/HEAD, and requests carrying a session or CSRF cookie or credentials. Hits
+keep the stored ETag and Cache-Control, and answer If-None-Match with 304.
+
+The same middleware keeps each worker's interface strings current
+(strings.sharing), reading the catalogue generation in the same round trip.
+"""
+
+from .middleware import HEADER, TAGS_HEADER, PublicPageCache
+from .policy import canonical_query, lifetime, request_is_cacheable, response_is_public
+
+__all__ = [
+    "HEADER",
+    "TAGS_HEADER",
+    "PublicPageCache",
+    "canonical_query",
+    "lifetime",
+    "request_is_cacheable",
+    "response_is_public",
+]
