@@ -117,8 +117,22 @@ def publish(obj, languages=LANGUAGES, *, reviewer=None, author=None):
     return published
 
 
-def publish_site_notices(languages=LANGUAGES, reviewer=None):
+def publish_many(objs, languages=LANGUAGES, *, reviewer=None):
+    """Submit and approve several items together, a batch per language (English first),
+    as an editor submits and a reviewer approves a selection in the admin: one submitter
+    per language, each approval checked as a single one is (reviews.approval.approve_many)."""
     reviewer = reviewer or make_user(roles.REVIEWERS, languages=LANGUAGES)
-    for notice in make_notices(languages):
-        publish(notice, languages, reviewer=reviewer)
+    for language in languages:
+        submitter = make_user(
+            roles.EDITORS if language == "en" else roles.TRANSLATORS, languages=[language]
+        )
+        versions = [workflow.version_for(obj, language) for obj in objs]
+        versions = workflow.submit_many(versions, by=submitter)
+        workflow.approve_many(
+            list(zip(versions, workflow.shown_many(versions), strict=True)), reviewer=reviewer
+        )
     return reviewer
+
+
+def publish_site_notices(languages=LANGUAGES, reviewer=None):
+    return publish_many(make_notices(languages), languages, reviewer=reviewer)

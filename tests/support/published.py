@@ -19,6 +19,7 @@ from tests.support.factories import (
     make_topic,
     make_user,
     publish,
+    publish_many,
     publish_site_notices,
     texts,
 )
@@ -34,8 +35,7 @@ def make_reviewer():
 def build_site(reviewer) -> None:
     """The site notices and two regions, approved in every language by `reviewer`."""
     publish_site_notices(reviewer=reviewer)
-    for slug in REGIONS:
-        publish(make_region(slug), reviewer=reviewer)
+    publish_many([make_region(slug) for slug in REGIONS], reviewer=reviewer)
 
 
 def build_corpus() -> None:
