@@ -226,6 +226,9 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=20, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--publisher-nice", type=int, default=0, help="CPU niceness of the approving process"
+    )
     options = parser.parse_args()
     missing = [name for name in ("wrk", "varnishd") if not have(name)]
     if missing:
@@ -274,7 +277,8 @@ def main() -> int:
                 request(base + path, **{"Accept-Encoding": "gzip"})
             quiet = wrk(base, script, options.duration, options.connections)
             publisher = subprocess.Popen(
-                [sys.executable, "manage.py", "shell", "-c", PUBLISHER],
+                ["nice", "-n", str(options.publisher_nice)]
+                + [sys.executable, "manage.py", "shell", "-c", PUBLISHER],
                 cwd=ROOT,
                 env=publisher_env,
                 stdout=subprocess.PIPE,
