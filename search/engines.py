@@ -44,14 +44,17 @@ SQLITE_DROP = [
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 ]
 
+# The GIN index of the entries' tsvector (reviews.statistics merges its pending list after
+# bulk writes).
+POSTGRES_INDEX = "reviews_searchentry_document"
 POSTGRES_SCHEMA = [
     """ALTER TABLE reviews_searchentry ADD COLUMN document tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, title), 'A')
         || setweight(to_tsvector('simple'::regconfig, body), 'B')) STORED""",
-    "CREATE INDEX reviews_searchentry_document ON reviews_searchentry USING gin (document)",
+    f"CREATE INDEX {POSTGRES_INDEX} ON reviews_searchentry USING gin (document)",
 ]
 POSTGRES_DROP = [
-    "DROP INDEX IF EXISTS reviews_searchentry_document",
+    f"DROP INDEX IF EXISTS {POSTGRES_INDEX}",
     "ALTER TABLE reviews_searchentry DROP COLUMN IF EXISTS document",
 ]
 
