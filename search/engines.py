@@ -68,8 +68,17 @@ def engine_schema(vendor: str) -> tuple[list[str], list[str]]:
     raise NotImplementedError(f"No full-text search for the {vendor} database")
 
 
-def contains_sql(vendor: str) -> str:
-    return "instr({}, %s) > 0" if vendor == "sqlite" else "strpos({}, %s) > 0"
+def in_body_sql(vendor: str, term: str) -> tuple[str, str]:
+    """SQL that is true when an entry `e`'s body terms hold `term`, and its parameter.
+    SQLite finds " term " in the body (in memory). PostgreSQL asks the entry's tsvector
+    for the term with the body's weight (B): the body itself would be decompressed from
+    TOAST for every match (24 ms per test for 1,206 matches at +2,000 topics, the
+    tsvector 7 ms). Both read the same terms (the 'simple' configuration splits the
+    body terms at their spaces)."""
+    if vendor == "sqlite":
+        return "instr(' ' || e.body || ' ', %s) > 0", f" {term} "
+    quoted = "'" + term.replace("'", "''") + "'"
+    return "e.document @@ to_tsquery('simple'::regconfig, %s)", quoted + ":B"
 
 
 def hits_sql(vendor: str, score: str) -> str:

@@ -76,13 +76,15 @@ __all__ = [
 def entry_for(version) -> SearchEntry:
     """The entry of a published version (reviews.models.PublishedVersion)."""
     title, body = title_and_body(version.payload)
+    body_terms = " ".join(terms(body, version.language))
     return SearchEntry(
         version=version,
         kind=version.kind,
         key=version.key,
         language=version.language,
         title=" ".join(terms(title, version.language)),
-        body=" ".join(terms(body, version.language)),
+        body=body_terms,
+        body_length=len(body_terms),
     )
 
 

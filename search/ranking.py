@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from .engines import contains_sql
+from .engines import in_body_sql
 from .models import SearchTerm
 from .stopwords import content_words
 from .terms import terms
@@ -112,16 +112,15 @@ def _number(value: float) -> str:
 def score_sql(plan: Plan, vendor: str) -> tuple[str, list[str]]:
     """The score expression of an entry `e` for `plan` (see above), and its parameters
     (in the order they appear in the expression)."""
-    contains = contains_sql(vendor)
-    body = contains.format("(' ' || e.body || ' ')")
     # Every word of the title column between two spaces of its own, so that counting
     # the occurrences of " term " by replacing them counts neighbours too.
     spaced_title = "(' ' || replace(e.title, ' ', '  ') || ' ')"
     title_length = f"({_number(1 - B)} + {_number(B)} * length(e.title) / {_number(AVERAGE_TITLE)})"
-    body_length = f"({_number(1 - B)} + {_number(B)} * length(e.body) / {_number(AVERAGE_BODY)})"
+    body_length = f"({_number(1 - B)} + {_number(B)} * e.body_length / {_number(AVERAGE_BODY)})"
     parts, found, part_params, found_params = [], [], [], []
     for weighted in plan.terms:
         padded = f" {weighted.term} "
+        in_body, in_body_param = in_body_sql(vendor, weighted.term)
         tf = (
             f"((length({spaced_title}) - length(replace({spaced_title}, %s, ''))) "
             f"/ {_number(len(padded))})"
@@ -129,11 +128,11 @@ def score_sql(plan: Plan, vendor: str) -> tuple[str, list[str]]:
         parts.append(
             f"({_number(TITLE_WEIGHT * weighted.weight * (K1_TITLE + 1))} * {tf} "
             f"/ ({tf} + {_number(K1_TITLE)} * {title_length})"
-            f" + CASE WHEN {body} THEN {_number(weighted.weight * (K1 + 1))} "
+            f" + CASE WHEN {in_body} THEN {_number(weighted.weight * (K1 + 1))} "
             f"/ (1 + {_number(K1)} * {body_length}) ELSE 0 END)"
         )
-        part_params += [padded, padded, padded]
-        found.append(f"(CASE WHEN {tf} > 0 OR {body} THEN 1 ELSE 0 END)")
-        found_params += [padded, padded]
+        part_params += [padded, padded, in_body_param]
+        found.append(f"(CASE WHEN {tf} > 0 OR {in_body} THEN 1 ELSE 0 END)")
+        found_params += [padded, in_body_param]
     share = f"({' + '.join(found)}) / {_number(len(plan.terms))}"
     return f"ROUND(({' + '.join(parts)}) * {share}, 6)", part_params + found_params
