@@ -72,9 +72,10 @@ def in_body_sql(vendor: str, term: str) -> tuple[str, str]:
     """SQL that is true when an entry `e`'s body terms hold `term`, and its parameter.
     SQLite finds " term " in the body (in memory). PostgreSQL asks the entry's tsvector
     for the term with the body's weight (B): the body itself would be decompressed from
-    TOAST for every match (24 ms per test for 1,206 matches at +2,000 topics, the
-    tsvector 7 ms). Both read the same terms (the 'simple' configuration splits the
-    body terms at their spaces)."""
+    TOAST for every match (24 ms per strpos over 1,206 matches at +2,000 topics; the
+    tsvector test 7 ms). Both read the same terms (the 'simple' configuration splits the
+    body terms at their spaces); tests/test_search_queries.py recomputes the order from
+    the body text on both databases."""
     if vendor == "sqlite":
         return "instr(' ' || e.body || ' ', %s) > 0", f" {term} "
     quoted = "'" + term.replace("'", "''") + "'"

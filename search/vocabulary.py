@@ -29,8 +29,8 @@ def vocabulary_of(payload: dict, language: str) -> dict[str, tuple[int, str]]:
     (its count is the language's number of entries)."""
     found: dict[str, tuple[int, str]] = {ENTRIES: (0, "")}
     for rank, text in enumerate(title_and_body(payload)):
-        # Each distinct word once: a topic repeats its words many times (about 4x fewer
-        # folds and stems at approval: 10,000-topic builds, issue 20).
+        # Each distinct word once: a topic repeats its words many times (vocabulary_of
+        # 2.85 -> 2.04 s of CPU for the seed corpus's 128 versions x3; issue 20).
         for word in dict.fromkeys(words(text)):
             if len(word) < MIN_VOCABULARY_LENGTH or word.isdigit():
                 continue
