@@ -67,6 +67,15 @@ def smtp_server(settings):
         yield server
 
 
+@pytest.fixture(scope="session")
+def prepared_site(tmp_path_factory):
+    """The server modules' site, prepared once a session and copied into each
+    (tests/support/serving.py: PreparedSite)."""
+    from tests.support.serving import PreparedSite
+
+    return PreparedSite(tmp_path_factory.mktemp("prepared-site"))
+
+
 # -- published content ------------------------------------------------------------------
 # `reviewer`, `site` and `corpus` are built for each test that asks for them. A module
 # whose every test wants the site (or the corpus) builds it once instead, with

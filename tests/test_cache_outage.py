@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from .support.frontends import have, program, request, running_varnish
-from .support.serving import ROOT, free_port, manage, prepare_site, running_gunicorn, site_env
+from .support.serving import ROOT, free_port, manage, running_gunicorn, site_env
 
 pytestmark = [
     pytest.mark.server,
@@ -113,7 +113,7 @@ def running_redis(work: Path):
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def stack(tmp_path_factory, prepared_site):
     work = tmp_path_factory.mktemp("outage")
     varnish_port, purge_port = free_port(), free_port()
     with running_redis(work / "redis") as redis:
@@ -128,8 +128,8 @@ def stack(tmp_path_factory):
             )
             for number in (1, 2)
         ]
-        prepare_site(envs[0])
-        manage(envs[1], "collectstatic", "--noinput", "-v0")
+        prepared_site.into(envs[0])
+        prepared_site.static_into(envs[1])
         with (
             running_gunicorn(envs[0], workers=1) as (first, _p1),
             running_gunicorn(envs[1], workers=1) as (second, _p2),

@@ -33,12 +33,12 @@ def write_catalogue(locale_dir: Path, language: str, translation: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, prepared_site):
     work = tmp_path_factory.mktemp("server")
     locale_dir = work / "locale"
     for code in ("ru", "es", "ar"):
         write_catalogue(locale_dir, code, f"{MARKER} [{code} v1]")
-    with running_site(work, locale_dir) as (base, _process):
+    with running_site(work, locale_dir, prepared=prepared_site) as (base, _process):
         yield {"base": base, "locale": locale_dir}
     shutil.rmtree(work, ignore_errors=True)
 

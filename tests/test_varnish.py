@@ -8,7 +8,7 @@ import time
 import pytest
 
 from .support.frontends import have, request, running_varnish
-from .support.serving import ROOT, free_port, manage, prepare_site, running_gunicorn, site_env
+from .support.serving import ROOT, free_port, manage, running_gunicorn, site_env
 
 pytestmark = [
     pytest.mark.server,
@@ -19,7 +19,7 @@ TOPIC = "/en/topics/leg-cramps/"
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def stack(tmp_path_factory, prepared_site):
     work = tmp_path_factory.mktemp("varnish")
     varnish_port = free_port()
     purge_port = free_port()
@@ -30,7 +30,7 @@ def stack(tmp_path_factory):
         # The app reads this Varnish's hit counters for /metrics (operations/metrics.py).
         DJANGO_METRICS_VARNISHSTAT=f"varnishstat -n {work / 'varnish' / 'state'}",
     )
-    prepare_site(env)
+    prepared_site.into(env)
     with running_gunicorn(env) as (app, _process):
         backend = app.removeprefix("http://")
         with running_varnish(

@@ -4,7 +4,9 @@ used by the server tests and by the benchmark (scripts/bench.py)."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -71,6 +73,53 @@ def prepare_site(env: dict) -> None:
     manage(env, "seed_demo")
 
 
+class PreparedSite:
+    """`prepare_site` done once: the first site is prepared in `template`; each later one
+    gets a copy of its SQLite database and static files, which is what preparing would
+    have written (the page cache starts empty either way). For a test session's server
+    modules (tests/conftest.py), which would otherwise spend ~15 s each on it.
+
+    The template is prepared with the checkout's catalogues: what it writes to the
+    database (loaded text, approvals, snapshots, search entries) does not read them, so a
+    site with catalogues of its own (tests/test_server.py) gets the same database.
+    Approvals recorded while preparing a site whose HTTP caches are not running yet leave
+    purges pending; a copy starts without them."""
+
+    def __init__(self, template: Path):
+        self.template = template
+        self.env = site_env(template, ROOT / "locale")
+        self.ready = False
+
+    def into(self, env: dict) -> None:
+        database = _sqlite_path(env)
+        if database is None:  # another database server (tests/test_multihost.py)
+            prepare_site(env)
+            return
+        if not self.ready:
+            prepare_site(self.env)
+            self.ready = True
+        database.parent.mkdir(parents=True, exist_ok=True)
+        # The backup API copies a consistent database whatever its journal mode.
+        with (
+            sqlite3.connect(_sqlite_path(self.env)) as source,
+            sqlite3.connect(database) as target,
+        ):
+            source.backup(target)
+        self.static_into(env)
+
+    def static_into(self, env: dict) -> None:
+        """What `collectstatic` would write into the site's static root."""
+        if not self.ready:
+            prepare_site(self.env)
+            self.ready = True
+        shutil.copytree(self.env["TEST_STATIC_ROOT"], env["TEST_STATIC_ROOT"], dirs_exist_ok=True)
+
+
+def _sqlite_path(env: dict) -> Path | None:
+    url = env["DATABASE_URL"]
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
 def wait_until_up(url: str, process: subprocess.Popen | None = None, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while True:
@@ -116,10 +165,21 @@ def running_gunicorn(env: dict, *, host: str = "127.0.0.1", port: int = 0, worke
 
 
 @contextmanager
-def running_site(work: Path, locale_dir: Path, *, workers: int = 2, **extra_env: str):
-    """Migrate a fresh SQLite database in `work`, load and approve the corpus, start
-    gunicorn; yields (base URL, gunicorn process). Stops gunicorn on exit."""
+def running_site(
+    work: Path,
+    locale_dir: Path,
+    *,
+    workers: int = 2,
+    prepared: PreparedSite | None = None,
+    **extra_env: str,
+):
+    """Migrate a fresh SQLite database in `work`, load and approve the corpus (or copy
+    `prepared`), start gunicorn; yields (base URL, gunicorn process). Stops gunicorn on
+    exit."""
     env = site_env(work, locale_dir, **extra_env)
-    prepare_site(env)
+    if prepared is not None:
+        prepared.into(env)
+    else:
+        prepare_site(env)
     with running_gunicorn(env, workers=workers) as (base, process):
         yield base, process
