@@ -95,7 +95,14 @@ def _built_once(django_db_blocker, build):
         yield None
         return
     with django_db_blocker.unblock(), transaction.atomic():
-        yield build()
+        # The build's commit hooks (cache invalidation) run as they are registered, as
+        # they do in each test (commit_hooks_run_in_test_transactions): the transaction
+        # is never committed, and a test would otherwise find the site's invalidations
+        # still pending.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+            built = build()
+        yield built
         transaction.set_rollback(True)
 
 

@@ -12,7 +12,7 @@ from public import alphabet
 from reviews import workflow
 from tests.support.factories import make_topic, publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 # Each list is in the right order; code-point order (or folding ñ to n, й to и, أ to ا
 # by accident of code points) gets each one wrong somewhere.

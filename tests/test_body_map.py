@@ -11,7 +11,7 @@ from public import body_map
 from tests.support.factories import make_region, publish
 from tests.support.published import REGIONS, publish_topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 FRONT = ["head", "eyes", "throat", "chest", "abdomen", "legs"]
 BACK = ["neck", "back"]

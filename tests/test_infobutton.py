@@ -13,7 +13,9 @@ from articles.validators import clinical_code_problems, validate_clinical_codes
 from reviews import workflow
 
 from .factories import make_topic, publish
-from .public_fixtures import json_ld, reviewer_fixture, site_fixture  # noqa: F401
+from .support.published import json_ld
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 ICD10, ICD10CM, SNOMED = "2.16.840.1.113883.6.3", "2.16.840.1.113883.6.90", "2.16.840.1.113883.6.96"
 

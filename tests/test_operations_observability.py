@@ -24,8 +24,8 @@ from reviews.models import PublishedVersion
 from staff import roles
 
 from .factories import make_topic, make_user
-from .public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401
 from .serving import ROOT
+from .support.published import publish_topic
 
 
 def scrape(client) -> dict[tuple, float]:

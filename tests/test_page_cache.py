@@ -10,7 +10,7 @@ from reviews import cache_tags, publication, workflow
 from tests.support.factories import LANGUAGES, publish
 from tests.support.published import publish_topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 PAGES = [
     "/en/",

@@ -11,7 +11,9 @@ from django.utils import timezone
 from reviews import workflow
 
 from .factories import LANGUAGES, make_region, publish
-from .public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401
+from .support.published import publish_topic
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 LICENCE = {
     "name": "CC BY-ND 4.0",

@@ -10,7 +10,9 @@ from reviews import workflow
 from reviews.models import ContentKind, PublishedVersion
 
 from .factories import LANGUAGES, make_region, publish
-from .public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401
+from .support.published import publish_topic
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 SECRET = "Withdrawn words"
 

@@ -30,7 +30,7 @@ from tests.support.published import (
 
 # The site per test: the sitemap test pages through topics whose sort keys tie, whose
 # order is not fixed (building the site once for the module made it list one twice).
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 RTL = {"ar"}

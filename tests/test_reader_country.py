@@ -10,9 +10,9 @@ import pytest
 from articles.models import EmergencyNumber, SiteNotice
 from reviews import workflow
 from tests.factories import publish
-from tests.public_fixtures import publish_topic, reviewer_fixture, site_fixture  # noqa: F401
+from tests.support.published import publish_topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 NUMBERS = [
     ("GB", "emergency", "999"),

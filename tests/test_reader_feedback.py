@@ -18,7 +18,7 @@ from reviews.models import LanguageVersion
 from tests.support.factories import make_topic, publish
 from tests.support.published import publish_topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 URL = "/en/topics/useful-topic/"
 POST_URL = "/en/topics/useful-topic/feedback/"

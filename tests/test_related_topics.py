@@ -11,7 +11,7 @@ from reviews import workflow
 from reviews.models import PublishedVersion, RelatedLink
 from tests.support.factories import make_topic, publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 
 def test_related_topics_are_frozen_at_approval_and_edits_wait_for_review(client, site):

@@ -16,7 +16,7 @@ from .support.admin_forms import change_form_data, post_review
 from .support.factories import approve, make_user, publish
 from .support.published import publish_topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 
 def approve_english(article, reviewer, **options):

@@ -18,7 +18,7 @@ from .support.admin_forms import post_review
 from .support.factories import make_user
 from .support.published import publish_topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
 XLIFF = "urn:oasis:names:tc:xliff:document:1.2"
 NS = {"x": XLIFF}
