@@ -102,6 +102,8 @@ class FieldChange:
 
 def changed_words(old: str, new: str) -> int:
     old_words, new_words = old.split(), new.split()
+    if not old_words or not new_words:  # all added or all removed: one change, no matching
+        return len(old_words) + len(new_words)
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     return sum(
         max(a2 - a1, b2 - b1)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -189,6 +190,10 @@ def _plain_paragraphs(text: str) -> str | None:
     return "\n".join(f"<p>{block}</p>" for block in escaped)
 
 
+# A text renders to the same HTML every time (the Markdown configuration is fixed), and an
+# approval renders every field of its version, most of them unchanged since the last one:
+# the latest few thousand renders are kept (strings in, strings out; a few MB at most).
+@lru_cache(maxsize=4096)
 def markdown_html(text: str) -> str:
     if not text:
         return ""
