@@ -84,9 +84,23 @@ def prepared_site(tmp_path_factory):
 # it; each test runs in its own savepoint inside it, so no test sees another's changes.
 # Not for modules with transactional tests or servers in other processes.
 # TESTS_BUILD_PER_TEST=1 builds per test everywhere (to measure what building once saves).
+# The site and the corpus are built once a session and their rows written again after
+# (tests/support/replay.py); TESTS_BUILD_EVERY_TIME=1 runs the workflow every time.
 
 
-def _built_once(django_db_blocker, build):
+def _replayed(name: str, build):
+    """build(), or the rows the session's first build from the same state wrote."""
+    import os
+
+    from reviews import statistics
+    from tests.support import replay
+
+    if os.environ.get("TESTS_BUILD_EVERY_TIME"):
+        return build()
+    return replay.built(name, build, after=statistics.refresh_after_bulk_write)
+
+
+def _built_once(django_db_blocker, name: str, build):
     import os
 
     from django.db import transaction
@@ -101,7 +115,7 @@ def _built_once(django_db_blocker, build):
         # still pending.
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-            built = build()
+            built = _replayed(name, build)
         yield built
         transaction.set_rollback(True)
 
@@ -117,7 +131,7 @@ def published_site_once(django_db_setup, django_db_blocker):
         build_site(reviewer)
         return reviewer.pk
 
-    yield from _built_once(django_db_blocker, build)
+    yield from _built_once(django_db_blocker, "site", build)
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +139,7 @@ def published_corpus_once(django_db_setup, django_db_blocker):
     """The real content loaded and approved as `make run` would, once per module."""
     from tests.support.published import build_corpus
 
-    yield from _built_once(django_db_blocker, lambda: build_corpus() or True)
+    yield from _built_once(django_db_blocker, "corpus", lambda: build_corpus() or True)
 
 
 def _once(request, name: str) -> bool:
@@ -164,4 +178,4 @@ def corpus_fixture(request, db):
     from tests.support.published import build_corpus
 
     if not _once(request, "published_corpus_once"):
-        build_corpus()
+        _replayed("corpus", build_corpus)
