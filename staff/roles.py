@@ -19,7 +19,15 @@ def language_name(code: str) -> str:
 
 
 def _in_group(user, name: str) -> bool:
-    return user.is_active and user.groups.filter(name=name).exists()
+    """One query per user object for all its groups (an admin page asks for every field
+    of every inline): kept on the object, as Django's ModelBackend keeps its
+    permissions, so a request sees the groups it started with."""
+    if not user.is_active:
+        return False
+    names = getattr(user, "_staff_group_names", None)
+    if names is None:
+        names = user._staff_group_names = frozenset(user.groups.values_list("name", flat=True))
+    return name in names
 
 
 def _profile_languages(user, field: str) -> list[str]:

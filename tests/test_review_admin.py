@@ -377,3 +377,26 @@ def test_a_superuser_writes_a_reviewers_public_credit_in_each_language(client):
     client.force_login(make_user(roles.SITE_ADMINS))
     html = client.get(reverse("admin:auth_user_change", args=[reviewer.pk])).content.decode()
     assert 'name="staff_profile-0-public_credit_en"' not in html
+
+
+def test_an_edit_page_reads_the_persons_groups_once_whatever_its_fields(client):
+    """Which languages a person may edit is asked for every translated field of the
+    topic and its inlines: the person's groups are read once per request, not once per
+    field (staff/roles.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = make_topic(title="Cramps")
+    translator = make_user(roles.TRANSLATORS, languages=["ru"])
+    client.force_login(translator)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="title_ru"' in page.content.decode()
+    group_names = [
+        query["sql"]
+        for query in queries
+        if '"auth_group"."name"' in query["sql"] and "auth_permission" not in query["sql"]
+    ]
+    assert len(group_names) == 1, group_names
