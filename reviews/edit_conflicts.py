@@ -20,12 +20,13 @@ formset's hidden `-id` field), to its base by its position when the form was sho
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Model, prefetch_related_objects
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,12 @@ from .registry import registry
 def current_text(obj: Model) -> dict[str, Any]:
     """The item's text in every language, as the workflow reads it."""
     adapter = registry.of(obj)
-    return {language: adapter.source_text(obj, language) for language in language_codes()}
+    # Each relation read once for the four languages (not once per language), on a copy:
+    # the rows kept with it must not answer for `obj` after a save changes them.
+    read = copy.copy(obj)
+    read._prefetched_objects_cache = dict(getattr(obj, "_prefetched_objects_cache", {}))
+    prefetch_related_objects([read], *adapter.related)
+    return {language: adapter.source_text(read, language) for language in language_codes()}
 
 
 def encode(text: dict[str, Any]) -> str:

@@ -130,15 +130,17 @@ class ReviewedKind:
     def key_of(self, obj: models.Model) -> str:
         return getattr(obj, self.key_field)
 
+    @cached_property
+    def related(self) -> tuple[str, ...]:
+        """The relations a language version reads: its parts and its many-to-many
+        structure (a topic's regions and related topics)."""
+        many = [name for name in self.shape.structure_fields
+                if self.model._meta.get_field(name).many_to_many]  # fmt: skip
+        return (*(part.related_name for part in self.parts), *many)
+
     def objects(self):
         """The rows of this kind with every part a language version reads, fetched once."""
-        related = [part.related_name for part in self.parts]
-        related += [
-            name
-            for name in self.shape.structure_fields
-            if self.model._meta.get_field(name).many_to_many
-        ]
-        return self.model.objects.prefetch_related(*related)
+        return self.model.objects.prefetch_related(*self.related)
 
     def get(self, key: str) -> models.Model:
         return self.objects().get(**{self.key_field: key})

@@ -123,3 +123,32 @@ def test_a_refused_save_keeps_this_persons_inline_input_and_shows_the_others_inl
     assert sign.text_en == "Call the emergency number\nnow."
     assert first_measure.how_to_en == "Stretch the calf\nfor 30 seconds."
     assert second_measure.title_en == "Measure one, renamed by the first"
+
+
+@pytest.mark.django_db
+def test_the_text_an_edit_is_based_on_reads_each_part_once_and_keeps_nothing():
+    """The change form reads the item's text in every language (its base, and again
+    under the lock when saving): each part's rows once for all languages, on a copy, so
+    the item itself keeps no rows that a save could make stale."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import WarningSign
+    from reviews.edit_conflicts import current_text
+    from reviews.registry import registry
+
+    from .support.published import make_rich_topic
+
+    article = Article.objects.get(pk=make_rich_topic("based-topic").pk)
+    with CaptureQueriesContext(connection) as queries:
+        text = current_text(article)
+    # One query per relation: the four parts, the regions and the related topics.
+    assert len(queries) == len(Article.content_parts) + 2
+    adapter = registry.of(article)
+    fresh = Article.objects.get(pk=article.pk)
+    assert text == {code: adapter.source_text(fresh, code) for code in ("en", "ru", "es", "ar")}
+    assert "Urgent sign [ru]" in [sign["text"] for sign in text["ru"]["warning_signs"]]
+    assert text["en"]["regions"] == ["legs"]
+    WarningSign.objects.filter(article=article).delete()
+    assert list(article.warning_signs.all()) == []
+    assert current_text(article)["en"]["warning_signs"] == []
