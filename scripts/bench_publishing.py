@@ -120,6 +120,7 @@ interval = float(os.environ["PUBLISH_INTERVAL"])
 limit = int(os.environ.get("PUBLISH_COUNT", "0"))  # 0: until PUBLISH_SECONDS have passed
 topics = sorted(set(PublishedVersion.objects.topics("en").values_list("key", flat=True)))
 print("READY", flush=True)
+cpu_at_start = time.process_time()
 until = time.monotonic() + float(os.environ["PUBLISH_SECONDS"])
 count, next_at = 0, time.monotonic()
 while time.monotonic() < until:
@@ -146,6 +147,29 @@ while time.monotonic() < until:
     next_at += interval
     time.sleep(max(0.0, next_at - time.monotonic()))
 print("APPROVALS", count)
+print("CPU", time.process_time() - cpu_at_start)
+"""
+
+# The control (--control): a process that takes the CPU time the approvals cost (the
+# publisher's own, and gunicorn's beyond the quiet run's: the pages rendered again) on the
+# same schedule and does nothing else (no writes, no invalidation): what that CPU alone
+# does to the figures on a machine whose two cores wrk and the servers share.
+BURNER = """
+import os, time
+interval = float(os.environ["PUBLISH_INTERVAL"])
+burn = float(os.environ["BURN_SECONDS"])
+until = time.monotonic() + float(os.environ["PUBLISH_SECONDS"])
+print("READY", flush=True)
+count, next_at = 0, time.monotonic()
+while time.monotonic() < until:
+    started = time.process_time()
+    while time.process_time() - started < burn:
+        pass
+    count += 1
+    next_at += interval
+    time.sleep(max(0.0, next_at - time.monotonic()))
+print("APPROVALS", count)
+print("CPU", time.process_time())
 """
 
 
@@ -229,6 +253,11 @@ def main() -> int:
     parser.add_argument(
         "--publisher-nice", type=int, default=0, help="CPU niceness of the approving process"
     )
+    parser.add_argument(
+        "--control",
+        action="store_true",
+        help="also run a process that takes the approvals' CPU time and does nothing else",
+    )
     options = parser.parse_args()
     missing = [name for name in ("wrk", "varnishd") if not have(name)]
     if missing:
@@ -240,7 +269,7 @@ def main() -> int:
         env = site_env(work, ROOT / "locale")
         prepare_site(env)
         paths = urls()
-        app, _gunicorn = stack.enter_context(running_gunicorn(env, workers=options.workers))
+        app, gunicorn = stack.enter_context(running_gunicorn(env, workers=options.workers))
         purge_port = free_port()
         cache = stack.enter_context(
             running_varnish(work / "varnish", [app[len("http://") :]], purge_port=purge_port)
@@ -275,19 +304,20 @@ def main() -> int:
             script = wrk_script(work, paths, header, hit)
             for path in paths:  # warm
                 request(base + path, **{"Accept-Encoding": "gzip"})
+            before = _cpu_seconds(gunicorn.pid)
             quiet = wrk(base, script, options.duration, options.connections)
-            publisher = subprocess.Popen(
-                ["nice", "-n", str(options.publisher_nice)]
-                + [sys.executable, "manage.py", "shell", "-c", PUBLISHER],
-                cwd=ROOT,
-                env=publisher_env,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            while "READY" not in (publisher.stdout.readline() or "READY"):
-                pass
+            publisher = _started(PUBLISHER, publisher_env, options)
+            during_quiet = _cpu_seconds(gunicorn.pid)
             publishing = _publishing_run(publisher, base, script, options)
-            for label, result in (("quiet", quiet), ("publishing", publishing)):
+            # What the approvals cost gunicorn: rendering the pages they changed again.
+            extra = (_cpu_seconds(gunicorn.pid) - during_quiet) - (during_quiet - before)
+            runs = [("quiet", quiet), ("publishing", publishing)]
+            if options.control:
+                approvals = max(publishing["approvals"], 1)
+                burn = (publishing["cpu"] + max(extra, 0.0)) / approvals
+                burner = _started(BURNER, {**publisher_env, "BURN_SECONDS": str(burn)}, options)
+                runs.append(("CPU only", _publishing_run(burner, base, script, options)))
+            for label, result in runs:
                 print(
                     f"{name + ' ' + label:<22} {result['rate']:9.0f} {result['p50']:8.2f} "
                     f"{result['p99']:8.2f} {result['hits']:9.3f}"
@@ -302,6 +332,18 @@ def main() -> int:
             )
             if after > RECOVERY_SECONDS:
                 missed.append(f"{name}: back to normal {after:.2f} s > {RECOVERY_SECONDS} s")
+            if options.control:
+                control = runs[-1][1]
+                print(
+                    f"{name}: CPU only ({burn * 1000:.0f} ms of CPU every "
+                    f"{APPROVAL_SECONDS:g} s: the publisher's "
+                    f"{publishing['cpu'] / approvals * 1000:.0f} ms and gunicorn's "
+                    f"{extra / approvals * 1000:.0f} ms more than quiet, per approval; "
+                    "no approval): req/s "
+                    f"{control['rate'] / quiet['rate']:.2f}x, "
+                    f"p99 {control['p99'] / quiet['p99']:.2f}x",
+                    flush=True,
+                )
             rate, p99 = publishing["rate"] / quiet["rate"], publishing["p99"] / quiet["p99"]
             print(
                 f"{name}: req/s {rate:.2f}x, p99 {p99:.2f}x; {publishing['approvals']} "
@@ -351,8 +393,45 @@ def recovery(base: str, script: Path, env: dict, options) -> float:
     return max(0.0, result["last_miss"] - approved)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children, live and reaped (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def fields(stat: str) -> list[str]:
+        return stat[stat.rindex(")") + 2 :].split()
+
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            values = fields((entry / "stat").read_text())
+        except OSError:
+            continue
+        if int(entry.name) == pid:  # utime, stime, and those of its reaped children
+            total += sum(int(value) for value in values[11:15]) / ticks
+        elif int(values[1]) == pid:  # a live worker
+            total += sum(int(value) for value in values[11:13]) / ticks
+    return total
+
+
 def _load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def _started(code: str, env: dict, options) -> subprocess.Popen:
+    """The publisher (or the control), started and ready to begin."""
+    process = subprocess.Popen(
+        ["nice", "-n", str(options.publisher_nice)]
+        + [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    while "READY" not in (process.stdout.readline() or "READY"):
+        pass
+    return process
 
 
 def _publishing_run(publisher, base: str, script: Path, options) -> dict:
@@ -360,6 +439,8 @@ def _publishing_run(publisher, base: str, script: Path, options) -> dict:
     output, _ = publisher.communicate(timeout=60)
     approvals = re.search(r"APPROVALS (\d+)", output)
     result["approvals"] = int(approvals[1]) if approvals else 0
+    cpu = re.search(r"CPU (\S+)", output)
+    result["cpu"] = float(cpu[1]) if cpu else 0.0
     return result
 
 
