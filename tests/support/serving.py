@@ -79,45 +79,41 @@ class PreparedSite:
     have written (the page cache starts empty either way). For a test session's server
     modules (tests/conftest.py), which would otherwise spend ~15 s each on it.
 
-    The template is prepared with the checkout's catalogues: what it writes to the
-    database (loaded text, approvals, snapshots, search entries) does not read them, so a
-    site with catalogues of its own (tests/test_server.py) gets the same database.
-    Approvals recorded while preparing a site whose HTTP caches are not running yet leave
-    purges pending; a copy starts without them."""
+    The template is prepared with the checkout's catalogues. A site with catalogues of
+    its own (tests/test_server.py changes a string of the page shell) gets the same
+    database: loading and approving write text and snapshots, not interface strings.
+    The template has no HTTP cache to purge, so a copy starts with no purge pending."""
 
     def __init__(self, template: Path):
-        self.template = template
         self.env = site_env(template, ROOT / "locale")
         self.ready = False
 
-    def into(self, env: dict) -> None:
-        database = _sqlite_path(env)
-        if database is None:  # another database server (tests/test_multihost.py)
-            prepare_site(env)
-            return
+    def _prepared(self) -> dict:
         if not self.ready:
             prepare_site(self.env)
             self.ready = True
+        return self.env
+
+    def into(self, env: dict) -> None:
+        """The prepared database and static files, into the SQLite site of `env`."""
+        source, database = _sqlite_path(self._prepared()), _sqlite_path(env)
         database.parent.mkdir(parents=True, exist_ok=True)
         # The backup API copies a consistent database whatever its journal mode.
-        with (
-            sqlite3.connect(_sqlite_path(self.env)) as source,
-            sqlite3.connect(database) as target,
-        ):
-            source.backup(target)
+        with sqlite3.connect(source) as prepared, sqlite3.connect(database) as target:
+            prepared.backup(target)
         self.static_into(env)
 
     def static_into(self, env: dict) -> None:
         """What `collectstatic` would write into the site's static root."""
-        if not self.ready:
-            prepare_site(self.env)
-            self.ready = True
-        shutil.copytree(self.env["TEST_STATIC_ROOT"], env["TEST_STATIC_ROOT"], dirs_exist_ok=True)
+        static = self._prepared()["TEST_STATIC_ROOT"]
+        shutil.copytree(static, env["TEST_STATIC_ROOT"], dirs_exist_ok=True)
 
 
-def _sqlite_path(env: dict) -> Path | None:
+def _sqlite_path(env: dict) -> Path:
     url = env["DATABASE_URL"]
-    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    if not url.startswith("sqlite:///"):
+        raise ValueError(f"a prepared site is copied into SQLite sites only, not {url}")
+    return Path(url.removeprefix("sqlite:///"))
 
 
 def wait_until_up(url: str, process: subprocess.Popen | None = None, seconds: float = 30) -> None:
