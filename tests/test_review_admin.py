@@ -400,3 +400,23 @@ def test_an_edit_page_reads_the_persons_groups_once_whatever_its_fields(client):
         if '"auth_group"."name"' in query["sql"] and "auth_permission" not in query["sql"]
     ]
     assert len(group_names) == 1, group_names
+
+
+def test_a_changed_role_holds_from_the_persons_next_request(client):
+    """The groups read once per request (above) are never kept longer: a translator
+    made an editor instead edits English, and no longer Russian, from the next page."""
+    from django.contrib.auth.models import Group
+
+    article = make_topic(title="Cramps")
+    person = make_user(roles.TRANSLATORS, languages=["ru"])
+    client.force_login(person)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    html = client.get(url).content.decode()
+    assert 'name="title_ru"' in html and 'name="title_en"' not in html
+
+    person.groups.set([Group.objects.get(name=roles.EDITORS)])
+    html = client.get(url).content.decode()
+    assert 'name="title_en"' in html and 'name="title_ru"' not in html
+    response = admin_edit(client, person, article, title_ru="Changed by a former translator")
+    assert Article.objects.get(pk=article.pk).title_ru != "Changed by a former translator"
+    assert response.status_code in (200, 302)
