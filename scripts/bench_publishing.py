@@ -284,7 +284,7 @@ def main() -> int:
         assert not bad, f"not 200: {bad}"
         print(
             f"{len(paths)} URLs, wrk -t2 -c{options.connections} -d{options.duration}s, "
-            f"gunicorn {options.workers} sync workers, SQLite, one approval every "
+            f"gunicorn {options.workers} {_worker_kind()} workers, SQLite, one approval every "
             f"{APPROVAL_SECONDS:g} s in the publishing runs"
         )
         print(f"load average at start: {_load()}")
@@ -413,6 +413,12 @@ def _cpu_seconds(pid: int) -> float:
         elif int(values[1]) == pid:  # a live worker
             total += sum(int(value) for value in values[11:13]) / ticks
     return total
+
+
+def _worker_kind() -> str:
+    """What healthsite/gunicorn.conf.py makes of GUNICORN_THREADS: sync, or gthread."""
+    threads = int(os.environ.get("GUNICORN_THREADS", 1))
+    return "sync" if threads <= 1 else f"gthread ({threads} threads each)"
 
 
 def _load() -> str:
