@@ -71,7 +71,7 @@ class _LanguageSitemap(Sitemap):
         protocol = self.get_protocol(protocol)
         origin = f"{protocol}://{self.get_domain(site)}"
         keys = list(self.paginator.page(page).object_list)
-        published = readers.sitemap_entries(self.kind, keys)
+        published = readers.sitemap_entries(self.kind, keys, self.language)
         patterns = {
             code: origin + _address_pattern(self.view_name, code) for code in language_codes()
         }

@@ -312,12 +312,17 @@ def test_a_re_approved_translation_invalidates_its_pages_and_lists_in_its_langua
         "/ru/topics/other-topic/",
         "/ar/topics/cached-topic/",
         "/api/v1/en/topics/",
+        # The other languages' sitemap files: their dates, and the languages each page
+        # is live in, are unchanged.
+        "/sitemap-topics-en.xml",
+        "/sitemap-topics-ar.xml",
     ]
     # The sitemap index lists the files of every language (their dates) too.
     changed = [
         "/ru/topics/cached-topic/",
         "/ru/regions/legs/",
         "/ru/search/?q=cachedword",
+        "/sitemap-topics-ru.xml",
         "/sitemap.xml",
     ]
     _warm(client, untouched + changed)
@@ -345,15 +350,27 @@ def test_an_english_re_approval_leaves_translated_lists_cached_and_updates_the_r
     untranslated = publish_topic(
         "untranslated-topic", reviewer=site, title="Untranslatedword", languages=("en",)
     )
-    untouched = ["/ru/regions/legs/", "/ru/a-z/", "/es/feed/", "/sitemap-regions-ru.xml"]
+    untouched = [
+        "/ru/regions/legs/",
+        "/ru/a-z/",
+        "/es/feed/",
+        "/sitemap-regions-ru.xml",
+        # A Russian search that finds the Russian text shows no English.
+        "/ru/search/?q=cachedword",
+        "/sitemap-topics-ru.xml",
+    ]
     changed = [
         "/en/topics/cached-topic/",
         "/ru/topics/cached-topic/",
         "/en/regions/legs/",
-        "/ru/search/?q=cachedword",  # a search in Russian also finds English texts
+        "/en/search/?q=cachedword",
+        "/sitemap-topics-en.xml",
+        # Nothing found in Russian: English matches are offered, from every English text.
+        "/ru/search/?q=renamed",
         "/api/v1/ru/topics/",
     ]
     _warm(client, untouched + changed)
+    assert "Cachedword renamed" not in client.get("/ru/search/?q=renamed").content.decode()
 
     topic.title = "Cachedword renamed"
     topic.save()
@@ -362,19 +379,26 @@ def test_an_english_re_approval_leaves_translated_lists_cached_and_updates_the_r
     for url in changed:
         assert client.get(url)["X-Page-Cache"] == "miss", url
     assert "Cachedword renamed" in client.get("/en/regions/legs/").content.decode()
+    assert "Cachedword renamed" in client.get("/ru/search/?q=renamed").content.decode()
     assert '"outdated": true' in client.get("/api/v1/ru/topics/").content.decode().replace(
         '"outdated":true', '"outdated": true'
     )
     for url in untouched:
         assert client.get(url)["X-Page-Cache"] == "hit", url
 
-    # An English re-approval of a topic Russian readers get in English changes their lists.
-    untranslated.title = "Untranslatedword renamed"
+    # An English re-approval of a topic Russian readers get in English changes their lists,
+    # and the Russian searches that find its English text.
+    _warm(client, ["/ru/search/?q=untranslatedword"])
+    untranslated.title_en = "Untranslatedword renamed"
+    untranslated.summary_en = "Summary of Untranslatedword, revised"
     untranslated.save()
     publish(untranslated, ["en"], reviewer=site)
     page = client.get("/ru/regions/legs/")
     assert page["X-Page-Cache"] == "miss"
     assert "Untranslatedword renamed" in page.content.decode()
+    search = client.get("/ru/search/?q=untranslatedword")
+    assert search["X-Page-Cache"] == "miss"
+    assert "Untranslatedword, revised" in search.content.decode()
     assert client.get("/ru/topics/cached-topic/")["X-Page-Cache"] == "hit"
 
 

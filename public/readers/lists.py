@@ -31,12 +31,14 @@ def sitemap_keys(kind: str, language: str):
     )
 
 
-def sitemap_entries(kind: str, keys: list[str]) -> dict[str, dict[str, Any]]:
+def sitemap_entries(kind: str, keys: list[str], language: str) -> dict[str, dict[str, Any]]:
     """One query: {key: {"languages": [...], "lastmod": {language: datetime}}} for the
-    named live pages, languages in settings order."""
+    named live pages, languages in settings order, for the sitemap file of `language`."""
     entries: dict[str, dict[str, Any]] = {}
-    # Each entry names its page in every language (alternates, dates).
-    cache_tags.lists(kind, language_codes())
+    # The file shows its own language's dates, and the languages each page is live in
+    # (alternates): a first publication in a language and a withdrawal change the lists
+    # of every language (reviews.cache_tags), so its own language's tag covers both.
+    cache_tags.lists(kind, [language])
     rows = (
         PublishedVersion.objects.live(kind=kind)
         .filter(key__in=keys)

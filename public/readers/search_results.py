@@ -53,7 +53,12 @@ def search_topics(words: list[str], language: str, number: int = 1) -> SearchRes
     """
     fallback = SOURCE_LANGUAGE if language != SOURCE_LANGUAGE else None
     languages = [language] + ([fallback] if fallback else [])
-    cache_tags.lists(ContentKind.TOPIC, languages)
+    # The page lists this language's topics, and the English text of those not
+    # translated into it: an English change to such a topic also invalidates this
+    # language's lists (reviews.cache_tags.list_languages). English lists only when
+    # English rows are shown (their order depends on every English text, through
+    # the words' weights), or English matches were looked for.
+    cache_tags.lists(ContentKind.TOPIC, [language])
     plans = search_index.plan_query(words, languages)
     rows = search_index.search(
         words,
@@ -66,8 +71,11 @@ def search_topics(words: list[str], language: str, number: int = 1) -> SearchRes
     )
     versions = list(rows)
     total = versions[0].search_total if versions else 0
+    if fallback and any(version.language == fallback for version in versions):
+        cache_tags.lists(ContentKind.TOPIC, [fallback])
     in_english: list[ServedVersion] = []
     if not total and fallback and number == 1:
+        cache_tags.lists(ContentKind.TOPIC, [fallback])
         english = search_index.search(
             words,
             kind=ContentKind.TOPIC,
