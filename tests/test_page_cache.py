@@ -184,6 +184,44 @@ def test_a_published_change_during_rendering_is_not_stored(rf):
     assert middleware(rf.get("/en/"))["X-Page-Cache"] == "hit"
 
 
+def test_a_page_rendered_again_is_stored_unless_its_own_tags_changed_meanwhile(rf):
+    """A page the cache held before (its tags known): an approval of other pages while it
+    is rendered again does not keep the new copy from being stored (publishing all day
+    would otherwise leave pages uncached, and the cache in front fetching them again);
+    an invalidation of one of its own tags does."""
+    from django.http import HttpResponse
+
+    from healthsite.page_cache import PublicPageCache
+
+    during: list[str] = []
+
+    def render(request):
+        cache_tags.shows("topic", ["shown"], "en")
+        response = HttpResponse("page", headers={"Cache-Control": "public, max-age=60"})
+        if during:
+            publication.invalidate_page_cache(during)
+        return response
+
+    middleware = PublicPageCache(render)
+    assert middleware(rf.get("/en/"))["X-Page-Cache"] == "miss"
+    assert middleware(rf.get("/en/"))["X-Page-Cache"] == "hit"
+
+    publication.invalidate_page_cache(["topic:shown:en"])
+    during[:] = ["topic:other:en"]
+    again = middleware(rf.get("/en/"))
+    assert again["X-Page-Cache"] == "miss"
+    assert again["Surrogate-Control"].startswith("max-age=")
+    during.clear()
+    assert middleware(rf.get("/en/"))["X-Page-Cache"] == "hit"
+
+    publication.invalidate_page_cache(["topic:shown:en"])
+    during[:] = ["topic:shown:en"]
+    assert middleware(rf.get("/en/"))["Surrogate-Control"] == "no-store"
+    during.clear()
+    assert middleware(rf.get("/en/"))["X-Page-Cache"] == "miss"
+    assert middleware(rf.get("/en/"))["X-Page-Cache"] == "hit"
+
+
 def test_no_daily_cliff_a_page_is_rendered_again_when_its_review_falls_due(
     client, topic, monkeypatch
 ):

@@ -28,8 +28,11 @@ themselves. Serving while re-rendering: when the page is stale only because of r
 (reviews.publication: invalidations with grace, no withdrawal or other hard change since
 it was stored), the others get the previous copy at once (`X-Page-Cache: stale`, kept by
 the cache in front for one second) instead of waiting. A page rendered while an
-invalidation was applied (the `pages:epoch` token changed) may show either state: it is
-sent with Surrogate-Control: no-store and not kept.
+invalidation of what it shows was applied may show either state: it is sent with
+Surrogate-Control: no-store and not kept. For a page rendered again, that is known from
+the tokens its previous copy's tags had before the render (policy.Before), so approvals
+of other pages do not stop it being stored; for a new page, from the `pages:epoch` token,
+which every invalidation changes.
 
 When the cache is unreachable (its client has connect and read timeouts of a fraction of
 a second: settings), the page is rendered without it, and this worker leaves the cache

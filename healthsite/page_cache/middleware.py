@@ -20,7 +20,13 @@ from reviews import cache_tags, publication
 from strings import sharing as shared_catalogues
 
 from . import policy
-from .policy import canonical_query, lifetime, request_is_cacheable, response_is_public
+from .policy import (
+    Before,
+    canonical_query,
+    lifetime,
+    request_is_cacheable,
+    response_is_public,
+)
 
 logger = logging.getLogger("healthsite.page_cache")
 
@@ -193,7 +199,14 @@ class PublicPageCache:
         except CacheUnavailable:
             return self._without_cache(request, language)
         stale = stored if self._graced(stored, found) else None
-        return self._miss(request, key, language, epoch, store=not ignored, stale=stale)
+        return self._miss(
+            request,
+            key,
+            language,
+            Before.of(epoch, stored, found),
+            store=not ignored,
+            stale=stale,
+        )
 
     def _check_catalogues(self) -> None:
         seen = self.catalogues.shared_seen
@@ -215,7 +228,14 @@ class PublicPageCache:
         return self._mark((response, collected), None)
 
     def _miss(
-        self, request, key: str, language: str, epoch, *, store: bool, stale: dict | None = None
+        self,
+        request,
+        key: str,
+        language: str,
+        before: Before,
+        *,
+        store: bool,
+        stale: dict | None = None,
     ) -> HttpResponse:
         lock = "lock:" + key
         locked = False
@@ -242,9 +262,9 @@ class PublicPageCache:
             try:
                 tokens = self._tokens(tags)
                 hard = tokens.pop(publication.HARD_KEY)
-                if tokens.pop("") != epoch:
-                    # An invalidation was applied while this page was rendered: it may
-                    # show either state, so no cache may keep it.
+                if not before.unchanged(tags, tokens, tokens.pop("")):
+                    # An invalidation of this page was applied while it was rendered: it
+                    # may show either state, so no cache may keep it.
                     response["Surrogate-Control"] = "no-store"
                     return response
                 seconds = lifetime(collected.changes_on, settings.PAGE_CACHE_SECONDS)

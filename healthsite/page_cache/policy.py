@@ -8,6 +8,7 @@ and how long a page may be kept (until the day something it shows changes).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from datetime import time as clock
 
@@ -15,6 +16,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
+
+from reviews import publication
 
 VARY_ALLOWED = {"accept-language", "accept-encoding"}
 
@@ -75,3 +78,32 @@ def lifetime(changes_on, limit: int) -> int:
     if changes_on is None:
         return limit
     return max(1, min(limit, int(start_of(changes_on) - now())))
+
+
+@dataclass(frozen=True)
+class Before:
+    """What the cache held before a page was rendered: the epoch (changed by every
+    invalidation), and the tokens of the tags of the page's previous copy, if any."""
+
+    epoch: str | None
+    tokens: dict[str, str] | None
+
+    @classmethod
+    def of(cls, epoch: str | None, stored: dict | None, found: dict) -> Before:
+        """From the lookup: `stored`, the previous copy (or None), and `found`, the
+        tokens read with it (a missing token: compare the epoch)."""
+        tokens = None
+        if stored is not None:
+            tokens = {tag: found.get(publication.tag_key(tag)) for tag in stored["tags"]}
+            if None in tokens.values():
+                tokens = None
+        return cls(epoch, tokens)
+
+    def unchanged(self, tags: set[str], now: dict[str, str], epoch: str | None) -> bool:
+        """Nothing the rendered page shows was invalidated while it was rendered. A page
+        whose tags were all known before (rendered again) compares their tokens, so an
+        approval elsewhere does not keep it from being stored; any other page compares
+        the epoch, which any invalidation changes."""
+        if self.tokens is not None and tags <= self.tokens.keys():
+            return all(now[tag] == self.tokens[tag] for tag in tags)
+        return epoch == self.epoch
