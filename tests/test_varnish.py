@@ -190,3 +190,72 @@ def test_metrics_are_never_served_through_the_cache_and_show_its_hit_counters(st
     hits = [line for line in text.splitlines() if line.startswith("varnish_cache_hit")]
     assert hits and float(hits[0].split()[-1]) >= 2, text[-2000:]
     assert "varnish_cache_miss" in text
+
+
+def test_a_background_fetch_answered_no_store_keeps_the_previous_copy_in_grace(tmp_path):
+    """After an approval's soft purge Varnish fetches the page again in the background. If
+    the app answers `no-store` (the page was rendered while what it shows changed again),
+    the previous approved copy keeps being served from grace, and the next request fetches
+    again; it does not become a hit-for-miss that sends every request to the app for a
+    second. Without a previous copy (a withdrawal's hard purge), no-store is never kept."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    answer = {"control": "max-age=3600", "body": b"first"}
+    fetched = []
+
+    class App(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the HTTP method's name
+            fetched.append(answer["body"])
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Cache-Control", "public, max-age=60")
+            self.send_header("Surrogate-Control", answer["control"])
+            self.send_header("xkey", "topic:t:en")
+            self.send_header("Content-Length", str(len(answer["body"])))
+            self.end_headers()
+            self.wfile.write(answer["body"])
+
+        def log_message(self, *args):
+            pass
+
+    app = ThreadingHTTPServer(("127.0.0.1", 0), App)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    purge_port = free_port()
+    try:
+        with running_varnish(
+            tmp_path / "varnish", [f"127.0.0.1:{app.server_port}"], purge_port=purge_port
+        ) as cache:
+            page = cache + "/en/topics/t/"
+
+            def purge(**soft):
+                status = request(
+                    f"http://127.0.0.1:{purge_port}/",
+                    method="PURGE",
+                    **{"xkey-purge": "topic:t:en", **soft},
+                )[0]
+                assert status == 200
+
+            assert request(page)[2] == b"first"
+            answer.update(control="no-store", body=b"during a change")
+            purge(**{"xkey-soft": "1"})
+            for _ in range(5):
+                status, headers, body = request(page)
+                assert (status, headers["x-cache"], body) == (200, "HIT", b"first")
+                time.sleep(0.2)
+            # Each request past the soft purge fetched again, in the background only.
+            assert 1 <= fetched.count(b"during a change") <= 5
+
+            answer.update(control="max-age=3600", body=b"second")
+            deadline = time.monotonic() + 10
+            while request(page)[2] != b"second":
+                assert time.monotonic() < deadline, "no fresh copy was fetched"
+                time.sleep(0.1)
+
+            answer.update(control="no-store", body=b"uncacheable")
+            purge()
+            first, second = request(page), request(page)
+            assert first[2] == second[2] == b"uncacheable"
+            assert second[1]["x-cache"] != "HIT"
+    finally:
+        app.shutdown()

@@ -132,6 +132,13 @@ sub vcl_backend_response {
     if (bereq.uncacheable) {
         return (deliver);
     }
+    if (bereq.is_bgfetch && beresp.http.Surrogate-Control ~ "no-store") {
+        # A page fetched again in the background after an approval's soft purge was
+        # rendered while what it shows changed again: drop this response and keep serving
+        # the previous approved copy (still in grace); the next request fetches again. A
+        # hit-for-miss here would send every request for a second to the app at once.
+        return (abandon);
+    }
     if (beresp.http.Set-Cookie || beresp.http.Surrogate-Control ~ "no-store") {
         # Hit-for-miss: fetch again next time, never share this response.
         set beresp.uncacheable = true;
