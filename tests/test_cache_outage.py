@@ -12,16 +12,11 @@ taken before it: the same.
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
 import time
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
-from .support.frontends import have, program, request, running_varnish
+from .support.frontends import have, request, running_redis_server, running_varnish
 from .support.serving import ROOT, free_port, manage, running_gunicorn, site_env
 
 pytestmark = [
@@ -32,91 +27,11 @@ pytestmark = [
 ]
 
 
-class Redis:
-    """redis-server on loopback that can be hung, resumed, killed and restarted from the
-    dump it saved (`save()`), as a server that comes back with old data would."""
-
-    def __init__(self, work: Path):
-        self.work = work
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-        work.mkdir(parents=True, exist_ok=True)
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                program("redis-server"),
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--dir",
-                str(self.work),
-                "--dbfilename",
-                "dump.rdb",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                if self.command("PING").startswith(b"+PONG"):
-                    return
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.1)
-
-    def command(self, *words: str) -> bytes:
-        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as sock:
-            sock.sendall((" ".join(words) + "\r\n").encode())
-            return sock.recv(256)
-
-    def save(self) -> None:
-        assert self.command("SAVE").startswith(b"+OK")
-
-    def hang(self) -> None:
-        self.process.send_signal(signal.SIGSTOP)
-
-    def resume(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGCONT)
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-@contextmanager
-def running_redis(work: Path):
-    redis = Redis(work)
-    redis.start()
-    try:
-        yield redis
-    finally:
-        redis.stop()
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, prepared_site):
     work = tmp_path_factory.mktemp("outage")
     varnish_port, purge_port = free_port(), free_port()
-    with running_redis(work / "redis") as redis:
+    with running_redis_server(work / "redis") as redis:
         database = f"sqlite:///{work / 'db.sqlite3'}"
         envs = [
             site_env(

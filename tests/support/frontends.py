@@ -9,6 +9,8 @@ import http.client
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import time
 from contextlib import contextmanager
@@ -114,49 +116,92 @@ def running_varnish(
         log.close()
 
 
-@contextmanager
-def running_redis(work: Path):
-    """redis-server on loopback, nothing saved to disk; yields its redis:// URL."""
-    work.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            program("redis-server"),
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--dir",
-            str(work),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--daemonize",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+class RedisServer:
+    """redis-server on loopback that can be hung, resumed, killed and restarted from the
+    dump it saved (`save()`), as a server that comes back with old data would."""
+
+    def __init__(self, work: Path):
+        self.work = work
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        work.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                program("redis-server"),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--dir",
+                str(self.work),
+                "--dbfilename",
+                "dump.rdb",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while True:
             try:
-                import socket
-
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        break
+                if self.command("PING").startswith(b"+PONG"):
+                    return
             except OSError:
                 pass
-            if process.poll() is not None or time.monotonic() > deadline:
+            if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("redis-server did not start")
             time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
+
+    def command(self, *words: str) -> bytes:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as sock:
+            sock.sendall((" ".join(words) + "\r\n").encode())
+            return sock.recv(256)
+
+    def save(self) -> None:
+        assert self.command("SAVE").startswith(b"+OK")
+
+    def hang(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@contextmanager
+def running_redis_server(work: Path):
+    """A started RedisServer, stopped on exit."""
+    redis = RedisServer(work)
+    redis.start()
+    try:
+        yield redis
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        redis.stop()
+
+
+@contextmanager
+def running_redis(work: Path):
+    """redis-server on loopback, nothing saved unless asked; yields its redis:// URL."""
+    with running_redis_server(work) as redis:
+        yield redis.url
 
 
 @contextmanager
