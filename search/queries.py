@@ -28,7 +28,8 @@ def search(
     of what has no live version in `language` (group 1); best first (see the ranking
     above), then by key. Each row carries `search_total`, the number of results of every
     page (the pages are in the database, not in memory). `plans` (from `plan_query`)
-    saves planning the query again."""
+    saves planning the query again. A row's payload holds only what a result shows, its
+    title and summary (SHOWN): a whole topic's text is not read, nor decoded, for each."""
     vendor = connection.vendor
     languages = [language] + ([fallback] if fallback else [])
     if plans is None:
@@ -56,7 +57,7 @@ def search(
             "SELECT * FROM reviews_publishedversion WHERE 1 = 0"
         )
     sql = f"""
-        SELECT v.*, page.grp AS search_group, page.total AS search_total
+        SELECT {_columns(vendor)}, page.grp AS search_group, page.total AS search_total
         FROM (
             SELECT version_id, grp, score, key, COUNT(*) OVER () AS total
             FROM ({" UNION ALL ".join(selects)}) AS found
@@ -67,3 +68,20 @@ def search(
         WHERE v.is_current
         ORDER BY page.grp, page.score DESC, page.key"""
     return published_version_model().objects.raw(sql, [*params, limit, offset])
+
+
+# What a search result shows of a version's payload (templates/public/search.html).
+SHOWN = ("title", "summary")
+
+
+def _columns(vendor: str) -> str:
+    """The published version's columns for the result rows, its payload cut to SHOWN."""
+    fields = published_version_model()._meta.concrete_fields
+    columns = [f"v.{field.column}" for field in fields if field.name != "payload"]
+    if vendor == "postgresql":
+        pairs = ", ".join(f"'{name}', v.payload -> '{name}'" for name in SHOWN)
+        columns.append(f"jsonb_build_object({pairs}) AS payload")
+    else:
+        pairs = ", ".join(f"'{name}', json_extract(v.payload, '$.{name}')" for name in SHOWN)
+        columns.append(f"json_object({pairs}) AS payload")
+    return ", ".join(columns)

@@ -3,9 +3,11 @@ real content, find the topic a reader means. Run on SQLite and on PostgreSQL
 (`scripts/with-services`): the expected first results are the same on both."""
 
 import pytest
+from django.utils.html import escape
 
 from public.readers import search_topics
 from public.views import search_words
+from reviews.models import PublishedVersion
 from search import index as search_index
 from search.models import SearchEntry
 from tests.search_queries import QUERIES
@@ -58,6 +60,7 @@ def test_search_on_the_real_content(client, corpus):
     realistic_queries_find_the_topic_meant_first()
     the_issue_s_own_queries()
     typos_are_corrected_from_the_site_s_own_words(client)
+    a_result_reads_only_the_text_it_shows(client)
 
 
 def realistic_queries_find_the_topic_meant_first():
@@ -96,3 +99,21 @@ def typos_are_corrected_from_the_site_s_own_words(client):
     # A word the site knows is not "corrected" into another one.
     html = client.get("/en/search/", {"q": "cramp"}).content.decode()
     assert "Did you mean" not in html
+
+
+def a_result_reads_only_the_text_it_shows(client):
+    """A result shows a topic's title and summary: only those are read of each snapshot
+    (a whole topic's text, decoded for every result, made up a fifth of a search's
+    render), and the page shows them as published."""
+    rows = list(
+        search_index.search(
+            ["судороги"], kind="topic", language="ru", fallback="en", limit=20, offset=0
+        )
+    )
+    assert rows
+    for row in rows:
+        assert set(row.payload) == {"title", "summary"}, row.key
+        full = PublishedVersion.objects.get(pk=row.pk).payload
+        assert row.payload == {"title": full["title"], "summary": full["summary"]}
+    html = client.get("/ru/search/?q=судороги").content.decode()
+    assert escape(rows[0].payload["summary"]) in html
