@@ -222,6 +222,58 @@ def test_a_page_rendered_again_is_stored_unless_its_own_tags_changed_meanwhile(r
     assert middleware(rf.get("/en/"))["X-Page-Cache"] == "hit"
 
 
+def test_a_failing_cache_is_left_alone_longer_after_each_failure_in_a_row(
+    rf, monkeypatch, settings
+):
+    """A hung Redis costs a worker one timeout per pause, and the pause doubles with each
+    failure in a row (1, 2, 4, 8 s, then 8 s): a long outage costs one timeout every 8 s,
+    not every second. Pages are rendered without the cache meanwhile. The first call that
+    succeeds starts again from 1 s."""
+    from types import SimpleNamespace
+
+    from django.http import HttpResponse
+
+    from healthsite.page_cache import PublicPageCache, middleware
+
+    settings.PAGE_CACHE_RETRY_SECONDS = 1.0
+    settings.PAGE_CACHE_RETRY_MAX_SECONDS = 8.0
+    clock = [1000.0]
+    monkeypatch.setattr(middleware, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    calls = []
+
+    class Hung:
+        def __getattr__(self, method):
+            def call(*args, **kwargs):
+                calls.append(clock[0])
+                raise TimeoutError("Timeout reading from socket")
+
+            return call
+
+    working = middleware._cache
+    monkeypatch.setattr(middleware, "_cache", Hung)
+    page = PublicPageCache(
+        lambda request: HttpResponse("page", headers={"Cache-Control": "public, max-age=60"})
+    )
+
+    def visit(at: float):
+        clock[0] = 1000.0 + at
+        response = page(rf.get("/en/"))
+        assert response.status_code == 200 and response.content == b"page"
+        return response
+
+    for second in [x / 2 for x in range(0, 60)]:  # a request every half second for 30 s
+        visit(second)
+    assert [at - 1000.0 for at in calls] == [0.0, 1.0, 3.0, 7.0, 15.0, 23.0]
+
+    monkeypatch.setattr(middleware, "_cache", working)
+    assert "X-Page-Cache" in visit(31.0)  # back: the cache answers again
+    monkeypatch.setattr(middleware, "_cache", Hung)
+    calls.clear()
+    for second in [31.5, 32.0, 32.5]:
+        visit(second)
+    assert [at - 1000.0 for at in calls] == [31.5, 32.5]
+
+
 def test_no_daily_cliff_a_page_is_rendered_again_when_its_review_falls_due(
     client, topic, monkeypatch
 ):

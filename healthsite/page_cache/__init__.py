@@ -36,8 +36,9 @@ which every invalidation changes.
 
 When the cache is unreachable (its client has connect and read timeouts of a fraction of
 a second: settings), the page is rendered without it, and this worker leaves the cache
-alone for PAGE_CACHE_RETRY_SECONDS, so a hung Redis costs one timeout per worker, not one
-per request. Where the cache is shared between hosts, each request first applies any
+alone for PAGE_CACHE_RETRY_SECONDS, twice as long after each further failure in a row (at
+most PAGE_CACHE_RETRY_MAX_SECONDS), so a hung Redis costs a worker one timeout every few
+seconds, not one per request. Where the cache is shared between hosts, each request first applies any
 invalidation the cache has not seen (reviews.publication.catch_up): a cache that comes
 back with old data never serves a page from before a change.
 

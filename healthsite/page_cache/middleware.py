@@ -20,13 +20,7 @@ from reviews import cache_tags, publication
 from strings import sharing as shared_catalogues
 
 from . import policy
-from .policy import (
-    Before,
-    canonical_query,
-    lifetime,
-    request_is_cacheable,
-    response_is_public,
-)
+from .policy import Before, canonical_query, lifetime, request_is_cacheable, response_is_public
 
 logger = logging.getLogger("healthsite.page_cache")
 
@@ -52,6 +46,7 @@ class PublicPageCache:
         self.catalogues = shared_catalogues.CatalogueWatcher()
         self.local: OrderedDict[str, dict] = OrderedDict()
         self.down_until = 0.0
+        self.failures = 0  # failed cache calls in a row
         self.next_outbox_check = 0.0
 
     # -- the shared cache, guarded ----------------------------------------------------------
@@ -62,11 +57,17 @@ class PublicPageCache:
     def _call(self, method: str, *args, **kwargs):
         """A shared-cache call; on failure the cache is left alone for a while."""
         try:
-            return getattr(_cache(), method)(*args, **kwargs)
+            result = getattr(_cache(), method)(*args, **kwargs)
         except Exception as error:
-            self.down_until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
+            self._pause()
             logger.warning("Shared cache unavailable (%s): pages are rendered", error)
             raise CacheUnavailable from error
+        self.failures = 0
+        return result
+
+    def _pause(self) -> None:
+        self.failures += 1
+        self.down_until = time.monotonic() + policy.retry_pause(self.failures)
 
     def _remember(self, key: str, stored: dict) -> None:
         self.local[key] = stored
@@ -83,7 +84,7 @@ class PublicPageCache:
         try:
             return publication.catch_up(seen)
         except Exception as error:
-            self.down_until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
+            self._pause()
             self.next_outbox_check = 0.0
             logger.warning("Invalidations not applied (%s): pages are rendered", error)
             raise CacheUnavailable from error
@@ -199,14 +200,8 @@ class PublicPageCache:
         except CacheUnavailable:
             return self._without_cache(request, language)
         stale = stored if self._graced(stored, found) else None
-        return self._miss(
-            request,
-            key,
-            language,
-            Before.of(epoch, stored, found),
-            store=not ignored,
-            stale=stale,
-        )
+        before = Before.of(epoch, stored, found)
+        return self._miss(request, key, language, before, store=not ignored, stale=stale)
 
     def _check_catalogues(self) -> None:
         seen = self.catalogues.shared_seen

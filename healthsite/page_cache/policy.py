@@ -80,6 +80,15 @@ def lifetime(changes_on, limit: int) -> int:
     return max(1, min(limit, int(start_of(changes_on) - now())))
 
 
+def retry_pause(failures: int) -> float:
+    """Seconds a worker leaves the shared cache alone after `failures` failed calls in a
+    row: PAGE_CACHE_RETRY_SECONDS, twice as long after each further failure, at most
+    PAGE_CACHE_RETRY_MAX_SECONDS. A hung Redis then costs a worker one timeout every
+    few seconds, not every second; once it answers, the next call resets the count."""
+    pause = settings.PAGE_CACHE_RETRY_SECONDS * 2 ** min(max(failures, 1) - 1, 16)
+    return min(pause, settings.PAGE_CACHE_RETRY_MAX_SECONDS)
+
+
 @dataclass(frozen=True)
 class Before:
     """What the cache held before a page was rendered: the epoch (changed by every

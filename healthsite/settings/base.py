@@ -230,8 +230,10 @@ PAGE_CACHE_QUERY_PARAMETERS = (
 # One render per cold page: the others wait this long for it.
 PAGE_CACHE_LOCK_SECONDS = 5
 PAGE_CACHE_WAIT_SECONDS = 2.0
-# After a failed cache call, a worker renders without the cache for this long.
+# After a failed cache call, a worker renders without the cache for this long, twice as
+# long after each further failure in a row, up to the maximum (healthsite.page_cache).
 PAGE_CACHE_RETRY_SECONDS = 1.0
+PAGE_CACHE_RETRY_MAX_SECONDS = 8.0
 # How long the HTTP cache in front keeps a public page (Surrogate-Control; browsers keep
 # it for the view's max-age): it is purged by tag on every approval and withdrawal.
 SURROGATE_MAX_AGE = 60 * 60 * 24
