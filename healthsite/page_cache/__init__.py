@@ -38,9 +38,9 @@ When the cache is unreachable (its client has connect and read timeouts of a fra
 a second: settings), the page is rendered without it, and this worker leaves the cache
 alone for PAGE_CACHE_RETRY_SECONDS, twice as long after each further failure in a row (at
 most PAGE_CACHE_RETRY_MAX_SECONDS), so a hung Redis costs a worker one timeout every few
-seconds, not one per request. Where the cache is shared between hosts, each request first applies any
-invalidation the cache has not seen (reviews.publication.catch_up): a cache that comes
-back with old data never serves a page from before a change.
+seconds, not one per request. Where the cache is shared between hosts, each request first
+applies any invalidation the cache has not seen (reviews.publication.catch_up): a cache
+that comes back with old data never serves a page from before a change.
 
 What is stored: 200 responses whose Cache-Control says `public` (the views opt in), that
 set no cookie and do not vary on Cookie (or on anything but the language of an unprefixed
