@@ -430,6 +430,26 @@ def test_a_re_approved_translation_invalidates_its_pages_and_lists_in_its_langua
     assert other.slug == "other-topic"
 
 
+def test_a_first_publication_in_a_language_updates_every_language_s_sitemap_file(client, site):
+    """A sitemap file names each page in every language it is live in (hreflang
+    alternates), while it is tagged with its own language's list only: a first
+    publication in a language changes every language's lists, so a cached English file
+    names the new Spanish page at once."""
+    article = publish_topic(
+        "alternates-topic", reviewer=site, title="Alternatesword", languages=("en",)
+    )
+    _warm(client, ["/sitemap-topics-en.xml"])
+    assert (
+        "/es/topics/alternates-topic/" not in client.get("/sitemap-topics-en.xml").content.decode()
+    )
+
+    publish(article, ["es"], reviewer=site)
+
+    english = client.get("/sitemap-topics-en.xml")
+    assert english["X-Page-Cache"] == "miss"
+    assert "/es/topics/alternates-topic/" in english.content.decode()
+
+
 def test_an_english_re_approval_leaves_translated_lists_cached_and_updates_the_rest(
     client, site, topic
 ):
