@@ -16,6 +16,7 @@ import time
 
 import pytest
 
+from .support.admin_http import Staff, review_page
 from .support.frontends import have, request, running_redis_server, running_varnish
 from .support.serving import ROOT, free_port, manage, running_gunicorn, site_env
 
@@ -162,3 +163,40 @@ def test_redis_killed_during_a_withdrawal_and_restarted_with_old_data(stack):
     for base in stack["hosts"]:
         request(base + "/en/regions/back/")
         assert request(base + "/en/regions/back/")[1]["x-page-cache"] == "hit"
+
+
+def test_withdrawn_in_the_admin_over_http_while_redis_is_hung(stack):
+    """A reviewer withdraws a topic in the admin, as a browser sends the form, while Redis
+    is hung: the withdrawal goes through in seconds, the reviewer is told an invalidation
+    is still pending, and once Redis resumes with the pages it held, no host and not
+    Varnish serves the topic; the pending row is then applied."""
+    redis = stack["redis"]
+    shown = places("wry-neck-and-cervical-dystonia", "neck")
+    warm(stack, shown)
+    first = stack["hosts"][0]
+    page = review_page(stack["env"], "wry-neck-and-cervical-dystonia")
+    reviewer = Staff(first, "reviewer")
+    form = reviewer.get(page)
+
+    redis.hang()
+    try:
+        started = time.monotonic()
+        done = reviewer.post(
+            page, {"action": "withdraw", "comment": "withdrawn during an outage"}, page=form
+        )
+        assert time.monotonic() - started < 10
+        assert "Withdrawn from the public site" in done.text
+        assert "still pending" in done.text
+        assert_gone_everywhere(stack, shown)
+    finally:
+        redis.resume()
+    using_the_cache_again(stack)
+    assert_gone_everywhere(stack, shown)
+    pending = manage(
+        stack["env"],
+        "shell",
+        "-c",
+        "from reviews.models import Invalidation; "
+        "print('pending=%d' % Invalidation.objects.pending().count())",
+    )
+    assert "pending=0" in pending

@@ -1,0 +1,64 @@
+"""A staff member's browser over HTTP, for the server tests: signs in to the admin of a
+running host and submits its forms as a browser sends them (cookies, the CSRF token and
+the other hidden fields, a withdrawal's confirmation)."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import urllib.parse
+import urllib.request
+
+from .serving import manage
+
+
+class Staff:
+    """A staff member's browser on one host: cookies, CSRF token, forms."""
+
+    def __init__(self, base: str, username: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        login = self.get("/admin/login/?next=/admin/")
+        response = self.post(
+            "/admin/login/?next=/admin/",
+            {"username": username, "password": f"{username}-demo"},
+            page=login,
+        )
+        assert "/admin/login/" not in response.url, f"{username} could not sign in"
+
+    def get(self, path: str):
+        response = self.opener.open(self.base + path, timeout=20)
+        response.text = response.read().decode()
+        return response
+
+    def post(self, path: str, data: dict, page=None):
+        """Submit the page's form as a browser would: with its hidden fields (the CSRF
+        token, what the review page showed) and, for a withdrawal, its confirmation."""
+        response = self._submit(path, page or self.get(path), data)
+        if data.get("action") == "withdraw" and 'name="confirmed"' in response.text:
+            response = self._submit(path, response, data)
+        return response
+
+    def _submit(self, path: str, page, data: dict):
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+        body = urllib.parse.urlencode({**hidden, **data}).encode()
+        response = self.opener.open(
+            urllib.request.Request(self.base + path, data=body, headers={"Referer": page.url}),
+            timeout=20,
+        )
+        response.text = response.read().decode()
+        return response
+
+
+def review_page(env: dict, key: str, language: str = "en") -> str:
+    output = manage(
+        env,
+        "shell",
+        "-c",
+        "from reviews.models import LanguageVersion; "
+        "version = LanguageVersion.objects.get("
+        f"kind='topic', key='{key}', language='{language}'); print('pk=%d' % version.pk)",
+    )
+    number = re.search(r"pk=(\d+)", output)[1]
+    return f"/admin/reviews/languageversion/{number}/review/"
