@@ -12,7 +12,9 @@ The vocabulary, per language L (the page's language, also for an English fallbac
 - `topic:KEY:L`, `region:KEY:L`: a page that shows that item in detail (its own page, a
   topic page's regions and their notices, an API item);
 - `topics:L`, `regions:L`: a page that lists live items of that kind (the home page's
-  body map, search, sitemap files, feeds, API lists, the A–Z list);
+  body map, search, sitemap files, feeds, API lists, the A–Z list). A search page in L
+  also carries `topics:en` when it shows English text (public.readers.search_results);
+  a sitemap file carries its own language's tag only;
 - `region-topics:SLUG:L`, `topic-set:L`: a region page, which lists the topics placed in
   that region: changed by an approval of a topic placed there (before or after it) and by
   any withdrawal of a topic;
