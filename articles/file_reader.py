@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .file_problems import ContentError, Problem, field_path, schema_message
 from .models import BodyRegion, SiteNotice
 from .schema import file_schemas
+from .validators import printable_but_line_breaks
 
 NUMBERS_NOTICE = SiteNotice.Key.EMERGENCY
 
@@ -69,6 +70,8 @@ _ALLOWED_CONTROLS = {"\n", "\t", "\r"}
 
 
 def _control_characters(text: str) -> list[str]:
+    if printable_but_line_breaks(text):
+        return []
     found = []
     for char in text:
         if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:

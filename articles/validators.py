@@ -14,10 +14,23 @@ MAX_SHORT_DESCRIPTION = 160
 MAX_ALSO_CALLED = 300
 
 
+_LINE_BREAKS_AND_TABS = str.maketrans("", "", "\n\r\t")
+
+
+def printable_but_line_breaks(text: str) -> bool:
+    """No control (Cc) or format (Cf) character other than line breaks and tabs: the
+    common case, answered by `str.isprintable` without looking at each character in
+    Python (printable excludes every Cc and Cf, and spaces other than U+0020, which send
+    a text down the character-by-character path)."""
+    return text.translate(_LINE_BREAKS_AND_TABS).isprintable()
+
+
 def invisible_characters(text: str) -> list[str]:
     """Unicode format characters (bidi controls, zero-width spaces, soft hyphens...) in
     `text`, as U+XXXX names. They are invisible on the page yet can reorder or hide what a
     reviewer reads ("5\u202e01 mg" shows as "510 mg"), so no reviewed text may hold them."""
+    if printable_but_line_breaks(text):
+        return []
     found = []
     for char in text:
         if unicodedata.category(char) == "Cf":

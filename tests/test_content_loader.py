@@ -300,3 +300,33 @@ def test_check_counts_what_a_folder_holds_and_writes_nothing(tmp_path, capsys):
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("load_content", str(root), "--check")
     assert "duplicate topic slug 'topic-0'" in capsys.readouterr().err
+
+
+def test_every_format_and_control_character_is_found_even_after_harmless_ones():
+    """The checks' fast path (`str.isprintable`) must never hide a character the slow
+    path names: every format (Cf) and control (Cc) character of Unicode is found,
+    alone and after a text the fast path cannot vouch for (a no-break space), and
+    line breaks, tabs and spaces other than U+0020 are never named."""
+    import unicodedata
+
+    from articles.file_reader import _control_characters
+    from articles.validators import invisible_characters
+
+    by_category: dict[str, list[str]] = {"Cf": [], "Cc": [], "Zs": []}
+    for code in range(0x110000):
+        category = unicodedata.category(chr(code))
+        if category in by_category:
+            by_category[category].append(chr(code))
+    assert len(by_category["Cf"]) > 150 and len(by_category["Cc"]) == 65
+    for prefix in ("Судороги\n", "Nocturnal\u00a0cramps\t"):
+        for char in by_category["Cf"]:
+            assert invisible_characters(f"{prefix}a{char}b") == [
+                f"U+{ord(char):04X} {unicodedata.name(char, 'format character')}"
+            ]
+        for char in by_category["Cc"]:
+            named = _control_characters(f"{prefix}a{char}b")
+            assert named == ([] if char in "\n\r\t" else [named[0]]) and (
+                char in "\n\r\t" or named[0].startswith(f"U+{ord(char):04X} ")
+            )
+    harmless = "".join(by_category["Zs"]) + "\n\r\t" + "ليلية\u064e"
+    assert invisible_characters(harmless) == [] and _control_characters(harmless) == []
