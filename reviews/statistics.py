@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from search.engines import POSTGRES_INDEX
+from search.engines import POSTGRES_BODY_INDEX, POSTGRES_INDEX
 
 # The tables the public pages read (snapshots, their placements, the search entries).
 TABLES = ("reviews_publishedversion", "reviews_placement", "reviews_searchentry")
@@ -31,10 +31,11 @@ TABLES = ("reviews_publishedversion", "reviews_placement", "reviews_searchentry"
 
 def refresh_after_bulk_write() -> bool:
     """ANALYZE the public read tables on PostgreSQL and merge the search index's pending
-    list; returns whether it ran."""
+    lists; returns whether it ran."""
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [POSTGRES_INDEX])
+        for index in (POSTGRES_INDEX, POSTGRES_BODY_INDEX):
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
         cursor.execute("ANALYZE " + ", ".join(TABLES))
     return True
