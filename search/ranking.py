@@ -29,8 +29,8 @@ from .vocabulary import ENTRIES
 #                                    if t is in the body (bm25's length normalisation)
 #
 # summed over the terms and multiplied by the share of the query's terms found, so a
-# topic holding more of the words comes first. Rounded to 6 decimals (a float sum and a
-# numeric one agree there), then by key.
+# topic holding more of the words comes first. Computed in double precision on both
+# databases, rounded to 6 decimals, then by key.
 
 # Titles first: a word in the title counts this many times a word in the body (bm25).
 TITLE_WEIGHT = 10.0
@@ -104,9 +104,13 @@ def plan_query(query_words: list[str], languages: list[str]) -> dict[str, Plan]:
     return plans
 
 
-def _number(value: float) -> str:
-    # Weights go into the SQL as plain decimal literals, read alike by both databases.
-    return f"{value:.9f}"
+def _number(value: float, vendor: str = "sqlite") -> str:
+    """A weight as a literal both databases read alike. SQLite computes in floating
+    point whatever the literal; PostgreSQL would compute a plain decimal literal in its
+    arbitrary-precision numeric, about as slow as everything else in a search put
+    together at +10,000 topics, so there it is a double as well."""
+    literal = f"{value:.9f}"
+    return f"CAST({literal} AS double precision)" if vendor == "postgresql" else literal
 
 
 def score_sql(plan: Plan, vendor: str) -> tuple[str, list[str]]:
@@ -115,24 +119,31 @@ def score_sql(plan: Plan, vendor: str) -> tuple[str, list[str]]:
     # Every word of the title column between two spaces of its own, so that counting
     # the occurrences of " term " by replacing them counts neighbours too.
     spaced_title = "(' ' || replace(e.title, ' ', '  ') || ' ')"
-    title_length = f"({_number(1 - B)} + {_number(B)} * length(e.title) / {_number(AVERAGE_TITLE)})"
-    body_length = f"({_number(1 - B)} + {_number(B)} * e.body_length / {_number(AVERAGE_BODY)})"
+
+    def n(value: float) -> str:
+        return _number(value, vendor)
+
+    title_length = f"({n(1 - B)} + {n(B)} * length(e.title) / {n(AVERAGE_TITLE)})"
+    body_length = f"({n(1 - B)} + {n(B)} * e.body_length / {n(AVERAGE_BODY)})"
     parts, found, part_params, found_params = [], [], [], []
     for weighted in plan.terms:
         padded = f" {weighted.term} "
         in_body, in_body_param = in_body_sql(vendor, weighted.term)
         tf = (
             f"((length({spaced_title}) - length(replace({spaced_title}, %s, ''))) "
-            f"/ {_number(len(padded))})"
+            f"/ {n(len(padded))})"
         )
         parts.append(
-            f"({_number(TITLE_WEIGHT * weighted.weight * (K1_TITLE + 1))} * {tf} "
-            f"/ ({tf} + {_number(K1_TITLE)} * {title_length})"
-            f" + CASE WHEN {in_body} THEN {_number(weighted.weight * (K1 + 1))} "
-            f"/ (1 + {_number(K1)} * {body_length}) ELSE 0 END)"
+            f"({n(TITLE_WEIGHT * weighted.weight * (K1_TITLE + 1))} * {tf} "
+            f"/ ({tf} + {n(K1_TITLE)} * {title_length})"
+            f" + CASE WHEN {in_body} THEN {n(weighted.weight * (K1 + 1))} "
+            f"/ (1 + {n(K1)} * {body_length}) ELSE 0 END)"
         )
         part_params += [padded, padded, in_body_param]
         found.append(f"(CASE WHEN {tf} > 0 OR {in_body} THEN 1 ELSE 0 END)")
         found_params += [padded, in_body_param]
-    share = f"({' + '.join(found)}) / {_number(len(plan.terms))}"
-    return f"ROUND(({' + '.join(parts)}) * {share}, 6)", part_params + found_params
+    share = f"({' + '.join(found)}) / {n(len(plan.terms))}"
+    score = f"({' + '.join(parts)}) * {share}"
+    if vendor == "postgresql":  # ROUND to a number of places takes a numeric there
+        score = f"CAST({score} AS numeric)"
+    return f"ROUND({score}, 6)", part_params + found_params
