@@ -39,10 +39,10 @@ def search(
         plan = plans[code]
         if not plan.terms:
             continue
-        score, score_params = score_sql(plan, vendor)
+        score = score_sql(plan, vendor)
         hits = hits_sql(vendor, score)
         engine = engine_query(plan, vendor)
-        hit_params = [*score_params, engine, kind, code]
+        hit_params = [*score.params, engine, kind, code]
         select = f"SELECT version_id, key, score, {group} AS grp FROM ({hits}) AS found{group}"
         if group:
             select += f"""

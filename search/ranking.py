@@ -113,9 +113,22 @@ def _number(value: float, vendor: str = "sqlite") -> str:
     return f"CAST({literal} AS double precision)" if vendor == "postgresql" else literal
 
 
-def score_sql(plan: Plan, vendor: str) -> tuple[str, list[str]]:
-    """The score expression of an entry `e` for `plan` (see above), and its parameters
-    (in the order they appear in the expression)."""
+@dataclass(frozen=True)
+class Score:
+    """The score of an entry `e` for a plan (see above), in two steps: `columns`, what
+    each entry's title and body say of each term (its count in the title `tf<i>`, 1 or 0
+    for the body `b<i>`, the title's length), selected once per entry with their
+    `params`; and `expression`, the score computed from those columns. Written as one
+    expression, each term's title count was computed three times per entry (a third of
+    a search for "cramp" at +10,000 topics on PostgreSQL)."""
+
+    columns: str
+    params: list[str]
+    expression: str
+
+
+def score_sql(plan: Plan, vendor: str) -> Score:
+    """The score of an entry `e` for `plan` (see above)."""
     # Every word of the title column between two spaces of its own, so that counting
     # the occurrences of " term " by replacing them counts neighbours too.
     spaced_title = "(' ' || replace(e.title, ' ', '  ') || ' ')"
@@ -123,27 +136,28 @@ def score_sql(plan: Plan, vendor: str) -> tuple[str, list[str]]:
     def n(value: float) -> str:
         return _number(value, vendor)
 
-    title_length = f"({n(1 - B)} + {n(B)} * length(e.title) / {n(AVERAGE_TITLE)})"
-    body_length = f"({n(1 - B)} + {n(B)} * e.body_length / {n(AVERAGE_BODY)})"
-    parts, found, part_params, found_params = [], [], [], []
-    for weighted in plan.terms:
+    title_length = f"({n(1 - B)} + {n(B)} * title_chars / {n(AVERAGE_TITLE)})"
+    body_length = f"({n(1 - B)} + {n(B)} * body_length / {n(AVERAGE_BODY)})"
+    columns = ["length(e.title) AS title_chars", "e.body_length AS body_length"]
+    params, parts, found = [], [], []
+    for number, weighted in enumerate(plan.terms):
         padded = f" {weighted.term} "
         in_body, in_body_param = in_body_sql(vendor, weighted.term)
-        tf = (
-            f"((length({spaced_title}) - length(replace({spaced_title}, %s, ''))) "
-            f"/ {n(len(padded))})"
-        )
+        tf, body = f"tf{number}", f"b{number}"
+        columns += [
+            f"(length({spaced_title}) - length(replace({spaced_title}, %s, ''))) "
+            f"/ {n(len(padded))} AS {tf}",
+            f"CASE WHEN {in_body} THEN 1 ELSE 0 END AS {body}",
+        ]
+        params += [padded, in_body_param]
         parts.append(
             f"({n(TITLE_WEIGHT * weighted.weight * (K1_TITLE + 1))} * {tf} "
             f"/ ({tf} + {n(K1_TITLE)} * {title_length})"
-            f" + CASE WHEN {in_body} THEN {n(weighted.weight * (K1 + 1))} "
-            f"/ (1 + {n(K1)} * {body_length}) ELSE 0 END)"
+            f" + {body} * {n(weighted.weight * (K1 + 1))} / (1 + {n(K1)} * {body_length}))"
         )
-        part_params += [padded, padded, in_body_param]
-        found.append(f"(CASE WHEN {tf} > 0 OR {in_body} THEN 1 ELSE 0 END)")
-        found_params += [padded, in_body_param]
+        found.append(f"(CASE WHEN {tf} > 0 OR {body} = 1 THEN 1 ELSE 0 END)")
     share = f"({' + '.join(found)}) / {n(len(plan.terms))}"
     score = f"({' + '.join(parts)}) * {share}"
     if vendor == "postgresql":  # ROUND to a number of places takes a numeric there
         score = f"CAST({score} AS numeric)"
-    return f"ROUND({score}, 6)", part_params + found_params
+    return Score(", ".join(columns), params, f"ROUND({score}, 6)")
