@@ -77,7 +77,8 @@ SHOWN = ("title", "summary")
 def _columns(vendor: str) -> str:
     """The published version's columns for the result rows, its payload cut to SHOWN."""
     fields = published_version_model()._meta.concrete_fields
-    columns = [f"v.{field.column}" for field in fields if field.name != "payload"]
+    # Not the source text either: no result shows it (Django defers a column left out).
+    columns = [f"v.{field.column}" for field in fields if field.name not in ("payload", "source")]
     if vendor == "postgresql":
         pairs = ", ".join(f"'{name}', v.payload -> '{name}'" for name in SHOWN)
         columns.append(f"jsonb_build_object({pairs}) AS payload")

@@ -12,12 +12,13 @@ from django.utils.safestring import SafeString
 
 from articles.languages import direction, language_codes
 from reviews import cache_tags
-from reviews.models import ContentKind, PublishedVersion
+from reviews.models import ContentKind
 
 from .served import (
     ServedVersion,
     here_or_english,
     pick,
+    readable,
     wanted,
 )
 
@@ -26,9 +27,7 @@ def sitemap_keys(kind: str, language: str):
     """The keys of the live pages of `kind` in `language`, by key, as a query (a sitemap
     file counts and slices it)."""
     cache_tags.lists(kind, [language])
-    return (
-        PublishedVersion.objects.live(language, kind).order_by("key").values_list("key", flat=True)
-    )
+    return readable().live(language, kind).order_by("key").values_list("key", flat=True)
 
 
 def sitemap_entries(kind: str, keys: list[str], language: str) -> dict[str, dict[str, Any]]:
@@ -40,7 +39,8 @@ def sitemap_entries(kind: str, keys: list[str], language: str) -> dict[str, dict
     # of every language (reviews.cache_tags), so its own language's tag covers both.
     cache_tags.lists(kind, [language])
     rows = (
-        PublishedVersion.objects.live(kind=kind)
+        readable()
+        .live(kind=kind)
         .filter(key__in=keys)
         .values_list("key", "language", "approved_at")
     )
@@ -71,7 +71,7 @@ def topics_page(language: str, *, offset: int, limit: int) -> TopicList:
     """Three queries: how many live topics there are, which `limit` keys (by slug) come
     after `offset`, and their versions (with their first publication date)."""
     cache_tags.lists(ContentKind.TOPIC, [language])
-    live = PublishedVersion.objects.topics().filter(language__in=wanted(language))
+    live = readable().topics().filter(language__in=wanted(language))
     keys = live.order_by("key").values_list("key", flat=True).distinct()
     count = keys.count()
     page_keys = list(keys[offset : offset + limit])
@@ -89,7 +89,7 @@ def recent_topics(language: str, *, limit: int) -> list[ServedVersion]:
     publication or a re-review), newest first. A feed is in one language, so topics not
     yet translated are in the English feed only."""
     cache_tags.lists(ContentKind.TOPIC, [language])
-    versions = PublishedVersion.objects.topics(language).with_first_published()
+    versions = readable().topics(language).with_first_published()
     return [
         ServedVersion(version, language) for version in versions.order_by("-approved_at")[:limit]
     ]
@@ -122,7 +122,7 @@ def listed_topics(language: str) -> list[ListedTopic]:
     Only the title is read of each snapshot."""
     cache_tags.lists(ContentKind.TOPIC, [language])
     rows = (
-        here_or_english(PublishedVersion.objects.topics(), language)
+        here_or_english(readable().topics(), language)
         .annotate(listed_title=KT("payload__title"))
         .values_list("key", "listed_title", "language")
     )
@@ -148,7 +148,8 @@ def related_topics(keys, language: str) -> list[ServedVersion]:
         return []
     cache_tags.shows(ContentKind.TOPIC, keys, language)
     versions = (
-        PublishedVersion.objects.topics()
+        readable()
+        .topics()
         .filter(key__in=keys, language__in=wanted(language))
         .only("kind", "key", "language", "payload")
     )

@@ -20,6 +20,7 @@ from .served import (
     here_or_english,
     page_of,
     pick,
+    readable,
     wanted,
 )
 
@@ -61,17 +62,13 @@ class SiteNotices:
 def site_notices(language: str, *, also: str | None = None) -> SiteNotices:
     """One query: the notices in `language` (and `also`, e.g. a topic's content language)."""
     languages = wanted(language) + ([also] if also else [])
-    versions = list(
-        PublishedVersion.objects.live(kind=ContentKind.NOTICE).filter(language__in=set(languages))
-    )
+    versions = list(readable().live(kind=ContentKind.NOTICE).filter(language__in=set(languages)))
     return SiteNotices(versions, language)
 
 
 def live_regions(language: str) -> list[ServedVersion]:
     """One query: every live region, in the body map's order."""
-    versions = PublishedVersion.objects.live(kind=ContentKind.REGION).filter(
-        language__in=wanted(language)
-    )
+    versions = readable().live(kind=ContentKind.REGION).filter(language__in=wanted(language))
     cache_tags.lists(ContentKind.REGION, [language])
     regions = pick(versions, language)
     order = {slug: index for index, slug in enumerate(BODY_MAP_REGIONS)}
@@ -81,8 +78,10 @@ def live_regions(language: str) -> list[ServedVersion]:
 def regions_by_slug(slugs, language: str) -> dict[str, ServedVersion]:
     """One query: the named live regions (a topic's regions and their notices)."""
     slugs = list(slugs)
-    versions = PublishedVersion.objects.live(kind=ContentKind.REGION).filter(
-        key__in=slugs, language__in=wanted(language)
+    versions = (
+        readable()
+        .live(kind=ContentKind.REGION)
+        .filter(key__in=slugs, language__in=wanted(language))
     )
     cache_tags.shows(ContentKind.REGION, slugs, language)
     return pick(versions, language)
@@ -101,7 +100,7 @@ def _live_page(kind: str, slug: str, language: str) -> Page | None:
         return None
     # Tagged even when not live: a 404 is not cached, but a page that links to it is.
     cache_tags.shows(kind, [slug], language)
-    live = PublishedVersion.objects.live(kind=kind).filter(key=slug)
+    live = readable().live(kind=kind).filter(key=slug)
     versions = list(live.with_first_published())
     by_language = {version.language: version for version in versions}
     version = by_language.get(language) or by_language.get(SOURCE_LANGUAGE)
@@ -127,9 +126,8 @@ def withdrawal(kind: str, slug: str, language: str) -> Withdrawal | None:
     if len(slug) > MAX_SLUG_LENGTH:
         return None
     latest = (
-        PublishedVersion.objects.filter(
-            kind=kind, key=slug, language__in={language, SOURCE_LANGUAGE}, is_current=False
-        )
+        readable()
+        .filter(kind=kind, key=slug, language__in={language, SOURCE_LANGUAGE}, is_current=False)
         .exclude(withdrawn_at=None)
         .order_by("-withdrawn_at")
         .only("withdrawn_at", "payload")
@@ -155,8 +153,6 @@ def region_topics(slug: str, language: str, number: int = 1) -> Paged:
     """One query: page `number` of the live topics of a region, by title, each in
     `language` or else English."""
     cache_tags.lists_region(slug, language)
-    candidates = here_or_english(
-        PublishedVersion.objects.topics().filter(placements__region=slug), language
-    )
+    candidates = here_or_english(readable().topics().filter(placements__region=slug), language)
     versions, total = page_of(candidates, [binary("sort_title"), "key"], number)
     return Paged([ServedVersion(version, language) for version in versions], number, total)

@@ -28,6 +28,14 @@ BODY_MAP_REGIONS = ("head", "eyes", "throat", "neck", "chest", "abdomen", "back"
 MAX_SLUG_LENGTH = 100
 
 
+def readable():
+    """The published versions, as the public readers read them: without the approved
+    source text, which no public page shows and which is about as long as the payload,
+    so a list does not decode both for every item (an API list page of 50 topics in two
+    languages decoded about 1 MB of JSON)."""
+    return PublishedVersion.objects.defer("source")
+
+
 @dataclass(frozen=True)
 class ServedVersion:
     """A live version as shown to a visitor who asked for `requested`.
@@ -116,9 +124,7 @@ def page_of(candidates, ordering: list, number: int) -> tuple[list[PublishedVers
     ids = candidates.order_by(*ordering).values("pk")[offset(number) : offset(number) + PER_PAGE]
     total = candidates.order_by().annotate(total=_Count(F("pk"))).values("total")
     versions = list(
-        PublishedVersion.objects.filter(pk__in=ids)
-        .annotate(list_total=Subquery(total))
-        .order_by(*ordering)
+        readable().filter(pk__in=ids).annotate(list_total=Subquery(total)).order_by(*ordering)
     )
     return versions, (versions[0].list_total if versions else 0)
 
