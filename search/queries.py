@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from .engines import engine_query, hits_sql
+from .engines import engine_query, hits_sql, matches_sql
 from .models import published_version_model
 from .ranking import Plan, plan_query, score_sql
 
@@ -34,32 +34,39 @@ def search(
     languages = [language] + ([fallback] if fallback else [])
     if plans is None:
         plans = plan_query(query_words, languages)
-    selects, params = [], []
+    selects, params, counted, count_params = [], [], [], []
     for group, code in enumerate(languages):
         plan = plans[code]
         if not plan.terms:
             continue
         score = score_sql(plan, vendor)
-        hits = hits_sql(vendor, score)
         engine = engine_query(plan, vendor)
-        hit_params = [*score.params, engine, kind, code]
+        hits = hits_sql(vendor, score)
         select = f"SELECT version_id, key, score, {group} AS grp FROM ({hits}) AS found{group}"
-        if group:
-            select += f"""
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM reviews_searchentry t
-                    WHERE t.kind = %s AND t.key = found{group}.key AND t.language = %s)"""
+        count = f"SELECT e.key {matches_sql(vendor)}"
+        hit_params = [*score.params, engine, kind, code]
+        match_params = [engine, kind, code]
+        if group:  # only what has no entry in the visitor's language
+            select += f" WHERE {_missing(f'found{group}')}"
+            count += f" AND {_missing('e')}"
             hit_params += [kind, language]
+            match_params += [kind, language]
         selects.append(select)
         params += hit_params
+        counted.append(count)
+        count_params += match_params
     if not selects:
         return published_version_model().objects.raw(
             "SELECT * FROM reviews_publishedversion WHERE 1 = 0"
         )
+    # The total counts the matches again without scoring them (an index lookup), rather
+    # than carrying a window count through every scored match (5 of the 20 ms of a
+    # search for "cramp" at +10,000 topics on PostgreSQL).
     sql = f"""
-        SELECT {_columns(vendor)}, page.grp AS search_group, page.total AS search_total
+        SELECT {_columns(vendor)}, page.grp AS search_group,
+            (SELECT COUNT(*) FROM ({" UNION ALL ".join(counted)}) AS c) AS search_total
         FROM (
-            SELECT version_id, grp, score, key, COUNT(*) OVER () AS total
+            SELECT version_id, grp, score, key
             FROM ({" UNION ALL ".join(selects)}) AS found
             ORDER BY grp, score DESC, key
             LIMIT %s OFFSET %s
@@ -67,7 +74,15 @@ def search(
         JOIN reviews_publishedversion v ON v.id = page.version_id
         WHERE v.is_current
         ORDER BY page.grp, page.score DESC, page.key"""
-    return published_version_model().objects.raw(sql, [*params, limit, offset])
+    return published_version_model().objects.raw(sql, [*count_params, *params, limit, offset])
+
+
+def _missing(alias: str) -> str:
+    """True when the entry `alias` has no entry in the visitor's language (parameters:
+    the kind, the visitor's language)."""
+    return f"""NOT EXISTS (
+        SELECT 1 FROM reviews_searchentry t
+        WHERE t.kind = %s AND t.key = {alias}.key AND t.language = %s)"""
 
 
 # What a search result shows of a version's payload (templates/public/search.html).
