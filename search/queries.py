@@ -36,25 +36,12 @@ def search(
         plans = plan_query(query_words, languages)
     selects, params, counted, count_params = [], [], [], []
     for group, code in enumerate(languages):
-        plan = plans[code]
-        if not plan.terms:
-            continue
-        score = score_sql(plan, vendor)
-        engine = engine_query(plan, vendor)
-        hits = hits_sql(vendor, score)
-        select = f"SELECT version_id, key, score, {group} AS grp FROM ({hits}) AS found{group}"
-        count = f"SELECT e.key {matches_sql(vendor)}"
-        hit_params = [*score.params, engine, kind, code]
-        match_params = [engine, kind, code]
-        if group:  # only what has no entry in the visitor's language
-            select += f" WHERE {_missing(f'found{group}')}"
-            count += f" AND {_missing('e')}"
-            hit_params += [kind, language]
-            match_params += [kind, language]
-        selects.append(select)
-        params += hit_params
-        counted.append(count)
-        count_params += match_params
+        if plans[code].terms:
+            select, counting = _group(plans[code], group, kind, code, language, vendor)
+            selects.append(select[0])
+            params += select[1]
+            counted.append(counting[0])
+            count_params += counting[1]
     if not selects:
         return published_version_model().objects.raw(
             "SELECT * FROM reviews_publishedversion WHERE 1 = 0"
@@ -75,6 +62,24 @@ def search(
         WHERE v.is_current
         ORDER BY page.grp, page.score DESC, page.key"""
     return published_version_model().objects.raw(sql, [*count_params, *params, limit, offset])
+
+
+def _group(plan: Plan, group: int, kind: str, code: str, language: str, vendor: str):
+    """(SQL, parameters) of one language's scored matches, and of the same matches to
+    count; the fallback language's (group 1) only where the visitor's has no entry."""
+    score = score_sql(plan, vendor)
+    engine = engine_query(plan, vendor)
+    hits = hits_sql(vendor, score)
+    select = f"SELECT version_id, key, score, {group} AS grp FROM ({hits}) AS found{group}"
+    count = f"SELECT e.key {matches_sql(vendor)}"
+    hit_params = [*score.params, engine, kind, code]
+    match_params = [engine, kind, code]
+    if group:
+        select += f" WHERE {_missing(f'found{group}')}"
+        count += f" AND {_missing('e')}"
+        hit_params += [kind, language]
+        match_params += [kind, language]
+    return (select, hit_params), (count, match_params)
 
 
 def _missing(alias: str) -> str:
