@@ -81,24 +81,26 @@ def engine_schema(vendor: str) -> tuple[list[str], list[str]]:
     raise NotImplementedError(f"No full-text search for the {vendor} database")
 
 
-def in_body_sql(vendor: str, term: str) -> tuple[str, str]:
-    """SQL that is true when an entry `e`'s body terms hold `term`, and its parameter.
-    SQLite finds " term " in the body (in memory). PostgreSQL looks the term up once in
-    the index of body terms, and tests each match's id against that set (a hashed
-    subplan): reading the term's weight in each match's tsvector, or the body itself,
-    decompressed both from TOAST for every match (28 ms a pass over the 5,956 matches of
-    "cramp" at +10,000 topics, two passes per term; the lookup 1.5 ms). Both read the
-    same terms (the 'simple' configuration splits the body terms at their spaces);
-    tests/test_search_queries.py recomputes the order from the body text on both
-    databases."""
+def in_body_sql(vendor: str, term: str, language: str) -> tuple[str, list[str]]:
+    """SQL that is true when an entry `e` (in `language`) has `term` among its body's
+    terms, and its parameters. SQLite finds " term " in the body (in memory).
+    PostgreSQL looks the term up once in the index of body terms, and tests each match's
+    id against that set (a hashed subplan): reading the term's weight in each match's
+    tsvector, or the body itself, decompressed both from TOAST for every match (28 ms a
+    pass over the 5,956 matches of "cramp" at +10,000 topics, two passes per term; the
+    lookup 1.5 ms). The set is that language's entries only: PostgreSQL hashes it while
+    it fits in memory (about 8 MB by default, over 100,000 entries), and beyond that
+    would scan it once per match. Both read the same terms (the 'simple' configuration
+    splits the body terms at their spaces); tests/test_search_queries.py recomputes the
+    order from the body text on both databases."""
     if vendor == "sqlite":
-        return "instr(' ' || e.body || ' ', %s) > 0", f" {term} "
+        return "instr(' ' || e.body || ' ', %s) > 0", [f" {term} "]
     quoted = "'" + term.replace("'", "''") + "'"
     return (
         f"e.version_id IN (SELECT b.version_id FROM reviews_searchentry b "
         f"WHERE {POSTGRES_BODY_TERMS.replace('body', 'b.body')} "
-        f"@@ to_tsquery('simple'::regconfig, %s))"
-    ), quoted
+        f"@@ to_tsquery('simple'::regconfig, %s) AND b.language = %s)"
+    ), [quoted, language]
 
 
 def matches_sql(vendor: str) -> str:

@@ -142,14 +142,14 @@ def score_sql(plan: Plan, vendor: str) -> Score:
     params, parts, found = [], [], []
     for number, weighted in enumerate(plan.terms):
         padded = f" {weighted.term} "
-        in_body, in_body_param = in_body_sql(vendor, weighted.term)
+        in_body, in_body_params = in_body_sql(vendor, weighted.term, plan.language)
         tf, body = f"tf{number}", f"b{number}"
         columns += [
             f"(length({spaced_title}) - length(replace({spaced_title}, %s, ''))) "
             f"/ {n(len(padded))} AS {tf}",
             f"CASE WHEN {in_body} THEN 1 ELSE 0 END AS {body}",
         ]
-        params += [padded, in_body_param]
+        params += [padded, *in_body_params]
         parts.append(
             f"({n(TITLE_WEIGHT * weighted.weight * (K1_TITLE + 1))} * {tf} "
             f"/ ({tf} + {n(K1_TITLE)} * {title_length})"

@@ -31,9 +31,9 @@ TOPICS = 3000
 WORDS = 60
 
 
-def explain(sql: str, params) -> str:
+def explain(sql: str, params, verbose: bool = False) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql, params)
+        cursor.execute(("EXPLAIN VERBOSE " if verbose else "EXPLAIN ") + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
@@ -164,3 +164,6 @@ def test_the_ranking_looks_up_which_bodies_hold_a_term_in_their_index(bulk_loade
     plan = explain(raw.raw_query, raw.params)
     assert "Bitmap Index Scan on reviews_searchentry_body_terms" in plan, plan
     assert ":B" not in plan, plan
+    # Looked up once and hashed, not scanned again for each match.
+    verbose = explain(raw.raw_query, raw.params, verbose=True)
+    assert "hashed SubPlan" in verbose, verbose
