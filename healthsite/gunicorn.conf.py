@@ -4,6 +4,8 @@ import multiprocessing
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -79,8 +81,43 @@ def when_ready(server):
         from django.db import connections
 
         connections.close_all()
+    _start_renderer(server)
+
+
+# The page renderer (healthsite/page_cache/renderer.py): pages stale after an approval are
+# rendered again in this process, not in the request workers. PAGE_RENDERER=0: none.
+_renderer: subprocess.Popen | None = None
+
+
+def _start_renderer(server):
+    global _renderer
+    if os.environ.get("PAGE_RENDERER", "1") != "1":
+        return
+    _renderer = subprocess.Popen(
+        [sys.executable, "-m", "healthsite.page_renderer"],
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    server.log.info("Page renderer started (pid %s)", _renderer.pid)
+
+
+def _stop_renderer():
+    global _renderer
+    if _renderer is not None:
+        _renderer.terminate()
+        try:
+            _renderer.wait(timeout=10)
+        except (subprocess.TimeoutExpired, ChildProcessError):
+            _renderer.kill()
+        _renderer = None
+
+
+def on_reload(server):
+    """HUP: new workers on the new code, and a new renderer."""
+    _stop_renderer()
+    _start_renderer(server)
 
 
 def on_exit(server):
+    _stop_renderer()
     if _own_metrics_folder:
         shutil.rmtree(_own_metrics_folder, ignore_errors=True)

@@ -26,8 +26,11 @@ One render per cold page: the first request takes a short lock (PAGE_CACHE_LOCK_
 and renders; others wait up to PAGE_CACHE_WAIT_SECONDS for its entry, then render
 themselves. Serving while re-rendering: when the page is stale only because of re-approvals
 (reviews.publication: invalidations with grace, no withdrawal or other hard change since
-it was stored), the others get the previous copy at once (`X-Page-Cache: stale`, kept by
-the cache in front for one second) instead of waiting. A page rendered while an
+it was stored), every request gets the previous copy at once (`X-Page-Cache: stale`, kept
+by the cache in front for one second) instead of waiting, and the page renderer
+(renderer.py: a process beside the workers, started by gunicorn's master) renders and
+stores the new one, so no request worker spends a render on it; without a live renderer,
+the first request renders it. A page rendered while an
 invalidation of what it shows was applied may show either state: it is sent with
 Surrogate-Control: no-store and not kept. For a page rendered again, that is known from
 the tokens its previous copy's tags had before the render (policy.Before), so approvals

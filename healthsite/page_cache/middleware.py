@@ -19,7 +19,7 @@ from django.utils.http import parse_http_date_safe
 from reviews import cache_tags, publication
 from strings import sharing as shared_catalogues
 
-from . import policy
+from . import policy, renderer
 from .policy import Before, canonical_query, lifetime, request_is_cacheable, response_is_public
 
 logger = logging.getLogger("healthsite.page_cache")
@@ -201,7 +201,9 @@ class PublicPageCache:
             return self._without_cache(request, language)
         stale = stored if self._graced(stored, found) else None
         before = Before.of(epoch, stored, found)
-        return self._miss(request, key, language, before, store=not ignored, stale=stale)
+        return self._miss(
+            request, key, language, before, store=not ignored, stale=stale, query=query
+        )
 
     def _check_catalogues(self) -> None:
         seen = self.catalogues.shared_seen
@@ -231,15 +233,23 @@ class PublicPageCache:
         *,
         store: bool,
         stale: dict | None = None,
+        query: str = "",
     ) -> HttpResponse:
         lock = "lock:" + key
-        locked = False
+        # The renderer's own request renders under the lock the queueing request took.
+        refresh = bool(request.META.get(renderer.REFRESH))
+        locked, queued = refresh, False
         try:
-            locked = bool(self._call("add", lock, 1, settings.PAGE_CACHE_LOCK_SECONDS))
-            if not locked and stale is not None:
-                # Another request renders the new version; the previous one is still
-                # approved text (see _graced).
-                return self._hit(request, stale, state="stale")
+            if not refresh:
+                locked = bool(self._call("add", lock, 1, settings.PAGE_CACHE_LOCK_SECONDS))
+            if stale is not None and not refresh:
+                # The previous copy is still approved text (see _graced): served while
+                # another request, or the renderer, renders the new version.
+                if locked and renderer.alive(self._call):
+                    renderer.queue(self._call, request, query, lock)
+                    queued = True
+                if queued or not locked:
+                    return self._hit(request, stale, state="stale")
             if not locked:
                 waited = self._wait_for(request, key)
                 if waited is not None:
@@ -252,27 +262,41 @@ class PublicPageCache:
                 return self._mark((response, collected), None)
             response[HEADER] = "miss"
             tags = self._tag(response, collected, language)
-            if not store:
-                return self._mark((response, collected), True)
-            try:
-                tokens = self._tokens(tags)
-                hard = tokens.pop(publication.HARD_KEY)
-                if not before.unchanged(tags, tokens, tokens.pop("")):
-                    # An invalidation of this page was applied while it was rendered: it
-                    # may show either state, so no cache may keep it.
-                    response["Surrogate-Control"] = "no-store"
-                    return response
-                seconds = lifetime(collected.changes_on, settings.PAGE_CACHE_SECONDS)
-                stored = self._stored(response, tokens, hard, policy.now() + seconds)
-                self._call("set", key, stored, seconds)
-                self._remember(key, stored)
-            except CacheUnavailable:
-                pass
+            if store:
+                self._store(key, response, collected, tags, before)
             return self._mark((response, collected), True)
         finally:
-            if locked:
+            if locked and not queued:
                 with suppress(CacheUnavailable):
                     self._call("delete", lock)
+
+    def _store(self, key: str, response, collected, tags: set[str], before: Before) -> None:
+        try:
+            tokens = self._tokens(tags)
+            hard = tokens.pop(publication.HARD_KEY)
+            if not before.unchanged(tags, tokens, tokens.pop("")):
+                # An invalidation of this page was applied while it was rendered: it may
+                # show either state, so no cache may keep it.
+                response["Surrogate-Control"] = "no-store"
+                return
+            seconds = lifetime(collected.changes_on, settings.PAGE_CACHE_SECONDS)
+            kept = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in (HEADER.lower(), "surrogate-control")
+            ]
+            stored = {
+                "status": response.status_code,
+                "headers": kept,
+                "content": response.content,
+                "tags": tokens,
+                "hard": hard,
+                "expires": policy.now() + seconds,
+            }
+            self._call("set", key, stored, seconds)
+            self._remember(key, stored)
+        except CacheUnavailable:
+            pass
 
     def _wait_for(self, request: HttpRequest, key: str) -> HttpResponse | None:
         """Another worker renders this page: its entry, once stored, or None."""
@@ -293,24 +317,6 @@ class PublicPageCache:
         tags = collected.tags | {cache_tags.whole_language(language), cache_tags.ALL}
         response[TAGS_HEADER] = " ".join(sorted(tags))
         return tags
-
-    @staticmethod
-    def _stored(
-        response: HttpResponse, tokens: dict[str, str], hard: str | None, expires: float
-    ) -> dict:
-        headers = [
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in (HEADER.lower(), "surrogate-control")
-        ]
-        return {
-            "status": response.status_code,
-            "headers": headers,
-            "content": response.content,
-            "tags": tokens,
-            "hard": hard,
-            "expires": expires,
-        }
 
     def _hit(self, request: HttpRequest, stored: dict, state: str = "hit") -> HttpResponse:
         response = HttpResponse(stored["content"], status=stored["status"])

@@ -1,0 +1,175 @@
+"""Pages rendered again away from the request workers: the page renderer.
+
+After an approval, a page that shows the approved item is stale, but its previous copy is
+still approved text and may be served while the page is rendered again (the middleware's
+grace). Rendered by the request that finds it, a page holds up every request queued
+behind that sync worker for the 5 to 25 ms of the render: that was the tail of the site's
+latency while reviewers approve (docs/publishing-benchmark.md). So the request that finds
+such a page takes its lock, answers with the previous copy, and queues the page here; the
+renderer, one process per host beside gunicorn's workers (healthsite/gunicorn.conf.py
+starts it, at a lower CPU priority), renders it through the same middleware stack and
+stores it, then frees the lock.
+
+- Only pages whose previous copy may be served are queued. After a withdrawal or any
+  other change without grace, the request renders the page itself, as before: the
+  withdrawn text is never served while a page waits here.
+- While no renderer has signalled for ALIVE_SECONDS (none started, crashed, or the
+  cache was cleared), nothing is queued and request workers render, as before.
+- An item older than the page's lock is dropped: its lock has expired, so the next
+  request queues the page again (or renders it, if no renderer is alive).
+- The queue lives in the shared cache (an atomic counter and one entry per item), so a
+  renderer on any host may render a page any host queued; each item is taken once.
+- The renderer's request carries REFRESH in its WSGI environ, which no HTTP client can
+  set: the middleware then renders and stores under the lock the queueing request took.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from contextlib import suppress
+
+from django.conf import settings
+from django.core.cache import caches
+
+logger = logging.getLogger("healthsite.page_cache")
+
+TAIL_KEY = "render:tail"
+ALIVE_KEY = "render:alive"
+ALIVE_SECONDS = 3
+# The WSGI environ key of the renderer's own requests (HTTP headers become HTTP_*).
+REFRESH = "healthsite.page_cache.refresh"
+# What a queued request keeps of its environ: enough to name and render the same page.
+KEPT = (
+    "REQUEST_METHOD",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SERVER_PROTOCOL",
+    "HTTP_HOST",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_ACCEPT_LANGUAGE",
+    "REMOTE_ADDR",
+    "wsgi.url_scheme",
+)
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def item_key(number: int) -> str:
+    return f"render:item:{number}"
+
+
+def alive(call) -> bool:
+    """Whether a renderer has signalled lately (`call`: the middleware's guarded cache
+    call)."""
+    return bool(call("get", ALIVE_KEY))
+
+
+def queue(call, request, query: str, lock: str) -> None:
+    """Queue `request`'s page, named by its canonical `query`, for the renderer; `lock`
+    is the page's lock, which the renderer frees once the page is stored."""
+    environ = {name: request.META[name] for name in KEPT if name in request.META}
+    environ["REQUEST_METHOD"] = "GET"
+    environ["QUERY_STRING"] = query
+    call("add", TAIL_KEY, 0, None)  # the first item ever, or since the cache was cleared
+    number = call("incr", TAIL_KEY)
+    item = {"environ": environ, "lock": lock, "queued": time.time()}
+    call("set", item_key(number), item, settings.PAGE_CACHE_LOCK_SECONDS * 2)
+
+
+class Renderer:
+    """Takes queued pages and renders them through `application` (the site's WSGI
+    handler), which stores them in the page cache."""
+
+    def __init__(self, application, poll_seconds: float = 0.02):
+        self.application = application
+        self.poll_seconds = poll_seconds
+        self.done = None  # the last item number taken or skipped
+        self.next_beat = 0.0
+        self.waiting = (0, 0.0)  # an item counted but not yet written, since when
+
+    def beat(self) -> None:
+        if time.monotonic() >= self.next_beat:
+            _cache().set(ALIVE_KEY, os.getpid(), ALIVE_SECONDS)
+            self.next_beat = time.monotonic() + 1.0
+
+    def run_once(self) -> int:
+        """Render every page queued since the last call; how many were rendered."""
+        self.beat()
+        tail = _cache().get(TAIL_KEY) or 0
+        if self.done is None or self.done > tail:  # a new renderer, or a cleared cache
+            self.done = tail
+        rendered = 0
+        while self.done < tail:
+            number = self.done + 1
+            item = _cache().get(item_key(number))
+            if item is None and not self._given_up(number):
+                break  # counted but not yet written: look again on the next poll
+            self.done = number
+            if item is not None and _cache().add(f"render:taken:{number}", 1, 60):
+                rendered += self._render(item)
+        return rendered
+
+    def _given_up(self, number: int) -> bool:
+        """An item counted but never written (its writer failed): skipped after a while."""
+        if self.waiting[0] != number:
+            self.waiting = (number, time.monotonic())
+            return False
+        return time.monotonic() - self.waiting[1] > 1.0
+
+    def _render(self, item: dict) -> int:
+        try:
+            if time.time() - item["queued"] > settings.PAGE_CACHE_LOCK_SECONDS:
+                return 0  # its lock has expired: the next request queues it again
+            environ = _environ(item["environ"])
+            chunks = self.application(environ, lambda status, headers, exc_info=None: None)
+            with suppress(Exception):
+                for _chunk in chunks:
+                    pass
+            if hasattr(chunks, "close"):
+                chunks.close()
+            return 1
+        except Exception:
+            logger.exception("The renderer could not render %s", item["environ"].get("PATH_INFO"))
+            return 0
+        finally:
+            with suppress(Exception):
+                _cache().delete(item["lock"])
+
+    def run(self, should_stop) -> None:
+        while not should_stop():
+            try:
+                if not self.run_once():
+                    time.sleep(self.poll_seconds)
+            except Exception as error:  # the cache is down: try again in a while
+                logger.warning("The renderer waits for the page cache (%s)", error)
+                time.sleep(1.0)
+
+
+def _environ(kept: dict) -> dict:
+    import io
+    import sys
+
+    environ = {
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.url_scheme": "http",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "SCRIPT_NAME": "",
+        "CONTENT_LENGTH": "0",
+    }
+    environ.update(kept)
+    environ[REFRESH] = True
+    return environ

@@ -1,0 +1,131 @@
+"""After an approval, the pages it changed are rendered again by the page renderer, not by
+the request workers (healthsite.page_cache.renderer): the request that finds a page out
+of date gets its previous copy at once and queues it; the renderer renders and stores
+it. After a withdrawal nothing is queued and no previous copy is served."""
+
+import time
+
+import pytest
+from django.core.cache import cache
+from django.core.wsgi import get_wsgi_application
+
+from healthsite.page_cache import renderer
+from reviews import workflow
+from tests.support.factories import publish
+from tests.support.published import publish_topic
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
+
+PAGE = "/ru/topics/rendered-topic/"
+
+
+@pytest.fixture
+def topic(site):
+    return publish_topic("rendered-topic", reviewer=site, title="Renderedword")
+
+
+@pytest.fixture
+def page_renderer():
+    """A renderer that has signalled, as the one gunicorn's master starts would."""
+    worker = renderer.Renderer(get_wsgi_application())
+    worker.beat()
+    worker.run_once()  # starts after what was queued before it
+    return worker
+
+
+def _retitle(article, site, title):
+    article.title_ru = title
+    article.save()
+    publish(article, ["ru"], reviewer=site)
+
+
+def _queued() -> int:
+    return cache.get(renderer.TAIL_KEY) or 0
+
+
+def test_after_an_approval_the_renderer_renders_the_page_while_requests_get_the_old_copy(
+    client, site, topic, page_renderer
+):
+    client.get(PAGE)
+    assert client.get(PAGE)["X-Page-Cache"] == "hit"
+
+    _retitle(topic, site, "Новое название")
+
+    first = client.get(PAGE)
+    assert first["X-Page-Cache"] == "stale"
+    assert "Новое название" not in first.content.decode()
+    assert first["Surrogate-Control"] == "max-age=1"
+    # The page's lock stays taken: the next request does not render or queue it again.
+    queued = _queued()
+    assert client.get(PAGE)["X-Page-Cache"] == "stale"
+    assert _queued() == queued
+
+    assert page_renderer.run_once() == 1
+
+    after = client.get(PAGE)
+    assert after["X-Page-Cache"] == "hit"
+    assert "Новое название" in after.content.decode()
+    assert page_renderer.run_once() == 0
+
+
+def test_after_a_withdrawal_nothing_is_queued_and_the_request_renders(
+    client, site, topic, page_renderer
+):
+    client.get(PAGE)
+    queued = _queued()
+
+    workflow.withdraw("topic", "rendered-topic", by=site, reason="unsafe advice")
+
+    assert client.get(PAGE).status_code == 410
+    assert _queued() == queued
+    assert page_renderer.run_once() == 0
+
+
+def test_without_a_live_renderer_the_request_renders_the_page_itself(client, site, topic):
+    client.get(PAGE)
+    cache.delete(renderer.ALIVE_KEY)
+    queued = _queued()
+
+    _retitle(topic, site, "Новое название")
+
+    page = client.get(PAGE)
+    assert page["X-Page-Cache"] == "miss"
+    assert "Новое название" in page.content.decode()
+    assert _queued() == queued
+
+
+def test_a_renderer_that_stopped_signalling_is_no_longer_counted_on(
+    client, site, topic, page_renderer
+):
+    client.get(PAGE)
+    cache.set(renderer.ALIVE_KEY, 1, 0.05)  # its last signal, about to lapse
+    time.sleep(0.1)
+
+    _retitle(topic, site, "Новое название")
+
+    assert client.get(PAGE)["X-Page-Cache"] == "miss"
+
+
+def test_a_page_queued_longer_than_its_lock_is_left_to_the_next_request(
+    client, site, topic, page_renderer, settings
+):
+    client.get(PAGE)
+    _retitle(topic, site, "Новое название")
+    assert client.get(PAGE)["X-Page-Cache"] == "stale"
+    settings.PAGE_CACHE_LOCK_SECONDS = 0  # the queued item is now older than its lock
+
+    assert page_renderer.run_once() == 0
+
+    # Its lock is freed: the next request queues the page again.
+    queued = _queued()
+    assert client.get(PAGE)["X-Page-Cache"] == "stale"
+    assert _queued() == queued + 1
+
+
+def test_the_renderer_flag_cannot_be_sent_as_a_header(client, site, topic, page_renderer):
+    client.get(PAGE)
+    _retitle(topic, site, "Новое название")
+
+    sent = client.get(PAGE, headers={renderer.REFRESH: "1"})
+
+    assert sent["X-Page-Cache"] == "stale"

@@ -1,0 +1,98 @@
+"""The page renderer as gunicorn runs it (healthsite/gunicorn.conf.py starts it beside the
+workers): after an approval, no request worker renders the changed page; visitors get
+the previous copy until the renderer has stored the new one, within a moment. The
+renderer goes when gunicorn goes, even when gunicorn is killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from .support.serving import ROOT, fetch, manage, running_gunicorn, site_env
+
+pytestmark = pytest.mark.server
+
+PAGE = "/ru/topics/leg-cramps/"
+
+
+def renderers_of(master: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == master and b"healthsite.page_renderer" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def approve_russian_summary(env: dict, text: str) -> None:
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; from articles.models import Article; "
+        "from reviews import workflow; from reviews.models import LanguageVersion; "
+        "users = {u.username: u for u in get_user_model().objects.all()}; "
+        "article = Article.objects.get(slug='leg-cramps'); "
+        f"article.summary_ru = {text!r}; article.save(); "
+        "workflow.record_edits(article, by=users['translator']); "
+        "version = LanguageVersion.objects.get(kind='topic', key='leg-cramps', language='ru'); "
+        "version = workflow.submit(version, by=users['translator']); "
+        "workflow.approve(version, reviewer=users['reviewer'], shown=workflow.as_shown(version))",
+    )
+
+
+def test_after_an_approval_the_renderer_and_not_a_request_renders_the_page(tmp_path, prepared_site):
+    env = site_env(tmp_path, ROOT / "locale")
+    prepared_site.into(env)
+    with running_gunicorn(env, workers=2) as (base, gunicorn):
+        assert renderers_of(gunicorn.pid), "gunicorn started no page renderer"
+        fetch(base + PAGE)
+        assert fetch(base + PAGE)[1]["X-Page-Cache"] == "hit"
+        time.sleep(1.5)  # the renderer has signalled that it is alive
+
+        approve_russian_summary(env, "Новое резюме от рецензента")
+
+        states, deadline = [], time.monotonic() + 10
+        while time.monotonic() < deadline:
+            status, headers, html = fetch(base + PAGE)
+            assert status == 200
+            states.append(headers["X-Page-Cache"])
+            if "Новое резюме от рецензента" in html:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail(f"the new text never came: {states}")
+        assert states[0] == "stale"  # the previous copy, at once
+        assert "miss" not in states  # no request waited for a render
+        assert fetch(base + PAGE)[1]["X-Page-Cache"] == "hit"
+
+
+def test_the_renderer_stops_with_gunicorn_even_when_gunicorn_is_killed(tmp_path, prepared_site):
+    env = site_env(tmp_path, ROOT / "locale")
+    prepared_site.into(env)
+    with running_gunicorn(env, workers=1) as (_base, gunicorn):
+        (renderer,) = renderers_of(gunicorn.pid)
+        os.kill(gunicorn.pid, signal.SIGKILL)
+        gunicorn.wait(10)
+        deadline = time.monotonic() + 10
+        while running(renderer) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not running(renderer)
