@@ -271,6 +271,14 @@ def main() -> int:
         help="only the runs with Redis as the page cache (up, hung, killed)",
     )
     parser.add_argument(
+        "--servers",
+        default="gunicorn,Varnish",
+        help="which of gunicorn and Varnish to measure (comma-separated)",
+    )
+    parser.add_argument(
+        "--no-redis", action="store_true", help="leave out the runs with Redis as the page cache"
+    )
+    parser.add_argument(
         "--control",
         action="store_true",
         help="also run a process that takes the approvals' CPU time and does nothing else",
@@ -317,10 +325,12 @@ def main() -> int:
             f"p99 {static['p99']:.2f} ms (the machine's ceiling for this gunicorn now)"
         )
         print(f"{'':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'hit ratio':>9}")
-        for name, base, header, hit in [
+        servers = [
             ("gunicorn", app, "X-Page-Cache", "hit"),
             ("Varnish", cache, "X-Cache", "HIT"),
-        ]:
+        ]
+        chosen = {name.strip().lower() for name in options.servers.split(",")}
+        for name, base, header, hit in [row for row in servers if row[0].lower() in chosen]:
             script = wrk_script(work, paths, header, hit)
             for path in paths:  # warm
                 request(base + path, **{"Accept-Encoding": "gzip"})
@@ -383,7 +393,9 @@ def main() -> int:
         if full > STORE_GROWTH * empty:
             missed.append(f"store at 49,000 entries {full / empty:.1f}x > {STORE_GROWTH}x")
         stack.close()  # the first gunicorn and Varnish stop: the machine is the Redis runs'
-        if have("redis-server"):
+        if options.no_redis:
+            pass
+        elif have("redis-server"):
             missed += redis_runs(work, env, paths, options)
         else:
             print("no redis-server: the runs with Redis as the page cache were skipped")

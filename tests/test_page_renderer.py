@@ -7,7 +7,9 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from healthsite.page_cache import renderer
 from reviews import workflow
@@ -24,10 +26,25 @@ def topic(site):
     return publish_topic("rendered-topic", reviewer=site, title="Renderedword")
 
 
+class InProcess(renderer.Renderer):
+    """The renderer in the test's process. Like Django's test client, it leaves the test's
+    database connection open at the start and end of each request it renders (closing
+    it would end the test's transaction)."""
+
+    def run_once(self) -> int:
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+        try:
+            return super().run_once()
+        finally:
+            for signal in (request_started, request_finished):
+                signal.connect(close_old_connections)
+
+
 @pytest.fixture
 def page_renderer():
     """A renderer that has signalled, as the one gunicorn's master starts would."""
-    worker = renderer.Renderer(get_wsgi_application())
+    worker = InProcess(get_wsgi_application())
     worker.beat()
     worker.run_once()  # starts after what was queued before it
     return worker

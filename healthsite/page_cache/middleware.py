@@ -241,6 +241,10 @@ class PublicPageCache:
         locked, queued = refresh, False
         try:
             if not refresh:
+                if stale is not None and self._call("get", lock):
+                    # Being rendered: the previous copy, without a write to the cache (a
+                    # write may wait for the shard's lock while the renderer stores).
+                    return self._hit(request, stale, state="stale")
                 locked = bool(self._call("add", lock, 1, settings.PAGE_CACHE_LOCK_SECONDS))
             if stale is not None and not refresh:
                 # The previous copy is still approved text (see _graced): served while
