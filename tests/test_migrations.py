@@ -1,0 +1,107 @@
+"""What a migration may do to a live site's tables (README "Upgrade").
+
+An index added to a table that already holds rows is built CONCURRENTLY on PostgreSQL
+(django.contrib.postgres's AddIndexConcurrently, or CREATE INDEX CONCURRENTLY in a
+non-atomic migration): a plain CREATE INDEX holds every write to the table (approvals,
+withdrawals) for as long as the build takes. The migrations listed in PLAIN_BEFORE_RULE
+predate the rule; the README says what they hold. And an index left invalid by an
+interrupted concurrent build is built again by the next `migrate`, not kept."""
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from search.engines import POSTGRES_BODY_INDEX
+
+ROOT = Path(settings.BASE_DIR)
+# Plain CREATE INDEX on existing tables, before the rule (README "Upgrade" names them).
+PLAIN_BEFORE_RULE = {
+    "reviews/migrations/0010_live_version_indexes.py",
+    "reviews/migrations/0011_history_and_feed_indexes.py",
+    "reviews/migrations/0012_review_workbench.py",
+    "reviews/migrations/0017_publishedversion_codes_and_more.py",
+    "reviews/migrations/0018_languageversion_review_due.py",
+    "reviews/migrations/0019_outdated_and_held_indexes.py",
+}
+
+
+def plain_index_builds(path: Path) -> list[str]:
+    """The operations of a migration file that build an index without CONCURRENTLY."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # Strings that are statements of their own (docstrings) build nothing.
+    prose = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name == "AddIndex":
+                found.append(f"line {node.lineno}: AddIndex")
+        elif (
+            isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in prose
+        ):
+            text = " ".join(node.value.upper().split())
+            if "CREATE INDEX" in text and "CREATE INDEX CONCURRENTLY" not in text:
+                found.append(f"line {node.lineno}: {node.value.strip()[:60]}")
+    return found
+
+
+def test_new_migrations_build_their_indexes_concurrently():
+    offenders = {}
+    for path in sorted(ROOT.glob("*/migrations/0*.py")):
+        name = str(path.relative_to(ROOT))
+        if name not in PLAIN_BEFORE_RULE and plain_index_builds(path):
+            offenders[name] = plain_index_builds(path)
+    assert offenders == {}, "use AddIndexConcurrently in a non-atomic migration"
+
+
+def test_the_rule_sees_a_plain_index_build(tmp_path):
+    migration = tmp_path / "0099_new_index.py"
+    migration.write_text(
+        "from django.db import migrations, models\n"
+        "operations = [migrations.AddIndex('languageversion', models.Index(fields=['key'], "
+        "name='x')), migrations.RunSQL('create  index y on t (a)')]\n"
+        "safe = [migrations.RunSQL('CREATE INDEX CONCURRENTLY z ON t (a)')]\n"
+        '"A docstring that says CREATE INDEX builds nothing."\n'
+    )
+    assert len(plain_index_builds(migration)) == 2
+    for name in PLAIN_BEFORE_RULE:  # the list names real files that still need it
+        assert plain_index_builds(ROOT / name), name
+
+
+def _body_index_valid() -> bool | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE c.relname = %s",
+            [POSTGRES_BODY_INDEX],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's index builds")
+def test_an_index_left_invalid_by_an_interrupted_build_is_built_again(
+    django_db_setup, django_db_blocker
+):
+    """Outside a test transaction: CREATE INDEX CONCURRENTLY cannot run inside one."""
+    migration = importlib.import_module("search.migrations.0004_body_terms_index")
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            # What an interrupted CREATE INDEX CONCURRENTLY leaves behind.
+            cursor.execute(
+                "UPDATE pg_index SET indisvalid = false WHERE indexrelid = %s::regclass",
+                [POSTGRES_BODY_INDEX],
+            )
+        assert _body_index_valid() is False
+        try:
+            with connection.schema_editor(atomic=False) as editor:
+                migration.create(None, editor)
+            assert _body_index_valid() is True
+        finally:
+            if _body_index_valid() is not True:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"REINDEX INDEX {POSTGRES_BODY_INDEX}")
