@@ -52,7 +52,6 @@ KEPT = (
     "HTTP_X_FORWARDED_HOST",
     "HTTP_X_FORWARDED_PROTO",
     "HTTP_ACCEPT_LANGUAGE",
-    "REMOTE_ADDR",
     "wsgi.url_scheme",
 )
 
@@ -169,6 +168,8 @@ def _environ(kept: dict) -> dict:
         "SERVER_PROTOCOL": "HTTP/1.1",
         "SCRIPT_NAME": "",
         "CONTENT_LENGTH": "0",
+        "REMOTE_ADDR": "127.0.0.1",  # the renderer's own request, not the visitor's
+        "HTTP_USER_AGENT": "healthsite-page-renderer",
     }
     environ.update(kept)
     environ[REFRESH] = True
