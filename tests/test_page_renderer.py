@@ -146,3 +146,19 @@ def test_the_renderer_flag_cannot_be_sent_as_a_header(client, site, topic, page_
     sent = client.get(PAGE, headers={renderer.REFRESH: "1"})
 
     assert sent["X-Page-Cache"] == "stale"
+
+
+def test_a_page_the_cache_could_not_queue_is_rendered_by_the_request(
+    client, site, topic, page_renderer, monkeypatch
+):
+    """diskcache answers a write that timed out with None or False, not an error."""
+    from django.core.cache import caches
+
+    client.get(PAGE)
+    _retitle(topic, site, "Новое название")
+    monkeypatch.setattr(caches["default"], "incr", lambda *args, **kwargs: None)
+
+    page = client.get(PAGE)
+
+    assert page["X-Page-Cache"] == "miss"
+    assert "Новое название" in page.content.decode()

@@ -250,8 +250,7 @@ class PublicPageCache:
                 # The previous copy is still approved text (see _graced): served while
                 # another request, or the renderer, renders the new version.
                 if locked and renderer.alive(self._call):
-                    renderer.queue(self._call, request, query, lock)
-                    queued = True
+                    queued = renderer.queue(self._call, request, query, lock)
                 if queued or not locked:
                     return self._hit(request, stale, state="stale")
             if not locked:

@@ -70,16 +70,20 @@ def alive(call) -> bool:
     return bool(call("get", ALIVE_KEY))
 
 
-def queue(call, request, query: str, lock: str) -> None:
+def queue(call, request, query: str, lock: str) -> bool:
     """Queue `request`'s page, named by its canonical `query`, for the renderer; `lock`
-    is the page's lock, which the renderer frees once the page is stored."""
+    is the page's lock, which the renderer frees once the page is stored. False when
+    the cache could not count or keep the item (diskcache answers a timed-out write
+    with None or False rather than an error): the request then renders the page."""
     environ = {name: request.META[name] for name in KEPT if name in request.META}
     environ["REQUEST_METHOD"] = "GET"
     environ["QUERY_STRING"] = query
     call("add", TAIL_KEY, 0, None)  # the first item ever, or since the cache was cleared
     number = call("incr", TAIL_KEY)
+    if not isinstance(number, int):
+        return False
     item = {"environ": environ, "lock": lock, "queued": time.time()}
-    call("set", item_key(number), item, settings.PAGE_CACHE_LOCK_SECONDS * 2)
+    return call("set", item_key(number), item, settings.PAGE_CACHE_LOCK_SECONDS * 2) is not False
 
 
 class Renderer:
