@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # error pages show, gunicorn as in production.
 RUN_ENV := DJANGO_SETTINGS_MODULE=healthsite.settings.dev DJANGO_DEBUG=0
 
-.PHONY: install run serve setup test test-outside test-postgres screenshots bench bench-scale bench-scale-postgres bench-review bench-publishing drill observatory lint format messages migrations-check clean
+.PHONY: install run serve setup test test-outside test-postgres screenshots bench bench-scale bench-scale-postgres bench-review bench-publishing bench-publishing-postgres drill observatory lint format messages migrations-check clean
 
 install: $(VENV)/.installed
 
@@ -89,6 +89,11 @@ bench-review: install
 bench-publishing: install
 	$(PY) manage.py compilemessages -v0
 	$(PY) scripts/bench_publishing.py
+
+# The same with the site on PostgreSQL (a throwaway cluster, scripts/with-services).
+bench-publishing-postgres: install
+	$(PY) manage.py compilemessages -v0
+	scripts/with-services sh -c '$(PY) scripts/bench_publishing.py --database-url "$$DATABASE_URL"'
 
 # Restore drill during the publishing benchmark's load (issue 26): backup mid-run, /metrics
 # scraped during it, restored into an empty database and compared (scripts/drill.py).

@@ -23,6 +23,10 @@ with and without approvals, and with Redis killed. Target: page p99 under 1 s wh
 is hung or down (the client's 0.2 s timeouts, then the pages render without it).
 `--redis-only` runs that part alone. Exit status 1 when a target is missed. Not run by
 CI: timings depend on the machine.
+
+`--database-url` puts the site in a PostgreSQL database, created afresh:
+`scripts/with-services .venv/bin/python scripts/bench_publishing.py --database-url
+"$DATABASE_URL"` (a throwaway cluster). The page cache stays on diskcache unless Redis.
 """
 
 from __future__ import annotations
@@ -276,6 +280,11 @@ def main() -> int:
         help="which of gunicorn and Varnish to measure (comma-separated)",
     )
     parser.add_argument(
+        "--database-url",
+        default="",
+        help="a PostgreSQL database for the site instead of SQLite (dropped and created)",
+    )
+    parser.add_argument(
         "--no-redis", action="store_true", help="leave out the runs with Redis as the page cache"
     )
     parser.add_argument(
@@ -292,6 +301,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         work = Path(tmp)
         env = site_env(work, ROOT / "locale")
+        if options.database_url:
+            from bench_scale_postgres import _create_database  # scripts/ is on sys.path
+
+            env["DATABASE_URL"] = options.database_url
+            _create_database(options.database_url)
         prepare_site(env)
         paths = urls()
         if options.redis_only:
@@ -312,7 +326,8 @@ def main() -> int:
         assert not bad, f"not 200: {bad}"
         print(
             f"{len(paths)} URLs, wrk -t2 -c{options.connections} -d{options.duration}s, "
-            f"gunicorn {options.workers} {_worker_kind()} workers, SQLite, one approval every "
+            f"gunicorn {options.workers} {_worker_kind()} workers, {_database(env)}, one "
+            "approval every "
             f"{APPROVAL_SECONDS:g} s in the publishing runs"
         )
         print(f"load average at start: {_load()}")
@@ -402,6 +417,10 @@ def main() -> int:
     return _report(missed)
 
 
+def _database(env: dict) -> str:
+    return "SQLite" if env["DATABASE_URL"].startswith("sqlite") else "PostgreSQL"
+
+
 def _report(missed: list[str]) -> int:
     for line in missed:
         print("MISSED:", line)
@@ -444,7 +463,7 @@ def redis_runs(work: Path, env: dict, paths: list[str], options) -> list[str]:
             finally:
                 redis.start()
     quiet = runs[0][1]
-    print(f"gunicorn with Redis as the page cache ({options.workers} workers, SQLite):")
+    print(f"gunicorn with Redis as the page cache ({options.workers} workers, {_database(env)}):")
     print(f"{'':<30} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'hit ratio':>9}")
     for label, result in runs:
         print(
