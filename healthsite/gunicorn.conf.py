@@ -85,39 +85,38 @@ def when_ready(server):
 
 
 # The page renderer (healthsite/page_cache/renderer.py): pages stale after an approval are
-# rendered again in this process, not in the request workers. PAGE_RENDERER=0: none.
-_renderer: subprocess.Popen | None = None
+# rendered again in this process, not in the request workers. PAGE_RENDERER=0: none. Its
+# process is kept on the arbiter: a reload (HUP) reads this file again, as a new module.
 
 
 def _start_renderer(server):
-    global _renderer
+    _stop_renderer(server)
     if os.environ.get("PAGE_RENDERER", "1") != "1":
         return
-    _renderer = subprocess.Popen(
+    server.page_renderer = subprocess.Popen(
         [sys.executable, "-m", "healthsite.page_renderer"],
         cwd=Path(__file__).resolve().parent.parent,
     )
-    server.log.info("Page renderer started (pid %s)", _renderer.pid)
+    server.log.info("Page renderer started (pid %s)", server.page_renderer.pid)
 
 
-def _stop_renderer():
-    global _renderer
-    if _renderer is not None:
-        _renderer.terminate()
+def _stop_renderer(server):
+    renderer = getattr(server, "page_renderer", None)
+    if renderer is not None:
+        renderer.terminate()
         try:
-            _renderer.wait(timeout=10)
+            renderer.wait(timeout=10)
         except (subprocess.TimeoutExpired, ChildProcessError):
-            _renderer.kill()
-        _renderer = None
+            renderer.kill()
+        server.page_renderer = None
 
 
 def on_reload(server):
     """HUP: new workers on the new code, and a new renderer."""
-    _stop_renderer()
     _start_renderer(server)
 
 
 def on_exit(server):
-    _stop_renderer()
+    _stop_renderer(server)
     if _own_metrics_folder:
         shutil.rmtree(_own_metrics_folder, ignore_errors=True)

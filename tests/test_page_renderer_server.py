@@ -96,3 +96,21 @@ def test_the_renderer_stops_with_gunicorn_even_when_gunicorn_is_killed(tmp_path,
         while running(renderer) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not running(renderer)
+
+
+def test_a_reload_replaces_the_renderer_with_one_on_the_new_code(tmp_path, prepared_site):
+    """HUP (`systemctl reload healthsite`) starts new workers on the new code, and a new
+    renderer; the old renderer stops (the reload reads the configuration file again)."""
+    env = site_env(tmp_path, ROOT / "locale")
+    prepared_site.into(env)
+    with running_gunicorn(env, workers=1) as (base, gunicorn):
+        (old,) = renderers_of(gunicorn.pid)
+        os.kill(gunicorn.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            now = [pid for pid in renderers_of(gunicorn.pid) if running(pid)]
+            if now and old not in now:
+                break
+            time.sleep(0.1)
+        assert len(now) == 1 and old not in now, now
+        assert fetch(base + PAGE)[0] == 200
