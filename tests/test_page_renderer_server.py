@@ -1,5 +1,6 @@
 """The page renderer as gunicorn runs it (healthsite/gunicorn.conf.py starts it beside the
-workers): after an approval, no request worker renders the changed page; visitors get
+workers): after an approval in the admin over HTTP, no request worker renders the changed
+page; visitors get
 the previous copy until the renderer has stored the new one, within a moment. The
 renderer goes when gunicorn goes, even when gunicorn is killed."""
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from .support.admin_http import Staff, review_page
 from .support.serving import ROOT, fetch, manage, running_gunicorn, site_env
 
 pytestmark = pytest.mark.server
@@ -42,21 +44,24 @@ def running(pid: int) -> bool:
     return state != "Z"
 
 
-def approve_russian_summary(env: dict, text: str) -> None:
+def approve_russian_summary(env: dict, base: str, text: str) -> None:
+    """A translator's edit (saved as the admin's change form would), then submitted and
+    approved in the admin over HTTP, as a browser sends the review form."""
     manage(
         env,
         "shell",
         "-c",
         "from django.contrib.auth import get_user_model; from articles.models import Article; "
-        "from reviews import workflow; from reviews.models import LanguageVersion; "
-        "users = {u.username: u for u in get_user_model().objects.all()}; "
+        "from reviews import workflow; "
         "article = Article.objects.get(slug='leg-cramps'); "
         f"article.summary_ru = {text!r}; article.save(); "
-        "workflow.record_edits(article, by=users['translator']); "
-        "version = LanguageVersion.objects.get(kind='topic', key='leg-cramps', language='ru'); "
-        "version = workflow.submit(version, by=users['translator']); "
-        "workflow.approve(version, reviewer=users['reviewer'], shown=workflow.as_shown(version))",
+        "workflow.record_edits(article, by=get_user_model().objects.get(username='translator'))",
     )
+    page = review_page(env, "leg-cramps", "ru")
+    submitted = Staff(base, "translator").post(page, {"action": "submit"})
+    assert "Submitted for medical review" in submitted.text
+    approved = Staff(base, "reviewer").post(page, {"action": "approve", "comment": "ok"})
+    assert "Approved: this version is now public" in approved.text
 
 
 def test_after_an_approval_the_renderer_and_not_a_request_renders_the_page(tmp_path, prepared_site):
@@ -68,7 +73,7 @@ def test_after_an_approval_the_renderer_and_not_a_request_renders_the_page(tmp_p
         assert fetch(base + PAGE)[1]["X-Page-Cache"] == "hit"
         time.sleep(1.5)  # the renderer has signalled that it is alive
 
-        approve_russian_summary(env, "Новое резюме от рецензента")
+        approve_russian_summary(env, base, "Новое резюме от рецензента")
 
         states, deadline = [], time.monotonic() + 10
         while time.monotonic() < deadline:
