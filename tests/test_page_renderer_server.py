@@ -1,8 +1,8 @@
 """The page renderer as gunicorn runs it (healthsite/gunicorn.conf.py starts it beside the
 workers): after an approval in the admin over HTTP, no request worker renders the changed
-page; visitors get
-the previous copy until the renderer has stored the new one, within a moment. The
-renderer goes when gunicorn goes, even when gunicorn is killed."""
+page; visitors get the previous copy until the renderer has stored the new one, within a
+moment. A reload replaces the renderer; it goes when gunicorn goes, even when gunicorn is
+killed."""
 
 from __future__ import annotations
 
