@@ -25,8 +25,10 @@ stores it, then frees the lock.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
+import sys
 import time
 from contextlib import suppress
 
@@ -156,9 +158,6 @@ class Renderer:
 
 
 def _environ(kept: dict) -> dict:
-    import io
-    import sys
-
     environ = {
         "wsgi.input": io.BytesIO(b""),
         "wsgi.errors": sys.stderr,
