@@ -162,3 +162,20 @@ def test_a_page_the_cache_could_not_queue_is_rendered_by_the_request(
 
     assert page["X-Page-Cache"] == "miss"
     assert "Новое название" in page.content.decode()
+
+
+def test_a_withdrawal_while_the_page_waits_for_the_renderer_shows_at_once(
+    client, site, topic, page_renderer
+):
+    """Re-approved, served stale and queued; then withdrawn before the renderer gets to
+    it: no request sees the previous copy again, and the renderer stores nothing."""
+    client.get(PAGE)
+    _retitle(topic, site, "Новое название")
+    assert client.get(PAGE)["X-Page-Cache"] == "stale"
+
+    workflow.withdraw("topic", "rendered-topic", by=site, reason="unsafe advice")
+
+    assert client.get(PAGE).status_code == 410
+    assert page_renderer.run_once() == 1
+    for _ in range(2):
+        assert client.get(PAGE).status_code == 410
