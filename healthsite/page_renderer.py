@@ -19,6 +19,9 @@ def main() -> None:
     for name in (signal.SIGTERM, signal.SIGINT):
         signal.signal(name, lambda *_: stopping.append(True))
     parent = os.getppid()
+    # /metrics counts what visitors asked for: the renderer's own requests stay out of
+    # the workers' shared counter files (operations.metrics).
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()  # sets Django up

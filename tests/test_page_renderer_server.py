@@ -88,6 +88,11 @@ def test_after_an_approval_the_renderer_and_not_a_request_renders_the_page(tmp_p
         assert states[0] == "stale"  # the previous copy, at once
         assert "miss" not in states  # no request waited for a render
         assert fetch(base + PAGE)[1]["X-Page-Cache"] == "hit"
+        # /metrics counts the visitors' answers: one miss (the first), not the renderer's.
+        metrics = fetch(base + "/metrics")[2]
+        assert 'healthsite_page_cache_requests_total{result="miss"} 1.0' in metrics, [
+            line for line in metrics.splitlines() if "page_cache_requests" in line
+        ]
 
 
 def test_the_renderer_stops_with_gunicorn_even_when_gunicorn_is_killed(tmp_path, prepared_site):
