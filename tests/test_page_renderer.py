@@ -179,3 +179,39 @@ def test_a_withdrawal_while_the_page_waits_for_the_renderer_shows_at_once(
     assert page_renderer.run_once() == 1
     for _ in range(2):
         assert client.get(PAGE).status_code == 410
+
+
+def test_an_unprefixed_page_named_by_a_language_cookie_is_rendered_in_that_language(
+    client, site, topic, page_renderer, settings
+):
+    """/sitemap.xml takes its language from the request; the renderer keeps no cookie, so
+    it is told the language the queued request's key names, and stores that page."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    headers = {"Accept-Language": "en"}
+    client.get("/sitemap.xml", headers=headers)
+    assert client.get("/sitemap.xml", headers=headers)["X-Page-Cache"] == "hit"
+    _retitle(topic, site, "Новое название")
+    assert client.get("/sitemap.xml", headers=headers)["X-Page-Cache"] == "stale"
+
+    assert page_renderer.run_once() == 1
+
+    assert client.get("/sitemap.xml", headers=headers)["X-Page-Cache"] == "hit"
+
+
+def test_a_page_the_renderer_names_otherwise_loses_its_previous_copy(rf):
+    """If the renderer's request names its page otherwise than the request that queued
+    it, that request's previous copy goes, so the next request renders rather than
+    queueing the page again and again."""
+    from django.http import HttpResponse
+
+    from healthsite.page_cache import PublicPageCache
+
+    cache.set("page:as-queued", {"tags": {}, "expires": 0}, 60)
+    request = rf.get("/en/")
+    request.META[renderer.REFRESH] = "page:as-queued"
+    worker = PublicPageCache(
+        lambda request: HttpResponse("page", headers={"Cache-Control": "public, max-age=60"})
+    )
+
+    assert worker(request).status_code == 200
+    assert cache.get("page:as-queued") is None

@@ -188,6 +188,7 @@ class PublicPageCache:
             if digest != self.catalogues.digest:
                 key = self._key(request, language, query)
                 stored, found = self._lookup(key)
+            renderer.misnamed(self._call, request, key)
             if self._catch_up(found.get(publication.SEEN_KEY)):
                 stored, found = self._lookup(key)
             if self._valid(stored, found):
@@ -250,7 +251,7 @@ class PublicPageCache:
                 # The previous copy is still approved text (see _graced): served while
                 # another request, or the renderer, renders the new version.
                 if locked and renderer.alive(self._call):
-                    queued = renderer.queue(self._call, request, query, lock)
+                    queued = renderer.queue(self._call, request, query, key, language)
                 if queued or not locked:
                     return self._hit(request, stale, state="stale")
             if not locked:

@@ -72,20 +72,36 @@ def alive(call) -> bool:
     return bool(call("get", ALIVE_KEY))
 
 
-def queue(call, request, query: str, lock: str) -> bool:
-    """Queue `request`'s page, named by its canonical `query`, for the renderer; `lock`
-    is the page's lock, which the renderer frees once the page is stored. False when
-    the cache could not count or keep the item (diskcache answers a timed-out write
+def queue(call, request, query: str, key: str, language: str) -> bool:
+    """Queue `request`'s page, named by its canonical `query` and cache `key`, in
+    `language`, for the renderer, which frees the page's lock once it is stored. False
+    when the cache could not count or keep the item (diskcache answers a timed-out write
     with None or False rather than an error): the request then renders the page."""
     environ = {name: request.META[name] for name in KEPT if name in request.META}
     environ["REQUEST_METHOD"] = "GET"
     environ["QUERY_STRING"] = query
+    # The language the request's key names (for an unprefixed URL it may have come from
+    # a cookie, which is not kept), and the key itself (see misnamed).
+    environ["HTTP_ACCEPT_LANGUAGE"] = language
+    environ[REFRESH] = key
+    lock = "lock:" + key
     call("add", TAIL_KEY, 0, None)  # the first item ever, or since the cache was cleared
     number = call("incr", TAIL_KEY)
     if not isinstance(number, int):
         return False
     item = {"environ": environ, "lock": lock, "queued": time.time()}
     return call("set", item_key(number), item, settings.PAGE_CACHE_LOCK_SECONDS * 2) is not False
+
+
+def misnamed(call, request, key: str) -> None:
+    """The renderer's request names its page `key`; if the request that queued it named it
+    otherwise (its interface strings changed meanwhile, say), that request's stale copy
+    is dropped, so the next request for it renders the page instead of queueing it again
+    and again while the previous copy is served."""
+    queued = request.META.get(REFRESH)
+    if isinstance(queued, str) and queued != key:
+        logger.warning("The renderer named %s otherwise: its previous copy is dropped", queued)
+        call("delete", queued)
 
 
 class Renderer:
@@ -175,5 +191,5 @@ def _environ(kept: dict) -> dict:
         "HTTP_USER_AGENT": "healthsite-page-renderer",
     }
     environ.update(kept)
-    environ[REFRESH] = True
+    environ.setdefault(REFRESH, True)
     return environ
