@@ -4,8 +4,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -93,22 +91,16 @@ def _start_renderer(server):
     _stop_renderer(server)
     if os.environ.get("PAGE_RENDERER", "1") != "1":
         return
-    server.page_renderer = subprocess.Popen(
-        [sys.executable, "-m", "healthsite.page_renderer"],
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    server.log.info("Page renderer started (pid %s)", server.page_renderer.pid)
+    from healthsite.page_renderer import Supervised
+
+    server.page_renderer = Supervised(server.log)  # started again if it dies
 
 
 def _stop_renderer(server):
     renderer = getattr(server, "page_renderer", None)
+    server.page_renderer = None
     if renderer is not None:
-        renderer.terminate()
-        try:
-            renderer.wait(timeout=10)
-        except (subprocess.TimeoutExpired, ChildProcessError):
-            renderer.kill()
-        server.page_renderer = None
+        renderer.stop()
 
 
 def on_reload(server):

@@ -1,13 +1,74 @@
 """The page renderer's process: `python -m healthsite.page_renderer`.
 
 gunicorn's master starts one per host (healthsite/gunicorn.conf.py, unless
-PAGE_RENDERER=0), PAGE_RENDERER_NICE (10) below the request workers in CPU priority; it
-renders the pages queued after approvals (healthsite.page_cache.renderer) and stops on
-SIGTERM or SIGINT, or when the process that started it is gone. Django is set up before
-the page cache is imported (its modules import models)."""
+PAGE_RENDERER=0) and keeps it (`Supervised`), PAGE_RENDERER_NICE (10) below the request
+workers in CPU priority; it renders the pages queued after approvals
+(healthsite.page_cache.renderer) and stops on SIGTERM or SIGINT, or when the process that
+started it is gone. Django is set up before the page cache is imported (its modules import
+models); this module imports nothing of Django, so the master can use `Supervised`."""
 
 import os
 import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+COMMAND = [sys.executable, "-m", "healthsite.page_renderer"]
+
+
+class Supervised:
+    """The renderer's process as gunicorn's master keeps it: when it exits on its own
+    (a crash, the kernel's OOM killer), a new one starts after `first_delay` seconds,
+    doubling while the new ones keep failing within `max_delay` of their start (up to
+    `max_delay`), so a renderer that cannot start costs little. Until then request workers
+    render stale pages themselves, as with no renderer. A thread waits on the process:
+    gunicorn's master has no periodic hook, and may reap the process itself (it reaps
+    every child), which ends the wait as well."""
+
+    def __init__(self, log, command=COMMAND, *, first_delay=1.0, max_delay=60.0):
+        self.log, self.command = log, command
+        self.first_delay, self.max_delay = first_delay, max_delay
+        self.failures = 0
+        self.stopped = threading.Event()
+        self.lock = threading.Lock()
+        with self.lock:
+            self._start()
+
+    def _start(self) -> None:
+        self.process = subprocess.Popen(self.command, cwd=Path(__file__).resolve().parent.parent)
+        self.started = time.monotonic()
+        self.log.info("Page renderer started (pid %s)", self.process.pid)
+        threading.Thread(
+            target=self._watch, args=(self.process,), name="page-renderer", daemon=True
+        ).start()
+
+    def _watch(self, process: subprocess.Popen) -> None:
+        process.wait()
+        if self.stopped.is_set():
+            return
+        lived = time.monotonic() - self.started
+        self.failures = self.failures + 1 if lived < self.max_delay else 0
+        delay = min(self.max_delay, self.first_delay * 2 ** max(self.failures - 1, 0))
+        self.log.error(
+            "Page renderer (pid %s) exited after %.0f s; a new one starts in %.0f s",
+            process.pid, lived, delay,
+        )  # fmt: skip
+        if self.stopped.wait(delay):
+            return
+        with self.lock:
+            if not self.stopped.is_set():
+                self._start()
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped.set()
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
 
 
 def main() -> None:

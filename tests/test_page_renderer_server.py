@@ -108,19 +108,29 @@ def test_the_renderer_stops_with_gunicorn_even_when_gunicorn_is_killed(tmp_path,
         assert not running(renderer)
 
 
-def test_a_reload_replaces_the_renderer_with_one_on_the_new_code(tmp_path, prepared_site):
+def _only_renderer_other_than(master: int, old: int) -> int:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        now = [pid for pid in renderers_of(master) if running(pid)]
+        if now and old not in now:
+            break
+        time.sleep(0.1)
+    assert len(now) == 1 and old not in now, now
+    return now[0]
+
+
+def test_a_reload_or_a_crash_brings_a_new_renderer(tmp_path, prepared_site):
     """HUP (`systemctl reload healthsite`) starts new workers on the new code, and a new
-    renderer; the old renderer stops (the reload reads the configuration file again)."""
+    renderer; the old renderer stops (the reload reads the configuration file again). A
+    renderer that dies (here SIGKILL, as the kernel's OOM killer sends) is replaced by
+    the master within seconds."""
     env = site_env(tmp_path, ROOT / "locale")
     prepared_site.into(env)
     with running_gunicorn(env, workers=1) as (base, gunicorn):
         (old,) = renderers_of(gunicorn.pid)
         os.kill(gunicorn.pid, signal.SIGHUP)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            now = [pid for pid in renderers_of(gunicorn.pid) if running(pid)]
-            if now and old not in now:
-                break
-            time.sleep(0.1)
-        assert len(now) == 1 and old not in now, now
+        reloaded = _only_renderer_other_than(gunicorn.pid, old)
+        assert fetch(base + PAGE)[0] == 200
+        os.kill(reloaded, signal.SIGKILL)
+        _only_renderer_other_than(gunicorn.pid, reloaded)
         assert fetch(base + PAGE)[0] == 200

@@ -1,0 +1,69 @@
+"""gunicorn's master keeps its page renderer (healthsite.page_renderer.Supervised): one
+that dies is started again, later each time while new ones keep failing at once, and none
+is started after the master has stopped it. Small commands stand in for the renderer."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+from healthsite.page_renderer import Supervised
+
+
+class Log:
+    def __init__(self):
+        self.started: list[int] = []
+        self.delays: list[float] = []
+
+    def info(self, message, pid):
+        self.started.append(pid)
+
+    def error(self, message, pid, lived, delay):
+        self.delays.append(delay)
+
+
+def wait_for(condition, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.02)
+
+
+def test_a_killed_renderer_is_replaced_and_a_stopped_one_is_not():
+    log = Log()
+    kept = Supervised(log, [sys.executable, "-c", "import time; time.sleep(60)"], first_delay=0.05)
+    first = kept.process
+    os.kill(first.pid, signal.SIGKILL)
+    wait_for(lambda: kept.process is not first)
+    second = kept.process
+    assert second.poll() is None and len(log.started) == 2
+    kept.stop()
+    assert second.poll() is not None  # stopped with the master
+    time.sleep(0.3)
+    assert kept.process is second and len(log.started) == 2
+
+
+def test_a_renderer_that_keeps_failing_is_started_again_later_each_time():
+    log = Log()
+    kept = Supervised(
+        log, [sys.executable, "-c", "raise SystemExit(3)"], first_delay=0.05, max_delay=0.4
+    )
+    try:
+        wait_for(lambda: len(log.delays) >= 5)
+    finally:
+        kept.stop()
+    assert log.delays[:5] == [0.05, 0.1, 0.2, 0.4, 0.4]
+    starts = len(log.started)
+    time.sleep(0.6)
+    assert len(log.started) == starts  # none after the stop
+
+
+def test_stopping_during_the_pause_before_a_restart_starts_nothing():
+    log = Log()
+    kept = Supervised(log, [sys.executable, "-c", "pass"], first_delay=5.0)
+    wait_for(lambda: log.delays)
+    kept.stop()  # at once, not after the 5 s pause
+    time.sleep(0.2)
+    assert len(log.started) == 1
