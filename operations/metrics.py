@@ -29,6 +29,7 @@ from django.db import DatabaseError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -162,6 +163,8 @@ def registry() -> CollectorRegistry:
             fresh.register(_Forward(collector))
     fresh.register(WorkloadCollector())
     fresh.register(VarnishCollector())
+    for path in getattr(settings, "METRICS_COLLECTORS", ()):
+        fresh.register(import_string(path)())
     return fresh
 
 

@@ -14,6 +14,7 @@ from django.db import close_old_connections
 from healthsite.page_cache import renderer
 from reviews import workflow
 from tests.support.factories import publish
+from tests.support.metrics import scrape
 from tests.support.published import publish_topic
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
@@ -215,3 +216,22 @@ def test_a_page_the_renderer_names_otherwise_loses_its_previous_copy(rf):
 
     assert worker(request).status_code == 200
     assert cache.get("page:as-queued") is None
+
+
+def test_metrics_say_whether_a_renderer_is_up_and_how_many_pages_wait_for_it(
+    client, site, topic, page_renderer
+):
+    client.get(PAGE)
+    _retitle(topic, site, "Ждёт рендера")
+    assert client.get(PAGE)["X-Page-Cache"] == "stale"  # queued
+    metrics = scrape(client)
+    assert metrics[("healthsite_page_renderer_up",)] == 1
+    assert metrics[("healthsite_page_renderer_waiting",)] == 1
+
+    assert page_renderer.run_once() == 1
+    page_renderer.next_beat = 0  # its next signal, a second later
+    page_renderer.beat()
+    assert scrape(client)[("healthsite_page_renderer_waiting",)] == 0
+
+    cache.delete(renderer.ALIVE_KEY)  # no signal for ALIVE_SECONDS: stopped or crashed
+    assert scrape(client)[("healthsite_page_renderer_up",)] == 0

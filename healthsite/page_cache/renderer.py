@@ -38,6 +38,7 @@ from django.core.cache import caches
 logger = logging.getLogger("healthsite.page_cache")
 
 TAIL_KEY = "render:tail"
+DONE_KEY = "render:done"  # the last item a renderer has taken or skipped (for /metrics)
 ALIVE_KEY = "render:alive"
 ALIVE_SECONDS = 3
 # The WSGI environ key of the renderer's own requests (HTTP headers become HTTP_*).
@@ -118,6 +119,7 @@ class Renderer:
     def beat(self) -> None:
         if time.monotonic() >= self.next_beat:
             _cache().set(ALIVE_KEY, os.getpid(), ALIVE_SECONDS)
+            _cache().set(DONE_KEY, self.done or 0, None)
             self.next_beat = time.monotonic() + 1.0
 
     def run_once(self) -> int:
@@ -193,3 +195,29 @@ def _environ(kept: dict) -> dict:
     environ.update(kept)
     environ.setdefault(REFRESH, True)
     return environ
+
+
+class Collector:
+    """/metrics (operations.metrics, METRICS_COLLECTORS): whether a renderer signalled in
+    the last ALIVE_SECONDS, and how many queued pages no renderer has taken yet. Nothing
+    while the page cache cannot be read (the request metrics say so)."""
+
+    def collect(self):
+        from prometheus_client.core import GaugeMetricFamily
+
+        try:
+            up = bool(_cache().get(ALIVE_KEY))
+            waiting = max(0, (_cache().get(TAIL_KEY) or 0) - (_cache().get(DONE_KEY) or 0))
+        except Exception:
+            logger.warning("Metrics: the page cache cannot be read", exc_info=True)
+            return
+        yield GaugeMetricFamily(
+            "healthsite_page_renderer_up",
+            "1 when a page renderer signalled in the last few seconds, else 0.",
+            value=int(up),
+        )
+        yield GaugeMetricFamily(
+            "healthsite_page_renderer_waiting",
+            "Pages queued for the page renderer and not yet taken.",
+            value=waiting,
+        )

@@ -16,3 +16,6 @@ METRICS_ALLOWED_ADDRESSES = [
 # The command that prints the local Varnish's counters, for its hit ratio in /metrics
 # (e.g. "varnishstat -n /var/lib/varnish/healthsite"); empty: no Varnish figures.
 METRICS_VARNISHSTAT = os.environ.get("DJANGO_METRICS_VARNISHSTAT", "").split()
+# More collectors for /metrics, by dotted path: what the project's own parts report
+# (the page renderer: healthsite/page_cache/renderer.py).
+METRICS_COLLECTORS = ["healthsite.page_cache.renderer.Collector"]
