@@ -9,3 +9,7 @@ from healthsite.settings.dev import *
 DEBUG = False
 LOCALE_PATHS = [Path(os.environ["TEST_LOCALE_DIR"])]
 STATIC_ROOT = Path(os.environ["TEST_STATIC_ROOT"])
+# Passwords are hashed with a fast hasher, as in the in-process tests
+# (healthsite/settings/test.py): the seed's demo staff and every sign-in over HTTP would
+# otherwise spend ~0.25 s of CPU each on PBKDF2, and no test measures the hasher.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

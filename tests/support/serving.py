@@ -65,12 +65,19 @@ def manage(env: dict, *args: str, timeout: int = 300) -> str:
 
 def prepare_site(env: dict) -> None:
     """Migrate, collect static files, load the corpus and approve it as `seed_demo` does.
-    TEST_CONTENT_DIR in the environment names another content folder to load."""
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "collectstatic", "--noinput", "-v0")
+    TEST_CONTENT_DIR in the environment names another content folder to load. The four
+    commands run in one process: each process costs Django's start (~0.7 s of CPU)."""
     content = os.environ.get("TEST_CONTENT_DIR")
-    manage(env, "load_content", *([content] if content else []))
-    manage(env, "seed_demo")
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from django.core.management import call_command as run; "
+        "run('migrate', interactive=False, verbosity=0); "
+        "run('collectstatic', interactive=False, verbosity=0); "
+        f"run('load_content', *{[content] if content else []!r}); "
+        "run('seed_demo')",
+    )
 
 
 class PreparedSite:
