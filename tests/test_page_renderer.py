@@ -6,7 +6,8 @@ it. After a withdrawal nothing is queued and no previous copy is served."""
 import time
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -235,3 +236,29 @@ def test_metrics_say_whether_a_renderer_is_up_and_how_many_pages_wait_for_it(
 
     cache.delete(renderer.ALIVE_KEY)  # no signal for ALIVE_SECONDS: stopped or crashed
     assert scrape(client)[("healthsite_page_renderer_up",)] == 0
+
+
+def test_a_revalidated_copy_tells_the_cache_in_front_how_long_it_may_keep_it(
+    client, site, topic, page_renderer
+):
+    """Varnish fetches a page again with the ETag of its copy. A 304 keeps only the
+    headers RFC 9110 names; without Surrogate-Control, Varnish would keep its copy as long
+    as its first answer said: after an approval, the previous approved text for a day."""
+    etag = client.get(PAGE)["ETag"]
+    fresh = client.get(PAGE, HTTP_IF_NONE_MATCH=etag)
+    assert (fresh.status_code, fresh["X-Page-Cache"]) == (304, "hit")
+    assert int(fresh["Surrogate-Control"].removeprefix("max-age=")) > 60
+
+    _retitle(topic, site, "Переутверждено")
+    stale = client.get(PAGE, HTTP_IF_NONE_MATCH=etag)
+    assert (stale.status_code, stale["X-Page-Cache"]) == (304, "stale")
+    assert stale["Surrogate-Control"] == "max-age=1"  # asks again in a second
+
+    page_renderer.run_once()
+    new = client.get(PAGE)
+    assert "Переутверждено" in new.content.decode()
+    # Rendered again (the page cache emptied) and the same as the copy Varnish holds.
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+    same = client.get(PAGE, HTTP_IF_NONE_MATCH=new["ETag"])
+    assert same.status_code == 304
+    assert int(same["Surrogate-Control"].removeprefix("max-age=")) > 60

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from .support.admin_http import Staff, review_page
-from .support.serving import ROOT, fetch, manage, running_gunicorn, site_env
+from .support.admin_http import approve_summary
+from .support.serving import ROOT, fetch, running_gunicorn, site_env
 
 pytestmark = pytest.mark.server
 
@@ -44,26 +44,6 @@ def running(pid: int) -> bool:
     return state != "Z"
 
 
-def approve_russian_summary(env: dict, base: str, text: str) -> None:
-    """A translator's edit (saved as the admin's change form would), then submitted and
-    approved in the admin over HTTP, as a browser sends the review form."""
-    manage(
-        env,
-        "shell",
-        "-c",
-        "from django.contrib.auth import get_user_model; from articles.models import Article; "
-        "from reviews import workflow; "
-        "article = Article.objects.get(slug='leg-cramps'); "
-        f"article.summary_ru = {text!r}; article.save(); "
-        "workflow.record_edits(article, by=get_user_model().objects.get(username='translator'))",
-    )
-    page = review_page(env, "leg-cramps", "ru")
-    submitted = Staff(base, "translator").post(page, {"action": "submit"})
-    assert "Submitted for medical review" in submitted.text
-    approved = Staff(base, "reviewer").post(page, {"action": "approve", "comment": "ok"})
-    assert "Approved: this version is now public" in approved.text
-
-
 def test_after_an_approval_the_renderer_and_not_a_request_renders_the_page(tmp_path, prepared_site):
     env = site_env(tmp_path, ROOT / "locale")
     prepared_site.into(env)
@@ -73,7 +53,7 @@ def test_after_an_approval_the_renderer_and_not_a_request_renders_the_page(tmp_p
         assert fetch(base + PAGE)[1]["X-Page-Cache"] == "hit"
         time.sleep(1.5)  # the renderer has signalled that it is alive
 
-        approve_russian_summary(env, base, "Новое резюме от рецензента")
+        approve_summary(env, base, "leg-cramps", "ru", "Новое резюме от рецензента")
 
         states, deadline = [], time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -129,7 +129,7 @@ class PublicPageCache:
         ]
         stored = self.local.get(key)
         if stored is not None:
-            found = self._call("get_many", names + self._tag_keys(stored))
+            found = self._call("get_many", names + policy.tag_keys(stored))
             if self._valid(stored, found):
                 return stored, found
             # Out of date here; another worker may have stored the new version.
@@ -137,7 +137,7 @@ class PublicPageCache:
         found = self._call("get_many", [*names, key])
         stored = found.get(key)
         if stored is not None:
-            found.update(self._call("get_many", self._tag_keys(stored)))
+            found.update(self._call("get_many", policy.tag_keys(stored)))
         return stored, found
 
     @staticmethod
@@ -148,10 +148,6 @@ class PublicPageCache:
             return False
         hard = stored.get("hard")
         return hard is not None and hard == found.get(publication.HARD_KEY)
-
-    @staticmethod
-    def _tag_keys(stored: dict) -> list[str]:
-        return [publication.tag_key(tag) for tag in stored["tags"]]
 
     def _tokens(self, tags: set[str]) -> dict[str, str]:
         """The current token of each tag, creating those the cache does not hold."""
@@ -309,7 +305,7 @@ class PublicPageCache:
             time.sleep(0.02)
             stored = self._call("get", key)
             if stored is not None:
-                found = self._call("get_many", self._tag_keys(stored))
+                found = self._call("get_many", policy.tag_keys(stored))
                 if self._valid(stored, found):
                     return self._hit(request, stored)
             elif not self._call("get", "lock:" + key):
@@ -331,18 +327,22 @@ class PublicPageCache:
         if state == "stale":
             seconds = 1  # the cache in front asks again in a second
         response["Surrogate-Control"] = f"max-age={seconds}"
-        return get_conditional_response(
+        answer = get_conditional_response(
             request,
             etag=response.get("ETag"),
             last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
             response=response,
         )
+        if answer.status_code == 304:  # it keeps only the headers RFC 9110 names; without
+            # this one the cache in front keeps its copy as long as it first said (a day)
+            answer["Surrogate-Control"], answer[HEADER] = response["Surrogate-Control"], state
+        return answer
 
     @staticmethod
     def _mark(rendered, public: bool | None) -> HttpResponse:
         response, collected = rendered
         if public is None:
-            public = response_is_public(response)
+            public = response_is_public(response) or policy.public_not_modified(response)
         if public and "Surrogate-Control" not in response:
             seconds = lifetime(collected.changes_on, settings.SURROGATE_MAX_AGE)
             response["Surrogate-Control"] = f"max-age={seconds}"

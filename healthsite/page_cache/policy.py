@@ -53,6 +53,21 @@ def response_is_public(response: HttpResponse) -> bool:
     return vary <= VARY_ALLOWED
 
 
+def tag_keys(stored: dict) -> list[str]:
+    """The cache keys of a stored page's tag tokens."""
+    return [publication.tag_key(tag) for tag in stored["tags"]]
+
+
+def public_not_modified(response: HttpResponse) -> bool:
+    """A 304 for a page every shared cache may keep (its Cache-Control is kept)."""
+    directives = _cache_control(response)
+    return (
+        response.status_code == 304
+        and "public" in directives
+        and not (directives & {"private", "no-store", "no-cache"})
+    )
+
+
 def canonical_query(request: HttpRequest) -> tuple[str, bool]:
     """The query parameters a page reads, in a fixed order, and whether others were
     given (which no page reads: they name no page of their own)."""

@@ -62,3 +62,27 @@ def review_page(env: dict, key: str, language: str = "en") -> str:
     )
     number = re.search(r"pk=(\d+)", output)[1]
     return f"/admin/reviews/languageversion/{number}/review/"
+
+
+def approve_summary(env: dict, base: str, key: str, language: str, text: str) -> str:
+    """A translator's edit that adds `text` to a topic's summary (saved as the admin's
+    change form would; the rest is kept, so the content checks find nothing new), then
+    submitted and approved in the admin of `base` over HTTP, as a browser sends the
+    review form. Returns the approval's answer page."""
+    author = "editor" if language == "en" else "translator"
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; from articles.models import Article; "
+        "from reviews import workflow; "
+        f"article = Article.objects.get(slug={key!r}); "
+        f"article.summary_{language} += ' ' + {text!r}; article.save(); "
+        f"workflow.record_edits(article, by=get_user_model().objects.get(username={author!r}))",
+    )
+    page = review_page(env, key, language)
+    submitted = Staff(base, author).post(page, {"action": "submit"})
+    assert "Submitted for medical review" in submitted.text
+    approved = Staff(base, "reviewer").post(page, {"action": "approve", "comment": "ok"})
+    assert "Approved: this version is now public" in approved.text
+    return approved.text
