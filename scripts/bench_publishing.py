@@ -369,14 +369,16 @@ def main() -> int:
                     + (f"  (of which stale {result['stale']:.3f})" if result["stale"] else ""),
                     flush=True,
                 )
-            after = recovery(base, script, publisher_env, options)
+            after, shown = recovery(base, script, publisher_env, options)
             print(
                 f"{name}: one approval under load: the last response not from the cache "
-                f"{after:.2f} s after it",
+                f"{after:.2f} s after it; the approved text shown {shown:.2f} s after it",
                 flush=True,
             )
             if after > RECOVERY_SECONDS:
                 missed.append(f"{name}: back to normal {after:.2f} s > {RECOVERY_SECONDS} s")
+            if shown > RECOVERY_SECONDS:
+                missed.append(f"{name}: approved text shown {shown:.2f} s > {RECOVERY_SECONDS} s")
             if options.control:
                 control = runs[-1][1]
                 print(
@@ -479,10 +481,12 @@ def redis_runs(work: Path, env: dict, paths: list[str], options) -> list[str]:
     return missed
 
 
-def recovery(base: str, script: Path, env: dict, options) -> float:
+def recovery(base: str, script: Path, env: dict, options) -> tuple[float, float]:
     """One approval while wrk loads `base`: seconds from its commit until the last
     response that did not come from the cache (a miss, or the previous copy served while
-    re-rendered); 0 when every response after it was a hit."""
+    re-rendered; 0 when every response after it was a hit), and until the approved text
+    is shown on the topic's page through `base`."""
+    import json
     import threading
 
     result = {}
@@ -500,8 +504,14 @@ def recovery(base: str, script: Path, env: dict, options) -> float:
         check=True,
     ).stdout
     approved = float(re.search(r"APPROVED (\S+)", output)[1])
+    step = json.loads(re.search(r"STEP (.+)", output)[1])
+    marker = re.search(r"\[rev [^\]]+\]", step["value"])[0]
+    page = f"{base}/{step['field'].rsplit('_', 1)[1]}/topics/{step['key']}/"
+    while marker not in request(page)[2].decode() and time.time() - approved < 30:
+        time.sleep(0.05)
+    shown = time.time() - approved
     load.join()
-    return max(0.0, result["last_miss"] - approved)
+    return max(0.0, result["last_miss"] - approved), shown
 
 
 def _cpu_seconds(pid: int) -> float:
