@@ -93,7 +93,8 @@ def _start_renderer(server):
         return
     from healthsite.page_renderer import Supervised
 
-    server.page_renderer = Supervised(server.log)  # started again if it dies
+    # Started again if it dies, while the master has workers (not while it stops).
+    server.page_renderer = Supervised(server.log, wanted=lambda: bool(server.WORKERS))
 
 
 def _stop_renderer(server):

@@ -25,10 +25,12 @@ class Supervised:
     `max_delay`), so a renderer that cannot start costs little. Until then request workers
     render stale pages themselves, as with no renderer. A thread waits on the process:
     gunicorn's master has no periodic hook, and may reap the process itself (it reaps
-    every child), which ends the wait as well."""
+    every child), which ends the wait as well. `wanted()` says whether the master still
+    serves: when systemd stops the service, the renderer gets SIGTERM with the master,
+    which has no workers left by then, and no new renderer is started while it stops."""
 
-    def __init__(self, log, command=COMMAND, *, first_delay=1.0, max_delay=60.0):
-        self.log, self.command = log, command
+    def __init__(self, log, command=COMMAND, *, first_delay=1.0, max_delay=60.0, wanted=None):
+        self.log, self.command, self.wanted = log, command, wanted or (lambda: True)
         self.first_delay, self.max_delay = first_delay, max_delay
         self.failures = 0
         self.stopped = threading.Event()
@@ -55,11 +57,11 @@ class Supervised:
             "Page renderer (pid %s) exited after %.0f s; a new one starts in %.0f s",
             process.pid, lived, delay,
         )  # fmt: skip
-        if self.stopped.wait(delay):
-            return
-        with self.lock:
-            if not self.stopped.is_set():
-                self._start()
+        while not self.stopped.wait(delay):
+            with self.lock:
+                if self.wanted() and not self.stopped.is_set():
+                    self._start()
+                    return
 
     def stop(self) -> None:
         with self.lock:

@@ -67,3 +67,20 @@ def test_stopping_during_the_pause_before_a_restart_starts_nothing():
     kept.stop()  # at once, not after the 5 s pause
     time.sleep(0.2)
     assert len(log.started) == 1
+
+
+def test_no_renderer_is_started_while_the_master_has_no_workers():
+    """systemd's stop sends SIGTERM to the renderer with the master: while the master
+    stops (no workers left) the renderer is not replaced; once it serves again, it is."""
+    log, serving = Log(), []
+    kept = Supervised(
+        log, [sys.executable, "-c", "pass"], first_delay=0.05, wanted=lambda: bool(serving)
+    )
+    try:
+        wait_for(lambda: log.delays)
+        time.sleep(0.3)
+        assert len(log.started) == 1
+        serving.append(True)
+        wait_for(lambda: len(log.started) >= 2)
+    finally:
+        kept.stop()
