@@ -4,6 +4,7 @@ the workflow is gone from the cache as soon as it returns (the site bans the cac
 
 import gzip
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -230,7 +231,12 @@ class FakeApp:
         self.backend = f"127.0.0.1:{self.server.server_port}"
 
 
-def _purger(purge_port: int):
+@contextmanager
+def behind_varnish(tmp_path):
+    """A FakeApp behind the shipped VCL: (the app, its page's URL through Varnish, a purge
+    of the page's tag; `xkey-soft="1"` makes it an approval's soft purge)."""
+    app, purge_port = FakeApp(), free_port()
+
     def purge(**soft):
         status = request(
             f"http://127.0.0.1:{purge_port}/",
@@ -239,7 +245,18 @@ def _purger(purge_port: int):
         )[0]
         assert status == 200
 
-    return purge
+    try:
+        with running_varnish(tmp_path / "varnish", [app.backend], purge_port=purge_port) as cache:
+            yield app, cache + "/en/topics/t/", purge
+    finally:
+        app.server.shutdown()
+
+
+def wait_for_body(url: str, body: bytes, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while request(url)[2] != body:
+        assert time.monotonic() < deadline, f"{url} never answered {body!r}"
+        time.sleep(0.1)
 
 
 def test_a_background_fetch_answered_no_store_keeps_the_previous_copy_in_grace(tmp_path):
@@ -248,35 +265,25 @@ def test_a_background_fetch_answered_no_store_keeps_the_previous_copy_in_grace(t
     the previous approved copy keeps being served from grace, and the next request fetches
     again; it does not become a hit-for-miss that sends every request to the app for a
     second. Without a previous copy (a withdrawal's hard purge), no-store is never kept."""
-    app = FakeApp()
-    purge_port = free_port()
-    try:
-        with running_varnish(tmp_path / "varnish", [app.backend], purge_port=purge_port) as cache:
-            page, purge = cache + "/en/topics/t/", _purger(purge_port)
+    with behind_varnish(tmp_path) as (app, page, purge):
+        assert request(page)[2] == b"first"
+        app.answer.update(control="no-store", body=b"during a change")
+        purge(**{"xkey-soft": "1"})
+        for _ in range(5):
+            status, headers, body = request(page)
+            assert (status, headers["x-cache"], body) == (200, "HIT", b"first")
+            time.sleep(0.2)
+        # Each request past the soft purge fetched again, in the background only.
+        assert 1 <= app.fetched.count(b"during a change") <= 5
 
-            assert request(page)[2] == b"first"
-            app.answer.update(control="no-store", body=b"during a change")
-            purge(**{"xkey-soft": "1"})
-            for _ in range(5):
-                status, headers, body = request(page)
-                assert (status, headers["x-cache"], body) == (200, "HIT", b"first")
-                time.sleep(0.2)
-            # Each request past the soft purge fetched again, in the background only.
-            assert 1 <= app.fetched.count(b"during a change") <= 5
+        app.answer.update(control="max-age=3600", body=b"second")
+        wait_for_body(page, b"second")  # a fresh copy is fetched
 
-            app.answer.update(control="max-age=3600", body=b"second")
-            deadline = time.monotonic() + 10
-            while request(page)[2] != b"second":
-                assert time.monotonic() < deadline, "no fresh copy was fetched"
-                time.sleep(0.1)
-
-            app.answer.update(control="no-store", body=b"uncacheable")
-            purge()
-            first, second = request(page), request(page)
-            assert first[2] == second[2] == b"uncacheable"
-            assert second[1]["x-cache"] != "HIT"
-    finally:
-        app.server.shutdown()
+        app.answer.update(control="no-store", body=b"uncacheable")
+        purge()
+        first, second = request(page), request(page)
+        assert first[2] == second[2] == b"uncacheable"
+        assert second[1]["x-cache"] != "HIT"
 
 
 def test_while_a_page_is_fetched_again_in_the_background_the_previous_copy_is_served(tmp_path):
@@ -284,24 +291,15 @@ def test_while_a_page_is_fetched_again_in_the_background_the_previous_copy_is_se
     once its whole body has arrived: a visitor who asks meanwhile gets the previous copy at
     once, not the new one as slowly as the app sends it (measured under load: up to 115 ms
     for a feed, the p99 tail while reviewers approve; docs/publishing-benchmark.md)."""
-    app = FakeApp()
-    purge_port = free_port()
-    try:
-        with running_varnish(tmp_path / "varnish", [app.backend], purge_port=purge_port) as cache:
-            page, purge = cache + "/en/topics/t/", _purger(purge_port)
+    with behind_varnish(tmp_path) as (app, page, purge):
+        assert request(page)[2] == b"first"
+        app.answer.update(body=b"second copy", pause=2.0)
+        purge(**{"xkey-soft": "1"})
+        assert request(page)[2] == b"first"  # starts the background fetch
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:  # the app is still sending the new body
+            started = time.monotonic()
             assert request(page)[2] == b"first"
-            app.answer.update(body=b"second copy", pause=2.0)
-            purge(**{"xkey-soft": "1"})
-            assert request(page)[2] == b"first"  # starts the background fetch
-            deadline = time.monotonic() + 1.0
-            while time.monotonic() < deadline:  # the app is still sending the new body
-                started = time.monotonic()
-                assert request(page)[2] == b"first"
-                assert time.monotonic() - started < 0.5
-                time.sleep(0.1)
-            deadline = time.monotonic() + 10
-            while request(page)[2] != b"second copy":
-                assert time.monotonic() < deadline, "the new copy never replaced the old"
-                time.sleep(0.1)
-    finally:
-        app.server.shutdown()
+            assert time.monotonic() - started < 0.5
+            time.sleep(0.1)
+        wait_for_body(page, b"second copy")  # then it replaces the previous copy
