@@ -60,8 +60,11 @@ class Supervised:
         while not self.stopped.wait(delay):
             with self.lock:
                 if self.wanted() and not self.stopped.is_set():
-                    self._start()
-                    return
+                    try:
+                        self._start()
+                        return
+                    except OSError as error:  # tried again after the same pause
+                        self.log.error("Page renderer could not start: %s", error)
 
     def stop(self) -> None:
         with self.lock:

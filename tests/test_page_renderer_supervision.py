@@ -16,12 +16,16 @@ class Log:
     def __init__(self):
         self.started: list[int] = []
         self.delays: list[float] = []
+        self.failed_starts = 0
 
     def info(self, message, pid):
         self.started.append(pid)
 
-    def error(self, message, pid, lived, delay):
-        self.delays.append(delay)
+    def error(self, message, *args):
+        if len(args) == 3:  # pid, lived, delay
+            self.delays.append(args[2])
+        else:
+            self.failed_starts += 1
 
 
 def wait_for(condition, seconds=10.0):
@@ -82,5 +86,22 @@ def test_no_renderer_is_started_while_the_master_has_no_workers():
         assert len(log.started) == 1
         serving.append(True)
         wait_for(lambda: len(log.started) >= 2)
+    finally:
+        kept.stop()
+
+
+def test_a_renderer_that_cannot_be_started_is_tried_again():
+    """If starting a new renderer fails (the interpreter cannot be run for a moment), the
+    watcher logs it and tries again after the same pause, instead of giving up."""
+    log = Log()
+    kept = Supervised(log, [sys.executable, "-c", "import time; time.sleep(60)"], first_delay=0.05)
+    try:
+        runnable = kept.command
+        kept.command = ["/nonexistent/python"]
+        os.kill(kept.process.pid, signal.SIGKILL)
+        wait_for(lambda: log.failed_starts >= 2)
+        assert len(log.started) == 1
+        kept.command = runnable
+        wait_for(lambda: len(log.started) == 2)
     finally:
         kept.stop()
