@@ -13,10 +13,13 @@ Decisions:
    scripts) go on to the next checks.
 2. A signed, time-limited form token in a hidden field (`form_token`): it names the topic,
    the language and the published version the page showed, signed with the SECRET_KEY
-   and the time of rendering (django.core.signing). It is the same for every visitor of
-   a cached page. A POST for another topic or language, or with a forged token, is
-   refused; a token older than TOKEN_MAX_AGE (longer than any cache keeps the page) asks
-   the reader to send again, with their answer kept and a new token.
+   and the day of rendering (django.core.signing; the start of the UTC day, not the
+   second, so a page rendered again the same day is byte for byte the same and keeps its
+   ETag: the HTTP cache in front revalidates its copy with a 304). It is the same for
+   every visitor of a cached page. A POST for another topic or language, or with a forged
+   token, is refused; a token older than TOKEN_MAX_AGE counted from that day's start
+   (longer than any cache keeps the page) asks the reader to send again, with their
+   answer kept and a new token.
 3. Rate limit per address (`allow`): at most RATE_LIMIT answers per RATE_WINDOW seconds
    from one address (the address Django's login throttle uses: behind trusted proxies,
    from X-Forwarded-For). Counted in the shared cache; when the cache fails or hangs
@@ -57,6 +60,7 @@ SALT = "feedback.form"
 # A page is kept at most a day in the page cache and a day in the HTTP cache in front;
 # a reader may keep a tab open for a while longer.
 TOKEN_MAX_AGE = 7 * 24 * 60 * 60
+TOKEN_TIME_STEP = 24 * 60 * 60
 RATE_LIMIT = 5
 RATE_WINDOW = 60 * 60
 
@@ -83,16 +87,23 @@ class TokenExpired(TokenError):
     pass
 
 
+class _DaySigner(signing.TimestampSigner):
+    """Signs with the start of the UTC day of signing (decision 2)."""
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(time.time()) // TOKEN_TIME_STEP * TOKEN_TIME_STEP)
+
+
 def form_token(topic: str, language: str, version_id: int | None) -> str:
-    """The hidden field of a topic page's form (signed, with the time of rendering)."""
+    """The hidden field of a topic page's form (signed, with the day of rendering)."""
     value = f"{topic}|{language}|{version_id or ''}"
-    return signing.TimestampSigner(salt=SALT).sign(value)
+    return _DaySigner(salt=SALT).sign(value)
 
 
 def read_token(token: str, topic: str, language: str) -> Token:
     """The page a form token was rendered for; TokenError when forged or for another
     page, TokenExpired when older than TOKEN_MAX_AGE."""
-    signer = signing.TimestampSigner(salt=SALT)
+    signer = _DaySigner(salt=SALT)
     try:
         value = signer.unsign(token or "", max_age=TOKEN_MAX_AGE)
     except signing.SignatureExpired as error:

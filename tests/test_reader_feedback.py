@@ -198,6 +198,35 @@ def test_an_old_token_asks_to_send_again_with_a_fresh_token_and_the_input_kept(
     assert client.post(POST_URL, {"token": fresh, "useful": "no"}).status_code == 200
 
 
+def test_a_page_rendered_again_the_same_day_is_the_same_so_caches_revalidate_it(
+    client, topic, monkeypatch
+):
+    """The page cache renders a page again when its copy expires or is emptied; the HTTP
+    cache in front then asks with its copy's ETag. The form's token is signed with the
+    day, not the second: a page rendered an hour later is the same page and gets a 304.
+    The next day's token is new, and both are accepted."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    day_start = int(__import__("time").time()) // guard.TOKEN_TIME_STEP * guard.TOKEN_TIME_STEP
+    clock = [day_start + 10.5]
+    monkeypatch.setattr("django.core.signing.time.time", lambda: clock[0])
+    first = client.get(URL)
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+    clock[0] += 3600
+    again = client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+    clock[0] += guard.TOKEN_TIME_STEP
+    next_day = client.get(URL)
+    assert form_of(next_day.content.decode())["token"] != form_of(first.content.decode())["token"]
+    for page in (first, next_day):
+        token = form_of(page.content.decode())["token"]
+        assert client.post(POST_URL, {"token": token, "useful": "yes"}).status_code == 200
+    assert ReaderFeedback.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     "headers",
     [
