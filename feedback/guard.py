@@ -91,7 +91,7 @@ class _DaySigner(signing.TimestampSigner):
     """Signs with the start of the UTC day of signing (decision 2)."""
 
     def timestamp(self) -> str:
-        return signing.b62_encode(int(time.time()) // TOKEN_TIME_STEP * TOKEN_TIME_STEP)
+        return signing.b62_encode(int(_now()) // TOKEN_TIME_STEP * TOKEN_TIME_STEP)
 
 
 def form_token(topic: str, language: str, version_id: int | None) -> str:
