@@ -174,12 +174,17 @@ def catch_up(seen: int | None) -> bool:
 
 
 def purge_frontends(
-    tags: list[str], urls: list[str] | None = None, *, grace: bool = False
+    tags: list[str],
+    urls: list[str] | None = None,
+    *,
+    grace: bool = False,
+    timeout: float | None = None,
 ) -> list[str]:
     """Purge the objects tagged with any of `tags` from each HTTP cache in front
     (settings.FRONTEND_CACHE_URLS unless `urls` are given); returns the URLs that failed.
     With `grace` the purge is soft (`xkey-soft: 1`): the objects expire but may be served
-    within their grace while fetched again."""
+    within their grace while fetched again. `timeout`: FRONTEND_CACHE_TIMEOUT unless
+    given."""
     failed = []
     headers = {"xkey-purge": " ".join(tags)}
     if grace:
@@ -190,7 +195,7 @@ def purge_frontends(
         )
         try:
             with urllib.request.urlopen(  # noqa: S310
-                request, timeout=settings.FRONTEND_CACHE_TIMEOUT
+                request, timeout=timeout or settings.FRONTEND_CACHE_TIMEOUT
             ) as response:
                 if response.status != 200:
                     raise urllib.error.HTTPError(url, response.status, "unexpected", {}, None)

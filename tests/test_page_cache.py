@@ -9,6 +9,7 @@ from django.core.cache import cache
 from reviews import cache_tags, publication, workflow
 from tests.support.factories import LANGUAGES, publish
 from tests.support.published import publish_topic
+from tests.support.purges import recording_purges
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
@@ -309,36 +310,17 @@ def test_every_change_purges_its_tags_in_the_caches_in_front_at_once_and_again_l
     FRONTEND_CACHE_REBAN_SECONDS later for the same caches and tags. The schedule is
     injected (reviews.publication.schedule_later), so the test runs the repeat itself
     instead of waiting on the clock."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    purges = []
     scheduled = []
-
-    class Varnish(BaseHTTPRequestHandler):
-        def do_PURGE(self):  # noqa: N802 - the HTTP method's name
-            purges.append((self.path, self.headers.get("xkey-purge")))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
     monkeypatch.setattr(
         publication, "schedule_later", lambda delay, *call: scheduled.append((delay, call))
     )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Varnish)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        # A path of this test's own: a re-purge left over from another test that happens
-        # to reach this port (ports are reused) is not counted.
-        settings.FRONTEND_CACHE_URLS = [f"http://127.0.0.1:{server.server_port}/this-test"]
+    with recording_purges("/this-test") as (url, purges):
+        settings.FRONTEND_CACHE_URLS = [url]
         settings.FRONTEND_CACHE_REBAN_SECONDS = 0.2
         publish_topic("purged-topic", reviewer=site, languages=("en",))
 
         def ours():
-            return [header for path, header in purges if path == "/this-test/"]
+            return [purge.tags for purge in purges]
 
         # The first purge is sent before the approval returns; the second only waits.
         assert len(ours()) == 1
@@ -358,9 +340,6 @@ def test_every_change_purges_its_tags_in_the_caches_in_front_at_once_and_again_l
             for name in ("topic:purged-topic", "topics", "region-topics:legs")
             for code in LANGUAGES
         }
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_the_repeated_purge_runs_on_a_daemon_timer_off_the_request():
@@ -803,30 +782,12 @@ def test_approvals_purge_the_caches_in_front_softly_and_withdrawals_for_good(
 ):
     """Varnish gets `xkey-soft: 1` for an approval (serve the previous copy within grace
     while fetching) and a plain purge for a withdrawal, the repeat included."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     from reviews.models import Invalidation
 
-    purges = []
     scheduled = []
-
-    class Varnish(BaseHTTPRequestHandler):
-        def do_PURGE(self):  # noqa: N802 - the HTTP method's name
-            if self.path == "/soft-test/":
-                purges.append(self.headers.get("xkey-soft"))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
     monkeypatch.setattr(publication, "schedule_later", lambda delay, *call: scheduled.append(call))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Varnish)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        settings.FRONTEND_CACHE_URLS = [f"http://127.0.0.1:{server.server_port}/soft-test"]
+    with recording_purges("/soft-test") as (url, purges):
+        settings.FRONTEND_CACHE_URLS = [url]
         settings.FRONTEND_CACHE_REBAN_SECONDS = 0.2
         article = publish_topic("soft-topic", reviewer=site, languages=("en",))
         assert not Invalidation.objects.first().grace  # a first publication: at once
@@ -839,7 +800,4 @@ def test_approvals_purge_the_caches_in_front_softly_and_withdrawals_for_good(
         for function, *args in scheduled:
             function(*args)
         # first publication, re-approval, withdrawal, then their repeats in that order
-        assert purges == [None, "1", None, None, "1", None]
-    finally:
-        server.shutdown()
-        server.server_close()
+        assert [purge.soft for purge in purges] == [None, "1", None, None, "1", None]

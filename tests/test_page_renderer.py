@@ -18,6 +18,7 @@ from reviews import workflow
 from tests.support.factories import publish
 from tests.support.metrics import scrape
 from tests.support.published import publish_topic
+from tests.support.purges import Purge, recording_purges
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
 
@@ -264,3 +265,34 @@ def test_a_revalidated_copy_tells_the_cache_in_front_how_long_it_may_keep_it(
     same = client.get(PAGE, HTTP_IF_NONE_MATCH=new["ETag"])
     assert same.status_code == 304
     assert int(same["Surrogate-Control"].removeprefix("max-age=")) > 60
+
+
+def test_once_a_page_is_stored_the_renderer_soft_purges_it_in_the_caches_in_front(
+    client, site, topic, page_renderer, settings
+):
+    """Varnish got the previous copy for PAGE_CACHE_STALE_SURROGATE_SECONDS while the page
+    was rendered; once stored, the renderer soft-purges the page's own tag there, so it is
+    fetched again at once. A cache in front that does not answer is left alone for a while
+    (the stale copy's lifetime still bounds what it serves)."""
+    settings.FRONTEND_CACHE_REBAN_SECONDS = 0
+    with recording_purges("/renderer-test") as (url, purges):
+        settings.FRONTEND_CACHE_URLS = [url]
+        own = client.get(PAGE)["xkey"].split()[-1]
+        assert own.startswith("page-") and len(own) == 29
+        _retitle(topic, site, "Очищено впереди")
+        assert [purge.soft for purge in purges] == ["1"]  # the approval's tags
+        assert client.get(PAGE)["X-Page-Cache"] == "stale"  # queued
+
+        assert page_renderer.run_once() == 1
+        assert purges[1:] == [Purge("/renderer-test/", own, "1")]
+        assert own in client.get(PAGE)["xkey"].split()  # the stored page still names it
+
+        settings.FRONTEND_CACHE_URLS = ["http://127.0.0.1:9"]  # nothing listens there
+        _retitle(topic, site, "Не очищено")
+        client.get(PAGE)
+        assert page_renderer.run_once() == 1
+        settings.FRONTEND_CACHE_URLS = [url]
+        _retitle(topic, site, "Пауза")
+        client.get(PAGE)
+        assert page_renderer.run_once() == 1
+        assert [purge.tags for purge in purges[2:]] == [purges[0].tags]  # the approval's only

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from .support.admin_http import approve_summary
 from .support.frontends import have, request, running_varnish
 from .support.serving import ROOT, free_port, manage, running_gunicorn, site_env
 
@@ -30,6 +31,10 @@ def stack(tmp_path_factory, prepared_site):
         DJANGO_FRONTEND_CACHE_URLS=f"http://127.0.0.1:{purge_port}",
         # The app reads this Varnish's hit counters for /metrics (operations/metrics.py).
         DJANGO_METRICS_VARNISHSTAT=f"varnishstat -n {work / 'varnish' / 'state'}",
+        # Without the renderer's purge, a previous copy would be kept a minute after an
+        # approval (test_an_approved_page_shows_through_the_cache_once_rendered).
+        TEST_STALE_SURROGATE_SECONDS="60",
+        TEST_FRONTEND_CACHE_REBAN_SECONDS="0",
     )
     prepared_site.into(env)
     with running_gunicorn(env) as (app, _process):
@@ -143,6 +148,22 @@ def test_an_approval_purge_is_soft_the_previous_copy_is_served_while_fetched_aga
     deadline = time.monotonic() + 10
     while int(request(cache + path)[1]["age"]) >= 1:
         assert time.monotonic() < deadline, "no fresh copy was fetched"
+        time.sleep(0.1)
+
+
+def test_an_approved_page_shows_through_the_cache_once_rendered(stack):
+    """An approval soft-purges the page: Varnish serves its previous copy and fetches it
+    again; the host answers with its previous copy too (kept by Varnish for
+    TEST_STALE_SURROGATE_SECONDS, a minute here) and its page renderer renders the new
+    one. Once stored, the renderer soft-purges the page's own tag, and Varnish has the
+    approved text within seconds, not a minute."""
+    cache, path, text = stack["cache"], "/es/topics/hiccups/", "Resumen aprobado ahora."
+    request(cache + path)
+    assert request(cache + path)[1]["x-cache"] == "HIT"
+    approve_summary(stack["env"], stack["app"], "hiccups", "es", text)
+    started = time.monotonic()
+    while text not in request(cache + path)[2].decode():
+        assert time.monotonic() - started < 20, "Varnish kept the previous copy"
         time.sleep(0.1)
 
 

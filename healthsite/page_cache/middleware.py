@@ -261,7 +261,7 @@ class PublicPageCache:
             if not response_is_public(response):
                 return self._mark((response, collected), None)
             response[HEADER] = "miss"
-            tags = self._tag(response, collected, language)
+            tags = self._tag(response, collected, language, key)
             if store:
                 self._store(key, response, collected, tags, before)
             return self._mark((response, collected), True)
@@ -313,9 +313,10 @@ class PublicPageCache:
         return None
 
     @staticmethod
-    def _tag(response: HttpResponse, collected, language: str) -> set[str]:
+    def _tag(response: HttpResponse, collected, language: str, key: str = "") -> set[str]:
         tags = collected.tags | {cache_tags.whole_language(language), cache_tags.ALL}
-        response[TAGS_HEADER] = " ".join(sorted(tags))
+        own = [policy.page_tag(key)] if key else []  # for the cache in front only
+        response[TAGS_HEADER] = " ".join(sorted(tags) + own)
         return tags
 
     def _hit(self, request: HttpRequest, stored: dict, state: str = "hit") -> HttpResponse:
@@ -324,8 +325,8 @@ class PublicPageCache:
             response[name] = value
         response[HEADER] = state
         seconds = max(1, min(settings.SURROGATE_MAX_AGE, int(stored["expires"] - policy.now())))
-        if state == "stale":
-            seconds = 1  # the cache in front asks again in a second
+        if state == "stale":  # the cache in front asks again soon (or is purged: renderer)
+            seconds = settings.PAGE_CACHE_STALE_SURROGATE_SECONDS
         response["Surrogate-Control"] = f"max-age={seconds}"
         answer = get_conditional_response(
             request,

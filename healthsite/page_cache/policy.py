@@ -53,6 +53,12 @@ def response_is_public(response: HttpResponse) -> bool:
     return vary <= VARY_ALLOWED
 
 
+def page_tag(key: str) -> str:
+    """The page's own tag in the HTTP cache in front (from its page-cache key): the
+    renderer soft-purges it there once it has stored the page again (renderer.py)."""
+    return "page-" + key.removeprefix("page:")[:24]
+
+
 def tag_keys(stored: dict) -> list[str]:
     """The cache keys of a stored page's tag tokens."""
     return [publication.tag_key(tag) for tag in stored["tags"]]

@@ -21,6 +21,11 @@ stores it, then frees the lock.
   renderer on any host may render a page any host queued; each item is taken once.
 - The renderer's request carries REFRESH in its WSGI environ, which no HTTP client can
   set: the middleware then renders and stores under the lock the queueing request took.
+- Once a page is stored, the renderer soft-purges it in the HTTP caches in front (its own
+  tag, policy.page_tag), so they fetch it again at once rather than when the previous
+  copy's PAGE_CACHE_STALE_SURROGATE_SECONDS are over. Best effort, with a short timeout:
+  after a failure it leaves the caches in front alone for PURGE_PAUSE_SECONDS (they
+  still ask again within those seconds by themselves).
 """
 
 from __future__ import annotations
@@ -35,12 +40,18 @@ from contextlib import suppress
 from django.conf import settings
 from django.core.cache import caches
 
+from reviews import publication
+
+from . import policy
+
 logger = logging.getLogger("healthsite.page_cache")
 
 TAIL_KEY = "render:tail"
 DONE_KEY = "render:done"  # the last item a renderer has taken or skipped (for /metrics)
 ALIVE_KEY = "render:alive"
 ALIVE_SECONDS = 3
+PURGE_TIMEOUT = 0.5
+PURGE_PAUSE_SECONDS = 10.0
 # The WSGI environ key of the renderer's own requests (HTTP headers become HTTP_*).
 REFRESH = "healthsite.page_cache.refresh"
 # What a queued request keeps of its environ: enough to name and render the same page.
@@ -115,6 +126,7 @@ class Renderer:
         self.done = None  # the last item number taken or skipped
         self.next_beat = 0.0
         self.waiting = (0, 0.0)  # an item counted but not yet written, since when
+        self.purges_paused_until = 0.0
 
     def beat(self) -> None:
         if time.monotonic() >= self.next_beat:
@@ -151,12 +163,17 @@ class Renderer:
             if time.time() - item["queued"] > settings.PAGE_CACHE_LOCK_SECONDS:
                 return 0  # its lock has expired: the next request queues it again
             environ = _environ(item["environ"])
-            chunks = self.application(environ, lambda status, headers, exc_info=None: None)
+            statuses = []
+            chunks = self.application(
+                environ, lambda status, headers, exc_info=None: statuses.append(status)
+            )
             with suppress(Exception):
                 for _chunk in chunks:
                     pass
             if hasattr(chunks, "close"):
                 chunks.close()
+            if statuses[-1:] and statuses[-1].startswith("200"):
+                self._purge_in_front(environ[REFRESH])
             return 1
         except Exception:
             logger.exception("The renderer could not render %s", item["environ"].get("PATH_INFO"))
@@ -164,6 +181,13 @@ class Renderer:
         finally:
             with suppress(Exception):
                 _cache().delete(item["lock"])
+
+    def _purge_in_front(self, key) -> None:
+        if not isinstance(key, str) or time.monotonic() < self.purges_paused_until:
+            return
+        tags = [policy.page_tag(key)]
+        if publication.purge_frontends(tags, grace=True, timeout=PURGE_TIMEOUT):
+            self.purges_paused_until = time.monotonic() + PURGE_PAUSE_SECONDS
 
     def run(self, should_stop) -> None:
         while not should_stop():

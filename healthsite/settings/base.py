@@ -229,6 +229,10 @@ PAGE_CACHE_QUERY_PARAMETERS = (
 )
 # One render per cold page: the others wait this long for it.
 PAGE_CACHE_LOCK_SECONDS = 5
+# While a page is rendered again after an approval, the HTTP cache in front keeps its
+# previous copy this long before asking again; the renderer soft-purges the page there
+# as soon as it has stored the new one (healthsite.page_cache.renderer).
+PAGE_CACHE_STALE_SURROGATE_SECONDS = 1
 PAGE_CACHE_WAIT_SECONDS = 2.0
 # After a failed cache call, a worker renders without the cache for this long, twice as
 # long after each further failure in a row, up to the maximum (healthsite.page_cache).

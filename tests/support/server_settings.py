@@ -13,3 +13,7 @@ STATIC_ROOT = Path(os.environ["TEST_STATIC_ROOT"])
 # (healthsite/settings/test.py): the seed's demo staff and every sign-in over HTTP would
 # otherwise spend ~0.25 s of CPU each on PBKDF2, and no test measures the hasher.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A test may lengthen how long the cache in front keeps a previous copy while a page is
+# rendered again, and leave out the approval purge's repeat, to show what else refreshes it.
+PAGE_CACHE_STALE_SURROGATE_SECONDS = int(os.environ.get("TEST_STALE_SURROGATE_SECONDS", "1"))
+FRONTEND_CACHE_REBAN_SECONDS = float(os.environ.get("TEST_FRONTEND_CACHE_REBAN_SECONDS", "2"))
