@@ -311,8 +311,11 @@ def main() -> int:
         if options.redis_only:
             missed += redis_runs(work, env, paths, options)
             return _report(missed)
-        app, gunicorn = stack.enter_context(running_gunicorn(env, workers=options.workers))
+        # The site's hosts purge Varnish as in a deployment: the approving process after
+        # each approval, gunicorn's page renderer once it has stored a page again.
         purge_port = free_port()
+        env["DJANGO_FRONTEND_CACHE_URLS"] = f"http://127.0.0.1:{purge_port}"
+        app, gunicorn = stack.enter_context(running_gunicorn(env, workers=options.workers))
         cache = stack.enter_context(
             running_varnish(work / "varnish", [app[len("http://") :]], purge_port=purge_port)
         )
