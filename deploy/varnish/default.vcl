@@ -9,7 +9,9 @@
 #   withdrawal is gone from this cache as soon as it returns, and the rest stays cached.
 #   An approval's purge says `xkey-soft: 1`: those pages expire but are served within
 #   their grace (the previous approved copy) while a fresh one is fetched in the
-#   background, so no visitor waits for a render.
+#   background, so no visitor waits for a render. The site's page renderer, once it
+#   has stored such a page again, soft-purges that page's own tag (`page-...`), so the
+#   new page is fetched at once rather than when the host's previous copy expires.
 #   Browsers get the site's own Cache-Control (public, max-age=60) and revalidate with
 #   the ETag.
 # - Grace: a page whose lifetime ended (nothing on it changed: changes are purged) is
