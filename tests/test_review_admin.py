@@ -239,9 +239,9 @@ def test_outdated_translations_are_filtered_and_counted_in_the_queue(client):
 # Demo data
 
 
-def test_seed_demo_approves_loaded_content_as_a_plainly_labelled_demo_reviewer():
-    call_command("load_content")
-    call_command("seed_demo")
+def test_seed_demo_approves_loaded_content_as_a_plainly_labelled_demo_reviewer(corpus):
+    # `corpus`: load_content and seed_demo (run once a session, their rows written again
+    # after: tests/support/replay.py).
     live = PublishedVersion.objects.live()
     assert live.filter(kind="topic", language="en").count() == Article.objects.count()
     demo_credit = "Demo reviewer (demonstration content, not a clinical review)"
@@ -260,9 +260,7 @@ def test_seed_demo_approves_loaded_content_as_a_plainly_labelled_demo_reviewer()
         assert get_user_model().objects.get(username=username).check_password(f"{username}-demo")
 
 
-def test_seed_demo_leaves_human_edits_for_a_real_review():
-    call_command("load_content")
-    call_command("seed_demo")
+def test_seed_demo_leaves_human_edits_for_a_real_review(corpus):
     article = Article.objects.get(slug="leg-cramps")
     editor = get_user_model().objects.get(username="editor")
     Article.objects.filter(pk=article.pk).update(title_en="Edited by a person")
