@@ -296,3 +296,44 @@ def test_once_a_page_is_stored_the_renderer_soft_purges_it_in_the_caches_in_fron
         client.get(PAGE)
         assert page_renderer.run_once() == 1
         assert [purge.tags for purge in purges[2:]] == [purges[0].tags]  # the approval's only
+
+
+def test_a_hung_cache_in_front_costs_the_renderer_one_short_wait_then_a_pause(
+    client, site, topic, page_renderer, settings
+):
+    """A Varnish that takes the connection and never answers: the renderer waits
+    PURGE_TIMEOUT once, then sends nothing there for PURGE_PAUSE_SECONDS, so the pages
+    behind it are not held up one timeout each."""
+    import socket
+
+    settings.FRONTEND_CACHE_REBAN_SECONDS = 0
+    hung = socket.create_server(("127.0.0.1", 0), backlog=16)  # listens, never answers
+    hung.settimeout(0)
+
+    def connections() -> int:
+        count = 0
+        while True:
+            try:
+                hung.accept()[0].close()
+            except BlockingIOError:
+                return count
+            count += 1
+
+    try:
+        client.get(PAGE)
+        for title in ("Первое", "Второе"):
+            settings.FRONTEND_CACHE_URLS = []  # the approval purges nothing
+            _retitle(topic, site, title)
+            assert client.get(PAGE)["X-Page-Cache"] == "stale"  # queued
+            settings.FRONTEND_CACHE_URLS = [f"http://127.0.0.1:{hung.getsockname()[1]}"]
+            started = time.monotonic()
+            assert page_renderer.run_once() == 1
+            waited = time.monotonic() - started
+            if title == "Первое":
+                assert renderer.PURGE_TIMEOUT <= waited < renderer.PURGE_TIMEOUT + 5
+                assert connections() == 1
+            else:
+                assert connections() == 0  # paused: not even tried
+            assert title in client.get(PAGE).content.decode()
+    finally:
+        hung.close()
