@@ -51,17 +51,24 @@ class Staff:
         return response
 
 
-def review_page(env: dict, key: str, language: str = "en") -> str:
-    output = manage(
-        env,
-        "shell",
-        "-c",
-        "from reviews.models import LanguageVersion; "
-        "version = LanguageVersion.objects.get("
-        f"kind='topic', key='{key}', language='{language}'); print('pk=%d' % version.pk)",
-    )
+# Prints the review page's version number (one `manage.py shell` after a command, so a
+# test pays one Django start-up, not two).
+_PRINT_VERSION = (
+    "from reviews.models import LanguageVersion; "
+    "version = LanguageVersion.objects.get(kind='topic', key={key!r}, language={language!r}); "
+    "print('pk=%d' % version.pk)"
+)
+
+
+def _review_path(output: str) -> str:
     number = re.search(r"pk=(\d+)", output)[1]
     return f"/admin/reviews/languageversion/{number}/review/"
+
+
+def review_page(env: dict, key: str, language: str = "en") -> str:
+    return _review_path(
+        manage(env, "shell", "-c", _PRINT_VERSION.format(key=key, language=language))
+    )
 
 
 def approve_summary(env: dict, base: str, key: str, language: str, text: str) -> str:
@@ -70,7 +77,7 @@ def approve_summary(env: dict, base: str, key: str, language: str, text: str) ->
     submitted and approved in the admin of `base` over HTTP, as a browser sends the
     review form. Returns the approval's answer page."""
     author = "editor" if language == "en" else "translator"
-    manage(
+    output = manage(
         env,
         "shell",
         "-c",
@@ -78,9 +85,10 @@ def approve_summary(env: dict, base: str, key: str, language: str, text: str) ->
         "from reviews import workflow; "
         f"article = Article.objects.get(slug={key!r}); "
         f"article.summary_{language} += ' ' + {text!r}; article.save(); "
-        f"workflow.record_edits(article, by=get_user_model().objects.get(username={author!r}))",
+        f"workflow.record_edits(article, by=get_user_model().objects.get(username={author!r})); "
+        + _PRINT_VERSION.format(key=key, language=language),
     )
-    page = review_page(env, key, language)
+    page = _review_path(output)
     submitted = Staff(base, author).post(page, {"action": "submit"})
     assert "Submitted for medical review" in submitted.text
     approved = Staff(base, "reviewer").post(page, {"action": "approve", "comment": "ok"})
