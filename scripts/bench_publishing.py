@@ -312,16 +312,16 @@ def main() -> int:
             missed += redis_runs(work, env, paths, options)
             return _report(missed)
         # The site's hosts purge Varnish as in a deployment: the approving process after
-        # each approval, gunicorn's page renderer once it has stored a page again.
+        # each approval, gunicorn's page renderer once it has stored a page again. Only
+        # here: the Redis runs after these have no Varnish in front (`env` unchanged).
         purge_port = free_port()
-        env["DJANGO_FRONTEND_CACHE_URLS"] = f"http://127.0.0.1:{purge_port}"
-        app, gunicorn = stack.enter_context(running_gunicorn(env, workers=options.workers))
+        fronted = {**env, "DJANGO_FRONTEND_CACHE_URLS": f"http://127.0.0.1:{purge_port}"}
+        app, gunicorn = stack.enter_context(running_gunicorn(fronted, workers=options.workers))
         cache = stack.enter_context(
             running_varnish(work / "varnish", [app[len("http://") :]], purge_port=purge_port)
         )
         publisher_env = {
-            **env,
-            "DJANGO_FRONTEND_CACHE_URLS": f"http://127.0.0.1:{purge_port}",
+            **fronted,
             "PUBLISH_INTERVAL": str(APPROVAL_SECONDS),
             "PUBLISH_SECONDS": str(options.duration + 1),
         }
