@@ -3,6 +3,7 @@ pages are cached and gzip-compressed, the admin never is, and a withdrawal made 
 the workflow is gone from the cache as soon as it returns (the site bans the cache)."""
 
 import gzip
+import os
 import time
 from contextlib import contextmanager
 
@@ -47,6 +48,7 @@ def stack(tmp_path_factory, prepared_site):
                 "cache": cache,
                 "purge": f"http://127.0.0.1:{purge_port}",
                 "env": env,
+                "varnish_state": work / "varnish" / "state",
             }
 
 
@@ -161,6 +163,43 @@ def test_an_approved_page_shows_through_the_cache_once_rendered(stack):
     request(cache + path)
     assert request(cache + path)[1]["x-cache"] == "HIT"
     approve_summary(stack["env"], stack["app"], "hiccups", "es", text)
+    started = time.monotonic()
+    while text not in request(cache + path)[2].decode():
+        assert time.monotonic() - started < 20, "Varnish kept the previous copy"
+        time.sleep(0.1)
+
+
+def test_approved_in_the_admin_while_varnish_hangs_shows_once_the_purge_is_applied(stack):
+    """Varnish stops answering (SIGSTOP) while a reviewer approves in the admin over HTTP:
+    the approval goes through within seconds and says a purge is pending; after Varnish
+    resumes, it still serves its previous copy (kept a day) until the pending invalidation
+    is applied (`apply_invalidations`, which a timer runs every minute), and then shows
+    the approved text: the renderer, which had nothing to purge during the hang, purges
+    the page it stored."""
+    import signal
+    import subprocess
+
+    cache, path, text = stack["cache"], "/ar/topics/hiccups/", "ملخص معتمد أثناء توقف Varnish."
+    request(cache + path)
+    assert request(cache + path)[1]["x-cache"] == "HIT"
+    varnish = subprocess.run(
+        ["pgrep", "-f", str(stack["varnish_state"])], capture_output=True, text=True
+    ).stdout.split()
+    assert varnish
+    for pid in varnish:
+        os.kill(int(pid), signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        answer = approve_summary(stack["env"], stack["app"], "hiccups", "ar", text)
+        assert time.monotonic() - started < 30
+        assert "still pending" in answer
+    finally:
+        for pid in varnish:
+            os.kill(int(pid), signal.SIGCONT)
+    status, headers, body = request(cache + path)
+    assert status == 200 and text not in body.decode()  # the purge has not reached it
+
+    manage(stack["env"], "apply_invalidations")
     started = time.monotonic()
     while text not in request(cache + path)[2].decode():
         assert time.monotonic() - started < 20, "Varnish kept the previous copy"
