@@ -337,3 +337,52 @@ def test_a_hung_cache_in_front_costs_the_renderer_one_short_wait_then_a_pause(
             assert title in client.get(PAGE).content.decode()
     finally:
         hung.close()
+
+
+class _Clock:
+    """The renderer's clock and sleep, advanced by its own sleeps only."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
+        return 1_800_000_000 + self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_an_idle_renderer_looks_at_the_queue_less_often_and_quickly_again_after_a_render(
+    monkeypatch,
+):
+    """Idle, the renderer polls the shared cache 10 times a second instead of 50 (an idle
+    host's renderer otherwise spends about 1 % of a core asking Redis); a page queued
+    meanwhile is taken within IDLE_POLL_SECONDS, and then it polls quickly again."""
+    clock = _Clock()
+    monkeypatch.setattr(renderer, "time", clock)
+    queued_at = 20.0
+
+    class Polled(renderer.Renderer):
+        polls: list[float] = []
+        taken: list[float] = []
+
+        def run_once(self) -> int:
+            self.polls.append(clock.now)
+            if clock.now >= queued_at and not self.taken:
+                self.taken.append(clock.now)
+                return 1
+            return 0
+
+    worker = Polled(application=None)
+    worker.run(lambda: clock.now > 30)
+
+    def polls_between(start: float, end: float) -> int:
+        return sum(start <= at < end for at in worker.polls)
+
+    assert polls_between(0, 4) == pytest.approx(4 / worker.poll_seconds, abs=2)  # busy
+    assert polls_between(10, 20) == pytest.approx(10 / renderer.IDLE_POLL_SECONDS, abs=2)
+    assert queued_at <= worker.taken[0] <= queued_at + renderer.IDLE_POLL_SECONDS
+    assert polls_between(21, 25) == pytest.approx(4 / worker.poll_seconds, abs=2)  # busy again

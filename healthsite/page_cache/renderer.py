@@ -52,6 +52,12 @@ ALIVE_KEY = "render:alive"
 ALIVE_SECONDS = 3
 PURGE_TIMEOUT = 0.5
 PURGE_PAUSE_SECONDS = 10.0
+# Idle, the renderer looks at the queue less often: 50 times a second for IDLE_AFTER
+# seconds after its last render, then 10 times (an idle renderer cost 1.1 % of a core
+# polling; the first page queued after a quiet spell waits at most 0.1 s longer, while
+# its previous copy is served).
+IDLE_AFTER_SECONDS = 5.0
+IDLE_POLL_SECONDS = 0.1
 # The WSGI environ key of the renderer's own requests (HTTP headers become HTTP_*).
 REFRESH = "healthsite.page_cache.refresh"
 # What a queued request keeps of its environ: enough to name and render the same page.
@@ -190,10 +196,15 @@ class Renderer:
             self.purges_paused_until = time.monotonic() + PURGE_PAUSE_SECONDS
 
     def run(self, should_stop) -> None:
+        last_render = time.monotonic()
         while not should_stop():
             try:
-                if not self.run_once():
+                if self.run_once():
+                    last_render = time.monotonic()
+                elif time.monotonic() - last_render < IDLE_AFTER_SECONDS:
                     time.sleep(self.poll_seconds)
+                else:
+                    time.sleep(max(self.poll_seconds, IDLE_POLL_SECONDS))
             except Exception as error:  # the cache is down: try again in a while
                 logger.warning("The renderer waits for the page cache (%s)", error)
                 time.sleep(1.0)
