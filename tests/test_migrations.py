@@ -88,7 +88,7 @@ def test_an_index_left_invalid_by_an_interrupted_build_is_built_again(
     django_db_setup, django_db_blocker
 ):
     """Outside a test transaction: CREATE INDEX CONCURRENTLY cannot run inside one."""
-    migration = importlib.import_module("search.migrations.0004_body_terms_index")
+    migration = importlib.import_module("search.migrations.0005_body_terms_costed")
     with django_db_blocker.unblock():
         with connection.cursor() as cursor:
             # What an interrupted CREATE INDEX CONCURRENTLY leaves behind.

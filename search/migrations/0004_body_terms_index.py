@@ -11,30 +11,26 @@ invalid index behind, which IF NOT EXISTS would keep: it is dropped and built ag
 
 from django.db import migrations
 
-from search.engines import POSTGRES_BODY_DROP, POSTGRES_BODY_INDEX, POSTGRES_BODY_SCHEMA
+from search.engines import drop_if_invalid
 
-INVALID = """
-SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-WHERE c.relname = %s AND pg_table_is_visible(c.oid)
-"""
+# Migration 0005 replaces this index by one on a function that says what it costs.
+INDEX = "reviews_searchentry_body_terms"
+CREATE = (
+    f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} ON reviews_searchentry "
+    "USING gin (to_tsvector('simple'::regconfig, body))"
+)
 
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(INVALID, [POSTGRES_BODY_INDEX])
-            leftover = cursor.fetchone()
-        if leftover and leftover[0]:
-            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {POSTGRES_BODY_INDEX}")
-        for statement in POSTGRES_BODY_SCHEMA:
-            schema_editor.execute(statement)
+        drop_if_invalid(schema_editor, INDEX)
+        schema_editor.execute(CREATE)
         schema_editor.execute("ANALYZE reviews_searchentry")
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRES_BODY_DROP:
-            schema_editor.execute(statement)
+        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
 
 
 class Migration(migrations.Migration):
