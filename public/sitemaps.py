@@ -95,7 +95,7 @@ class _LanguageSitemap(Sitemap):
                 {
                     "item": key,
                     "location": patterns[self.language].replace(_SLUG, key),
-                    "lastmod": entry["lastmod"][self.language],
+                    "lastmod": entry["lastmod"],
                     "changefreq": self.changefreq,
                     "priority": str(self.priority if self.priority is not None else ""),
                     "alternates": alternates,

@@ -3,7 +3,7 @@ language fallback and switcher, metadata, sitemap, robots.txt, health check, cac
 
 import os
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -317,6 +317,23 @@ def test_sitemap_lists_live_pages_with_alternates_of_published_languages(client,
     page = client.get("/es/topics/leg-cramps/").content.decode()
     assert f'hreflang="x-default" href="{topic["en"]}"' in page
     assert client.get("/en/topics/leg-cramps/").status_code == 200
+
+
+def test_each_sitemap_file_dates_a_page_by_its_own_languages_approval(client, site):
+    """An address's <lastmod> is when the version in the file's language was approved, not
+    when another language's was (the file reads only its own language's dates)."""
+    from datetime import datetime
+
+    from reviews.models import PublishedVersion
+
+    publish_topic("leg-cramps", reviewer=site, languages=["en", "es"])
+    live = PublishedVersion.objects.live(kind="topic").filter(key="leg-cramps")
+    live.filter(language="en").update(approved_at=datetime(2026, 3, 1, 12, tzinfo=UTC))
+    live.filter(language="es").update(approved_at=datetime(2026, 9, 9, 12, tzinfo=UTC))
+    for code, day in (("en", "2026-03-01"), ("es", "2026-09-09")):
+        xml = client.get(f"/sitemap-topics-{code}.xml").content.decode()
+        entry = xml.split(f"/{code}/topics/leg-cramps/</loc>")[1].split("</url>")[0]
+        assert f"<lastmod>{day}</lastmod>" in entry, (code, entry)
 
 
 def test_sitemap_files_stay_bounded_and_unknown_ones_are_not_found(client, site, monkeypatch):
