@@ -8,7 +8,9 @@ where the index is read. Priced right, the index is read at any size.
 
 Not atomic, like 0004: the new index is built CONCURRENTLY before the old one is dropped,
 so a live site keeps writing entries and searching an index meanwhile; an invalid index
-left by an interrupted build is dropped and built again."""
+left by an interrupted build is dropped and built again. The function names its schema
+(pg_catalog) so what it returns does not depend on the caller's search_path, as an
+index's expression must not."""
 
 from django.db import migrations
 
@@ -20,7 +22,7 @@ FUNCTION = """
 CREATE OR REPLACE FUNCTION search_body_terms(body text) RETURNS tsvector
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
 BEGIN
-    RETURN to_tsvector('simple'::regconfig, body);
+    RETURN pg_catalog.to_tsvector('pg_catalog.simple'::pg_catalog.regconfig, body);
 END
 $$
 """
