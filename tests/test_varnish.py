@@ -3,14 +3,13 @@ pages are cached and gzip-compressed, the admin never is, and a withdrawal made 
 the workflow is gone from the cache as soon as it returns (the site bans the cache)."""
 
 import gzip
-import os
 import time
 from contextlib import contextmanager
 
 import pytest
 
 from .support.admin_http import approve_summary
-from .support.frontends import have, request, running_varnish
+from .support.frontends import have, hung_varnish, request, running_varnish
 from .support.serving import ROOT, free_port, manage, running_gunicorn, site_env
 
 pytestmark = [
@@ -48,7 +47,7 @@ def stack(tmp_path_factory, prepared_site):
                 "cache": cache,
                 "purge": f"http://127.0.0.1:{purge_port}",
                 "env": env,
-                "varnish_state": work / "varnish" / "state",
+                "varnish": work / "varnish",
             }
 
 
@@ -176,26 +175,14 @@ def test_approved_in_the_admin_while_varnish_hangs_shows_once_the_purge_is_appli
     is applied (`apply_invalidations`, which a timer runs every minute), and then shows
     the approved text: the renderer, which had nothing to purge during the hang, purges
     the page it stored."""
-    import signal
-    import subprocess
-
     cache, path, text = stack["cache"], "/ar/topics/hiccups/", "ملخص معتمد أثناء توقف Varnish."
     request(cache + path)
     assert request(cache + path)[1]["x-cache"] == "HIT"
-    varnish = subprocess.run(
-        ["pgrep", "-f", str(stack["varnish_state"])], capture_output=True, text=True
-    ).stdout.split()
-    assert varnish
-    for pid in varnish:
-        os.kill(int(pid), signal.SIGSTOP)
-    try:
+    with hung_varnish(stack["varnish"]):
         started = time.monotonic()
         answer = approve_summary(stack["env"], stack["app"], "hiccups", "ar", text)
         assert time.monotonic() - started < 30
         assert "still pending" in answer
-    finally:
-        for pid in varnish:
-            os.kill(int(pid), signal.SIGCONT)
     status, headers, body = request(cache + path)
     assert status == 200 and text not in body.decode()  # the purge has not reached it
 

@@ -116,6 +116,25 @@ def running_varnish(
         log.close()
 
 
+@contextmanager
+def hung_varnish(work: Path):
+    """The varnishd that `running_varnish(work, ...)` started stops answering (SIGSTOP of
+    its processes: the connection is taken, nothing comes back), as a hung cache would,
+    and resumes on exit (SIGCONT), with what it held."""
+    found = subprocess.run(
+        ["pgrep", "-f", str(work / "state")], capture_output=True, text=True
+    ).stdout.split()
+    assert found, f"no varnishd runs in {work}"
+    pids = [int(pid) for pid in found]
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+
+
 class RedisServer:
     """redis-server on loopback that can be hung, resumed, killed and restarted from the
     dump it saved (`save()`), as a server that comes back with old data would."""
