@@ -386,3 +386,45 @@ def test_an_idle_renderer_looks_at_the_queue_less_often_and_quickly_again_after_
     assert polls_between(10, 20) == pytest.approx(10 / renderer.IDLE_POLL_SECONDS, abs=2)
     assert queued_at <= worker.taken[0] <= queued_at + renderer.IDLE_POLL_SECONDS
     assert polls_between(21, 25) == pytest.approx(4 / worker.poll_seconds, abs=2)  # busy again
+
+
+def test_a_run_of_items_lost_from_the_queue_costs_the_renderer_one_wait_not_one_each(
+    monkeypatch,
+):
+    """Items counted but gone from the cache (they expired while the renderer, starved of
+    CPU under load, was behind) are skipped together after one second, so the next page
+    queued is rendered within about a second; one second each had left a renderer 10 s
+    behind further behind with every item, and the pages it owed stale for good (seen in
+    `make bench-publishing`). An item counted and written a moment later is still
+    rendered."""
+    clock = _Clock()
+    monkeypatch.setattr(renderer, "time", clock)
+
+    class Recording(renderer.Renderer):
+        rendered: list[str] = []
+
+        def _render(self, item: dict) -> int:
+            self.rendered.append(item["environ"]["PATH_INFO"])
+            return 1
+
+    def queued(path: str) -> dict:
+        return {"environ": {"PATH_INFO": path}, "lock": "lock:" + path, "queued": clock.time()}
+
+    worker = Recording(application=None)
+    cache.set(renderer.TAIL_KEY, 0, None)
+    worker.run_once()
+    late = cache.incr(renderer.TAIL_KEY)  # counted; its writer is slow
+    worker.run(lambda: clock.now >= 0.5)
+    cache.set(renderer.item_key(late), queued("/late/"), None)
+    worker.run(lambda: "/late/" in worker.rendered or clock.now > 60)
+    assert worker.rendered == ["/late/"]
+
+    for _lost in range(20):  # counted, never to be found
+        cache.incr(renderer.TAIL_KEY)
+    fresh = cache.incr(renderer.TAIL_KEY)
+    cache.set(renderer.item_key(fresh), queued("/fresh/"), None)
+    started = clock.now
+    worker.run(lambda: "/fresh/" in worker.rendered or clock.now > started + 60)
+
+    assert worker.rendered == ["/late/", "/fresh/"]
+    assert clock.now - started <= 1.0 + 2 * worker.poll_seconds

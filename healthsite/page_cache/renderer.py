@@ -131,7 +131,8 @@ class Renderer:
         self.poll_seconds = poll_seconds
         self.done = None  # the last item number taken or skipped
         self.next_beat = 0.0
-        self.waiting = (0, 0.0)  # an item counted but not yet written, since when
+        # (tail, when this renderer first read it): since when each number has been counted
+        self.counted: list[tuple[int, float]] = []
         self.purges_paused_until = 0.0
 
     def beat(self) -> None:
@@ -145,7 +146,9 @@ class Renderer:
         self.beat()
         tail = _cache().get(TAIL_KEY) or 0
         if self.done is None or self.done > tail:  # a new renderer, or a cleared cache
-            self.done = tail
+            self.done, self.counted = tail, []
+        if not self.counted or tail > self.counted[-1][0]:
+            self.counted.append((tail, time.monotonic()))
         rendered = 0
         while self.done < tail:
             number = self.done + 1
@@ -158,11 +161,13 @@ class Renderer:
         return rendered
 
     def _given_up(self, number: int) -> bool:
-        """An item counted but never written (its writer failed): skipped after a while."""
-        if self.waiting[0] != number:
-            self.waiting = (number, time.monotonic())
-            return False
-        return time.monotonic() - self.waiting[1] > 1.0
+        """An item counted but not in the cache: its writer failed, or it expired while
+        the renderer was behind. Skipped once it has been counted for a second, from when
+        this renderer first read that count: a run of lost items costs one wait, not a
+        second each (which left a renderer that fell 10 s behind under load further
+        behind with every item, and the pages it owed stale for good)."""
+        self.counted = [entry for entry in self.counted if entry[0] >= number]
+        return time.monotonic() - self.counted[0][1] > 1.0
 
     def _render(self, item: dict) -> int:
         try:
