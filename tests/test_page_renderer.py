@@ -428,3 +428,9 @@ def test_a_run_of_items_lost_from_the_queue_costs_the_renderer_one_wait_not_one_
 
     assert worker.rendered == ["/late/", "/fresh/"]
     assert clock.now - started <= 1.0 + 2 * worker.poll_seconds
+
+    for page in range(30):  # what it keeps of the queue's counts stays small
+        cache.set(renderer.item_key(cache.incr(renderer.TAIL_KEY)), queued(f"/{page}/"), None)
+        worker.run_once()
+    assert len(worker.rendered) == 32
+    assert len(worker.counted) <= 1

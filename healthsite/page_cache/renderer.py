@@ -149,6 +149,7 @@ class Renderer:
             self.done, self.counted = tail, []
         if not self.counted or tail > self.counted[-1][0]:
             self.counted.append((tail, time.monotonic()))
+        self.counted = [entry for entry in self.counted if entry[0] > self.done]
         rendered = 0
         while self.done < tail:
             number = self.done + 1
@@ -166,8 +167,8 @@ class Renderer:
         this renderer first read that count: a run of lost items costs one wait, not a
         second each (which left a renderer that fell 10 s behind under load further
         behind with every item, and the pages it owed stale for good)."""
-        self.counted = [entry for entry in self.counted if entry[0] >= number]
-        return time.monotonic() - self.counted[0][1] > 1.0
+        counted_at = next(at for count, at in self.counted if count >= number)
+        return time.monotonic() - counted_at > 1.0
 
     def _render(self, item: dict) -> int:
         try:
