@@ -4,8 +4,8 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
-# pytest rewrites the asserts of every test module before running it (14 to 18 s of CPU
-# per run on this workplace's slower machines) and keeps the result in __pycache__, but
+# pytest rewrites the asserts of every test module before running it (about 18 s of CPU
+# per run on this workplace's slower machine, 5 December) and keeps it in __pycache__, but
 # not when PYTHONDONTWRITEBYTECODE is set, as it is in this workplace's environment.
 # Allowed here, every run after a clone's first (CI's browser and PostgreSQL runs
 # included) reads it back.
