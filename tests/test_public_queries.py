@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from tests.support.published import publish_topic
+from tests.support.factories import make_topic, publish_many
 
 # Every test here wants the published site: built once for the module (tests/conftest.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
@@ -33,17 +33,20 @@ BUDGET = {
 }
 
 
+def publish_topics(topics, translated, approver):
+    """`topics` approved in English and `translated` of them in every language, a batch
+    per language as a reviewer approves a selection in the admin."""
+    publish_many(topics, ["en"], reviewer=approver)
+    publish_many(translated, [code for code in LANGUAGES if code != "en"], reviewer=approver)
+
+
 def make_topics(count, approver):
     # Half of them untranslated beyond English, so fallbacks are counted too.
-    for number in range(1, count + 1):
-        languages = LANGUAGES if number % 2 else ["en"]
-        publish_topic(
-            f"topic-{number}",
-            reviewer=approver,
-            languages=languages,
-            regions=("legs", "back"),
-            measures=3 if number % 2 else 1,
-        )
+    topics = [
+        make_topic(f"topic-{number}", regions=("legs", "back"), measures=3 if number % 2 else 1)
+        for number in range(1, count + 1)
+    ]
+    publish_topics(topics, topics[::2], approver)
 
 
 @pytest.mark.parametrize("topics", [1, 10])
@@ -72,14 +75,9 @@ PAGED_BUDGET = {
 def test_query_count_of_paged_lists_is_the_same_for_1_and_100_topics(
     client, site, django_assert_num_queries, topics
 ):
-    for number in range(1, topics + 1):
-        # Every tenth in every language; the rest English only (shown as fallbacks).
-        publish_topic(
-            f"topic-{number:03}",
-            reviewer=site,
-            languages=LANGUAGES if number % 10 == 1 else ["en"],
-            regions=("legs",),
-        )
+    made = [make_topic(f"topic-{number:03}") for number in range(1, topics + 1)]
+    # Every tenth in every language; the rest English only (shown as fallbacks).
+    publish_topics(made, made[::10], site)
     last = -(-topics // 20)
     for language in ("en", "ar"):
         for url, budget in PAGED_BUDGET.items():

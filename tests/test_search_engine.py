@@ -11,7 +11,7 @@ from articles.models import Article
 from reviews import workflow
 from search import index as search_index
 from search.models import SearchEntry
-from tests.support.factories import make_topic, publish
+from tests.support.factories import make_topic, publish, publish_many
 from tests.support.published import publish_topic
 
 # Every test here wants the published site: built once for the module (tests/conftest.py).
@@ -69,8 +69,8 @@ def test_a_title_match_ranks_above_a_body_match(client, site):
 
 
 def test_results_come_in_pages_of_twenty(client, site):
-    for number in range(45):
-        publish_topic(f"topic-{number:02}", reviewer=site, languages=["en"])
+    topics = [make_topic(f"topic-{number:02}") for number in range(45)]
+    publish_many(topics, ["en"], reviewer=site)
     pages = [found(client, "en", "summary", page=page) for page in (1, 2, 3)]
     assert [len(page) for page in pages] == [20, 20, 5]
     assert len({slug for page in pages for slug in page}) == 45
