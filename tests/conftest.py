@@ -121,17 +121,23 @@ def _built_once(django_db_blocker, name: str, build):
 
 
 @pytest.fixture(scope="module")
-def published_site_once(django_db_setup, django_db_blocker):
+def published_site_once(request, django_db_setup, django_db_blocker):
     """The site notices and two regions approved in every language, once per module;
-    its value is the reviewer's pk."""
+    its value is the reviewer's pk. A module that defines `build_once(reviewer)` gets
+    what it builds (content every one of its tests reads) in the same build."""
     from tests.support.published import build_site, make_reviewer
+
+    more = getattr(request.module, "build_once", None)
 
     def build():
         reviewer = make_reviewer()
         build_site(reviewer)
+        if more is not None:
+            more(reviewer)
         return reviewer.pk
 
-    yield from _built_once(django_db_blocker, "site", build)
+    name = "site" if more is None else f"site and {request.module.__name__}"
+    yield from _built_once(django_db_blocker, name, build)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from feedback import guard
 from feedback.models import MAX_COMMENT_LENGTH, RETENTION_DAYS, ReaderFeedback
 from reviews.models import LanguageVersion
@@ -24,9 +25,16 @@ URL = "/en/topics/useful-topic/"
 POST_URL = "/en/topics/useful-topic/feedback/"
 
 
+def build_once(reviewer):
+    """The topic every test here reads, published with the module's site (conftest.py)."""
+    publish_topic("useful-topic", reviewer=reviewer, title="Useful topic")
+
+
 @pytest.fixture
-def topic(site):
-    return publish_topic("useful-topic", reviewer=site, title="Useful topic")
+def topic(request, site):
+    if request.getfixturevalue("published_site_once") is None:  # TESTS_BUILD_PER_TEST=1
+        build_once(site)
+    return Article.objects.get(slug="useful-topic")
 
 
 def form_of(html: str) -> dict:
