@@ -141,6 +141,15 @@ def published_site_once(request, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
+def module_built_once(request, django_db_setup, django_db_blocker):
+    """What the module's `build_module_once()` builds (content every one of its tests
+    reads), once per module as above; None with TESTS_BUILD_PER_TEST=1, where the
+    module's fixtures build it for each test."""
+    module = request.module
+    yield from _built_once(django_db_blocker, f"module {module.__name__}", module.build_module_once)
+
+
+@pytest.fixture(scope="module")
 def published_corpus_once(django_db_setup, django_db_blocker):
     """The real content loaded and approved as `make run` would, once per module."""
     from tests.support.published import build_corpus

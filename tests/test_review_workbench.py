@@ -6,7 +6,7 @@ page and a reviewer's own list. Query counts are pinned: constant with more item
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,7 +28,7 @@ from .support.factories import (
     publish_site_notices,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_built_once")]
 
 QUEUE = reverse("admin:reviews_languageversion_queue")
 
@@ -44,23 +44,41 @@ def translated(article, language, translator, **changes):
     return workflow.submit(workflow.version_for(article, language), by=translator)
 
 
-@pytest.fixture
-def team():
-    return {
-        "reviewer": make_user(roles.REVIEWERS, languages=LANGUAGES),
-        "ru_reviewer": make_user(roles.REVIEWERS, languages=["ru"]),
-        "translator": make_user(roles.TRANSLATORS, languages=["ru", "ar"]),
-        "editor": make_user(roles.EDITORS),
+# name: (role, languages)
+TEAM = {
+    "reviewer": (roles.REVIEWERS, LANGUAGES),
+    "ru_reviewer": (roles.REVIEWERS, ["ru"]),
+    "translator": (roles.TRANSLATORS, ["ru", "ar"]),
+    "editor": (roles.EDITORS, ()),
+}
+LIVE_TOPIC = "night-cramps"
+
+
+def build_module_once():
+    """The team and a live topic (English, Russian, Arabic) with the site notices and the
+    legs region, which every test here reads: built once for the module
+    (tests/conftest.py), each test in its own savepoint."""
+    team = {
+        name: make_user(role, languages=languages, username=f"team-{name}")
+        for name, (role, languages) in TEAM.items()
     }
+    publish_site_notices(reviewer=team["reviewer"])
+    article = make_topic(LIVE_TOPIC, title="Night cramps")
+    publish(make_region("legs"), ["en", "ru", "ar"], reviewer=team["reviewer"])
+    publish(article, ["en", "ru", "ar"], reviewer=team["reviewer"])
+    return True
+
+
+@pytest.fixture
+def team(request):
+    if request.getfixturevalue("module_built_once") is None:  # TESTS_BUILD_PER_TEST=1
+        build_module_once()
+    return {name: get_user_model().objects.get(username=f"team-{name}") for name in TEAM}
 
 
 @pytest.fixture
 def live_topic(team):
-    publish_site_notices(reviewer=team["reviewer"])
-    article = make_topic(title="Night cramps")
-    publish(make_region("legs"), ["en", "ru", "ar"], reviewer=team["reviewer"])
-    publish(article, ["en", "ru", "ar"], reviewer=team["reviewer"])
-    return article
+    return Article.objects.get(slug=LIVE_TOPIC)
 
 
 # -- the review page --------------------------------------------------------------------
@@ -214,7 +232,7 @@ def queries_of(client, url):
 
 
 def test_queue_review_planning_and_my_list_cost_the_same_with_more_items(client, team, monkeypatch):
-    publish_site_notices(reviewer=team["reviewer"])
+    # The module's site notices and live topic are there too (build_module_once).
     articles = [make_topic(title=f"Topic {number}", measures=1) for number in range(2)]
     for article in articles:
         publish(article, ["en"], reviewer=team["reviewer"])
@@ -264,73 +282,9 @@ def test_the_admin_home_counts_what_waits(client, team, live_topic):
     assert "1 review overdue" in html
 
 
-# -- planned review dates ---------------------------------------------------------------
-
-
-def test_a_batch_falls_due_evenly_over_the_interval_and_one_approval_a_full_interval_later(
-    settings, team
-):
-    settings.REVIEW_INTERVAL_DAYS = 5
-    articles = [make_topic(title=f"Topic {number}", languages=["en"]) for number in range(10)]
-    versions = workflow.submit_many(
-        [workflow.version_for(article, "en") for article in articles], by=team["editor"]
-    )
-    workflow.approve_many(
-        list(zip(versions, workflow.shown_many(versions), strict=True)), reviewer=team["reviewer"]
-    )
-    today = timezone.localdate()
-    dues = sorted(PublishedVersion.objects.live("en").values_list("next_review_due", flat=True))
-    # 10 versions over 5 days: two a day, the last day first, none later than the interval.
-    assert dues == sorted(today + timedelta(days=day) for day in (1, 2, 3, 4, 5) for _ in "ab")
-    single = make_topic(title="Alone", languages=["en"])
-    publish(single, ["en"], reviewer=team["reviewer"])
-    due = PublishedVersion.objects.live("en").get(key=single.slug).next_review_due
-    assert due == today + timedelta(days=5)  # 11 live: room for 3 a day; day 5 had 2
-    following = make_topic(title="Next", languages=["en"])
-    publish(following, ["en"], reviewer=team["reviewer"])
-    due = PublishedVersion.objects.live("en").get(key=following.slug).next_review_due
-    assert due == today + timedelta(days=4)  # day 5 full
-
-
-def test_the_command_respreads_rows_that_fall_due_on_one_day(settings, team):
-    settings.REVIEW_INTERVAL_DAYS = 4
-    today = timezone.localdate()
-    for number in range(8):
-        publish(make_topic(title=f"Topic {number}", languages=["en"]), ["en"],
-                reviewer=team["reviewer"])  # fmt: skip
-    PublishedVersion.objects.live().update(next_review_due=today + timedelta(days=4))
-    call_command("spread_review_dates", verbosity=0)
-    dues = sorted(PublishedVersion.objects.live("en").values_list("next_review_due", flat=True))
-    assert dues == sorted(today + timedelta(days=day) for day in (1, 2, 3, 4) for _ in "ab")
-    assert max(dues) <= today + timedelta(days=4)
-
-
 def due_dates_of(article) -> dict[str, object]:
     versions = LanguageVersion.objects.filter(key=article.slug)
     return dict(versions.values_list("language", "review_due"))
-
-
-def test_the_queues_due_dates_follow_approval_respreading_and_withdrawal(settings, team):
-    settings.REVIEW_INTERVAL_DAYS = 4
-    today = timezone.localdate()
-    article = make_topic(title="Night cramps")
-    publish(article, ["en", "ru"], reviewer=team["reviewer"])
-    live = dict(PublishedVersion.objects.live().filter(key=article.slug).values_list(
-        "language", "next_review_due"))  # fmt: skip
-    assert due_dates_of(article) == {**live, "es": None, "ar": None}
-    for number in range(3):
-        publish(make_topic(title=f"Topic {number}", languages=["en"]), ["en"],
-                reviewer=team["reviewer"])  # fmt: skip
-    PublishedVersion.objects.live().update(next_review_due=today + timedelta(days=4))
-    call_command("spread_review_dates", verbosity=0)
-    for version in LanguageVersion.objects.filter(language="en"):
-        assert version.review_due == PublishedVersion.objects.live("en").get(
-            key=version.key).next_review_due  # fmt: skip
-    english = LanguageVersion.objects.filter(language="en")
-    dues = sorted(english.values_list("review_due", flat=True))
-    assert dues == [today + timedelta(days=day) for day in (1, 2, 3, 4)]
-    workflow.withdraw("topic", article.slug, by=team["reviewer"], reason="Superseded")
-    assert set(due_dates_of(article).values()) == {None}
 
 
 def test_the_migration_fills_the_due_dates_of_existing_rows(team, live_topic):
