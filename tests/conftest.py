@@ -2,6 +2,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from tests.support.once import built_once
+
 
 def pytest_report_header(config):
     database = settings.DATABASES["default"]
@@ -157,13 +159,6 @@ def published_corpus_once(django_db_setup, django_db_blocker):
     yield from _built_once(django_db_blocker, "corpus", lambda: build_corpus() or True)
 
 
-def _once(request, name: str) -> bool:
-    """Was the content built once for this module (see above)?"""
-    if name not in request.fixturenames:
-        return False
-    return request.getfixturevalue(name) is not None
-
-
 @pytest.fixture(name="reviewer")
 def reviewer_fixture(request, db):
     """A medical reviewer of every language with a confirmed public credit (the site's
@@ -172,7 +167,7 @@ def reviewer_fixture(request, db):
 
     from tests.support.published import make_reviewer
 
-    if _once(request, "published_site_once"):
+    if built_once(request, "published_site_once"):
         return get_user_model().objects.get(pk=request.getfixturevalue("published_site_once"))
     return make_reviewer()
 
@@ -182,7 +177,7 @@ def site_fixture(request, reviewer):
     """The site notices and two regions, approved in every language; the reviewer."""
     from tests.support.published import build_site
 
-    if not _once(request, "published_site_once"):
+    if not built_once(request, "published_site_once"):
         build_site(reviewer)
     return reviewer
 
@@ -192,5 +187,5 @@ def corpus_fixture(request, db):
     """The real content, loaded and approved as `make run` plus `seed_demo` would."""
     from tests.support.published import build_corpus
 
-    if not _once(request, "published_corpus_once"):
+    if not built_once(request, "published_corpus_once"):
         _replayed("corpus", build_corpus)

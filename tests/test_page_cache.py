@@ -9,6 +9,7 @@ from django.core.cache import cache
 from articles.models import Article
 from reviews import cache_tags, publication, workflow
 from tests.support.factories import LANGUAGES, publish
+from tests.support.once import built_once
 from tests.support.published import publish_topic
 from tests.support.purges import recording_purges
 
@@ -43,7 +44,7 @@ def build_once(reviewer):
 
 @pytest.fixture
 def topic(request, site):
-    if request.getfixturevalue("published_site_once") is None:  # TESTS_BUILD_PER_TEST=1
+    if not built_once(request, "published_site_once"):  # TESTS_BUILD_PER_TEST=1
         build_once(site)
     return Article.objects.get(slug="cached-topic")
 

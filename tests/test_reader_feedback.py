@@ -17,6 +17,7 @@ from feedback import guard
 from feedback.models import MAX_COMMENT_LENGTH, RETENTION_DAYS, ReaderFeedback
 from reviews.models import LanguageVersion
 from tests.support.factories import make_topic, publish
+from tests.support.once import built_once
 from tests.support.published import publish_topic
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
@@ -32,7 +33,7 @@ def build_once(reviewer):
 
 @pytest.fixture
 def topic(request, site):
-    if request.getfixturevalue("published_site_once") is None:  # TESTS_BUILD_PER_TEST=1
+    if not built_once(request, "published_site_once"):  # TESTS_BUILD_PER_TEST=1
         build_once(site)
     return Article.objects.get(slug="useful-topic")
 

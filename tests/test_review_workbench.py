@@ -27,6 +27,7 @@ from .support.factories import (
     publish,
     publish_site_notices,
 )
+from .support.once import built_once
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_built_once")]
 
@@ -71,7 +72,7 @@ def build_module_once():
 
 @pytest.fixture
 def team(request):
-    if request.getfixturevalue("module_built_once") is None:  # TESTS_BUILD_PER_TEST=1
+    if not built_once(request, "module_built_once"):  # TESTS_BUILD_PER_TEST=1
         build_module_once()
     return {name: get_user_model().objects.get(username=f"team-{name}") for name in TEAM}
 
