@@ -73,8 +73,14 @@ def smtp_server(settings):
 def prepared_site(tmp_path_factory):
     """The server modules' site, prepared once a session and copied into each
     (tests/support/serving.py: PreparedSite)."""
+    import os
+    from pathlib import Path
+
     from tests.support.serving import PreparedSite
 
+    shared = os.environ.get("TESTS_PREPARED_SITE")  # CI's runs share one (.ci/run)
+    if shared:
+        return PreparedSite(Path(shared), shared=True)
     return PreparedSite(tmp_path_factory.mktemp("prepared-site"))
 
 

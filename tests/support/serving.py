@@ -3,6 +3,7 @@ used by the server tests and by the benchmark (scripts/bench.py)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -89,17 +90,40 @@ class PreparedSite:
     The template is prepared with the checkout's catalogues. A site with catalogues of
     its own (tests/test_server.py changes a string of the page shell) gets the same
     database: loading and approving write text and snapshots, not interface strings.
-    The template has no HTTP cache to purge, so a copy starts with no purge pending."""
+    The template has no HTTP cache to purge, so a copy starts with no purge pending.
+    `shared`: other test sessions use the same template (see `_prepare_shared`)."""
 
-    def __init__(self, template: Path):
+    def __init__(self, template: Path, *, shared: bool = False):
+        self.template = template
         self.env = site_env(template, ROOT / "locale")
+        self.shared = shared
         self.ready = False
 
     def _prepared(self) -> dict:
         if not self.ready:
-            prepare_site(self.env)
+            if self.shared:
+                self._prepare_shared()
+            else:
+                prepare_site(self.env)
             self.ready = True
         return self.env
+
+    def _prepare_shared(self) -> None:
+        """A `template` several test sessions of one checkout share (CI's SQLite,
+        PostgreSQL and browser runs: TESTS_PREPARED_SITE) is prepared by the first one to
+        need it while the others wait on its lock, then only copied (about 22 s of CPU
+        each). What a session that failed half-way left is removed and prepared again."""
+        self.template.mkdir(parents=True, exist_ok=True)
+        with open(self.template / "prepared.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            done = self.template / "prepared.done"
+            if done.exists():
+                return
+            for leftover in self.template.glob("db.sqlite3*"):
+                leftover.unlink()
+            shutil.rmtree(self.template / "static", ignore_errors=True)
+            prepare_site(self.env)
+            done.touch()
 
     def into(self, env: dict) -> None:
         """The prepared database and static files, into the SQLite site of `env`."""
