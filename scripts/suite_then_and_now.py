@@ -90,7 +90,7 @@ def main() -> int:
             continue
         name, log, began = runs.pop(pid)
         cpu[name] = usage.ru_utime + usage.ru_stime
-        summary = log.read_text().strip().splitlines()[-1]
+        summary = (log.read_text().strip().splitlines() or ["(no output)"])[-1]
         print(f"{name}: {summary}; wall {time.monotonic() - began:.0f} s, CPU {cpu[name]:.0f} s "
               f"(exit {os.waitstatus_to_exitcode(status)}; log {log})")  # fmt: skip
     print(f"now / then: {cpu['now'] / cpu['then']:.2f} of the CPU time (target: at most 0.50)")

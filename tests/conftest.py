@@ -108,7 +108,7 @@ def _replayed(name: str, build):
     return replay.built(name, build, after=statistics.refresh_after_bulk_write)
 
 
-def _built_once(django_db_blocker, name: str, build):
+def _build_for_module(django_db_blocker, name: str, build):
     import os
 
     from django.db import transaction
@@ -145,7 +145,7 @@ def published_site_once(request, django_db_setup, django_db_blocker):
         return reviewer.pk
 
     name = "site" if more is None else f"site and {request.module.__name__}"
-    yield from _built_once(django_db_blocker, name, build)
+    yield from _build_for_module(django_db_blocker, name, build)
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,8 @@ def module_built_once(request, django_db_setup, django_db_blocker):
     reads), once per module as above; None with TESTS_BUILD_PER_TEST=1, where the
     module's fixtures build it for each test."""
     module = request.module
-    yield from _built_once(django_db_blocker, f"module {module.__name__}", module.build_module_once)
+    name = f"module {module.__name__}"
+    yield from _build_for_module(django_db_blocker, name, module.build_module_once)
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +163,7 @@ def published_corpus_once(django_db_setup, django_db_blocker):
     """The real content loaded and approved as `make run` would, once per module."""
     from tests.support.published import build_corpus
 
-    yield from _built_once(django_db_blocker, "corpus", lambda: build_corpus() or True)
+    yield from _build_for_module(django_db_blocker, "corpus", lambda: build_corpus() or True)
 
 
 @pytest.fixture(name="reviewer")
