@@ -37,8 +37,6 @@ def _algorithms() -> dict[str, str]:
 
 STEMMERS = _algorithms()
 
-STEMMERS = _algorithms()
-
 _local = threading.local()
 
 
