@@ -30,6 +30,15 @@ def empty_shared_cache():
 
 
 @pytest.fixture(autouse=True)
+def notices_unread():
+    """Each test starts with no site notices read, as a new worker does: the rows a
+    process keeps (public.readers.pages) would otherwise depend on the test before."""
+    from public.readers import pages
+
+    pages.forget_notices()
+
+
+@pytest.fixture(autouse=True)
 def commit_hooks_run_in_test_transactions(monkeypatch):
     """A test inside Django's test transaction never commits, so `on_commit` callbacks
     (the cache invalidation after an approval or withdrawal) would never run. Run them as

@@ -98,3 +98,71 @@ def test_404_without_notices_in_the_database_still_says_them(client):
     html = client.get("/ru/topics/nothing/").content.decode()
     assert ui("ru", "Medical disclaimer") in html
     assert ui("ru", "In an emergency, call your local emergency number now.") in html
+
+
+# Every page reads the live notices; a process keeps the rows of its last read while their
+# state is unchanged (public.readers.pages._live_notices). Whatever changes a live notice
+# reaches the next page read.
+
+
+def _disclaimer(language="ru"):
+    from public import readers
+
+    return readers.site_notices(language).disclaimer
+
+
+def test_a_notice_approved_again_reaches_the_next_page(client, site):
+    assert _disclaimer().payload["text_html"].count("disclaimer text [ru]")
+    SiteNotice.objects.filter(key="disclaimer").update(text_ru="Новый текст отказа")
+    translator = make_user(roles.TRANSLATORS, languages=["ru"])
+    disclaimer = SiteNotice.objects.get(key="disclaimer")
+    workflow.record_edits(disclaimer, by=translator)
+    workflow.submit(workflow.version_for(disclaimer, "ru"), by=translator)
+    assert "disclaimer text [ru]" in _disclaimer().payload["text_html"]  # submitted only
+    approve(workflow.version_for(disclaimer, "ru"), reviewer=site)
+    assert "Новый текст отказа" in _disclaimer().payload["text_html"]
+    assert "Новый текст отказа" in client.get("/ru/a-z/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"is_current": False},  # withdrawn or held: English is shown
+        {"held": True},
+        {"outdated": True},
+        {"next_review_due": "2031-01-01"},
+    ],
+)
+def test_a_change_to_a_live_notice_row_reaches_the_next_page(site, change):
+    from reviews.models import PublishedVersion
+
+    before = _disclaimer()
+    assert before.language == "ru"
+    PublishedVersion.objects.filter(pk=before.version.pk).update(**change)
+    after = _disclaimer()
+    if "is_current" in change:
+        assert after.language == "en" and after.fallback
+    else:
+        name, value = next(iter(change.items()))
+        assert str(getattr(after.version, name)) == str(value)
+
+
+def test_a_notice_row_whose_id_is_given_to_other_text_is_read_again(site):
+    """A database restored from a backup may give a row's id to a different approval."""
+    from reviews.models import PublishedVersion
+
+    version = PublishedVersion.objects.get(pk=_disclaimer().version.pk)
+    pk = version.pk
+    version.delete()
+    version.pk = pk
+    version.payload = {**version.payload, "text_html": "<p>restored text</p>"}
+    version.fingerprint = "0" * 64
+    version.save(force_insert=True)
+    assert _disclaimer().version.pk == pk
+    assert _disclaimer().payload["text_html"] == "<p>restored text</p>"
+
+
+def test_unchanged_notices_cost_one_query_a_page(site, django_assert_num_queries):
+    _disclaimer()
+    with django_assert_num_queries(1):
+        assert _disclaimer().language == "ru"

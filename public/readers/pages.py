@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from django.db import connection
+
 from articles.languages import SOURCE_LANGUAGE, language_codes
 from reviews import cache_tags
 from reviews.models import ContentKind, PublishedVersion
@@ -59,11 +61,62 @@ class SiteNotices:
         return self.frame(self.language)
 
 
+# What identifies a live notice as a page shows it: the row (and, should a restored
+# database give its id to another row, the approval it holds) and the fields that change
+# on a live row (planning moves its review date, English changes flag or hold it). A
+# payload is never changed in place: a new approval is a new row.
+NOTICE_STATE = ("pk", "fingerprint", "approved_at", "next_review_due", "outdated", "held")
+
+# Per set of languages, in this process: the state query's SQL, compiled once, and the
+# notices last read with their state.
+_state_sql: dict[frozenset[str], tuple[str, tuple]] = {}
+_notices_read: dict[frozenset[str], tuple[tuple, list[PublishedVersion]]] = {}
+
+
+def _live(languages: frozenset[str]):
+    return readable().live(kind=ContentKind.NOTICE).filter(language__in=sorted(languages))
+
+
+def _notice_state(languages: frozenset[str]) -> tuple:
+    """The live notices' state (NOTICE_STATE of each, as the database gives it). Django
+    would spend ten times the query's own time compiling it on every page: its SQL is
+    compiled once per process (only the parameters, fixed per set of languages, vary)."""
+    if languages not in _state_sql:
+        query = _live(languages).order_by("pk").values_list(*NOTICE_STATE).query
+        _state_sql[languages] = query.sql_with_params()
+    sql, params = _state_sql[languages]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(map(tuple, cursor.fetchall()))
+
+
+def _live_notices(languages: frozenset[str]) -> list[PublishedVersion]:
+    """The live notices in `languages`. Every page shows them, and reading the 36 rows
+    as models cost 4.5 ms a page on the 2-core machine, a sixth of a topic page: the
+    rows of the last read are used again while the live notices' state is unchanged
+    (one query, 0.2 ms). An approval, withdrawal, hold or new review date of a notice is
+    seen by the next page."""
+    state = _notice_state(languages)
+    remembered = _notices_read.get(languages)
+    if remembered is not None and remembered[0] == state:
+        return remembered[1]
+    versions = list(_live(languages))
+    # Kept only when nothing changed while they were read.
+    if _notice_state(languages) == state:
+        _notices_read[languages] = (state, versions)
+    return versions
+
+
+def forget_notices() -> None:
+    """Start as a new worker does, with no notices read (tests: each starts alike)."""
+    _notices_read.clear()
+
+
 def site_notices(language: str, *, also: str | None = None) -> SiteNotices:
-    """One query: the notices in `language` (and `also`, e.g. a topic's content language)."""
-    languages = wanted(language) + ([also] if also else [])
-    versions = list(readable().live(kind=ContentKind.NOTICE).filter(language__in=set(languages)))
-    return SiteNotices(versions, language)
+    """The notices in `language` (and `also`, e.g. a topic's content language): one query,
+    three when they changed since this process last read them (`_live_notices`)."""
+    languages = frozenset(wanted(language) + ([also] if also else []))
+    return SiteNotices(_live_notices(languages), language)
 
 
 def live_regions(language: str) -> list[ServedVersion]:
