@@ -166,3 +166,26 @@ def test_unchanged_notices_cost_one_query_a_page(site, django_assert_num_queries
     _disclaimer()
     with django_assert_num_queries(1):
         assert _disclaimer().language == "ru"
+
+
+def test_a_notice_approved_in_the_admin_reaches_a_page_a_visitor_had_open(client, site):
+    """Over HTTP as a reviewer's browser posts the review form, while a visitor's worker
+    has read (and cached) the notices before."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.support.admin_forms import post_review
+
+    visitor = Client()
+    assert "disclaimer text [ru]" in visitor.get("/ru/a-z/").content.decode()
+    SiteNotice.objects.filter(key="disclaimer").update(text_ru="Отказ, одобренный в админке")
+    translator = make_user(roles.TRANSLATORS, languages=["ru"])
+    disclaimer = SiteNotice.objects.get(key="disclaimer")
+    workflow.record_edits(disclaimer, by=translator)
+    workflow.submit(workflow.version_for(disclaimer, "ru"), by=translator)
+    client.force_login(make_user(roles.REVIEWERS, languages=["ru"]))
+    version = workflow.version_for(disclaimer, "ru")
+    url = reverse("admin:reviews_languageversion_review", args=[version.pk])
+    assert post_review(client, url, {"action": "approve", "comment": "ok"}).status_code == 302
+    html = visitor.get("/ru/a-z/").content.decode()
+    assert "Отказ, одобренный в админке" in html and "disclaimer text [ru]" not in html
