@@ -3,7 +3,9 @@
 Every public view goes through these helpers, never through the editable content rows,
 so a draft, an edit waiting for review or a withdrawn topic cannot leak. Each helper runs
 exactly one query whatever the number of topics, measures or languages, which keeps the
-per-page query count fixed (the tests pin it), and lists come a page at a time.
+per-page query count fixed (the tests pin it), and lists come a page at a time. The site
+notices are the one exception: one query while they are unchanged since the worker last
+read them, three when they changed (`pages.site_notices`).
 
 One module per kind of question: `served` (a version as served, the shared query parts),
 `pages` (one page's notices, regions, topic or region, withdrawal), `search_results`,
