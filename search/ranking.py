@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from .engines import in_body_sql
+from .engines import in_body_sql, in_title_sql
 from .models import SearchTerm
 from .stopwords import content_words
 from .terms import terms
@@ -144,12 +144,16 @@ def score_sql(plan: Plan, vendor: str) -> Score:
         padded = f" {weighted.term} "
         in_body, in_body_params = in_body_sql(vendor, weighted.term, plan.language)
         tf, body = f"tf{number}", f"b{number}"
-        columns += [
-            f"(length({spaced_title}) - length(replace({spaced_title}, %s, ''))) "
-            f"/ {n(len(padded))} AS {tf}",
-            f"CASE WHEN {in_body} THEN 1 ELSE 0 END AS {body}",
-        ]
-        params += [padded, *in_body_params]
+        count = (
+            f"(length({spaced_title}) - length(replace({spaced_title}, %s, ''))) / {n(len(padded))}"
+        )
+        count_params = [padded]
+        in_title = in_title_sql(vendor, weighted.term)
+        if in_title is not None:
+            count = f"CASE WHEN {in_title[0]} THEN {count} ELSE 0 END"
+            count_params = [*in_title[1], padded]
+        columns += [f"{count} AS {tf}", f"CASE WHEN {in_body} THEN 1 ELSE 0 END AS {body}"]
+        params += [*count_params, *in_body_params]
         parts.append(
             f"({n(TITLE_WEIGHT * weighted.weight * (K1_TITLE + 1))} * {tf} "
             f"/ ({tf} + {n(K1_TITLE)} * {title_length})"
