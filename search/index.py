@@ -76,16 +76,24 @@ __all__ = [
 def entry_for(version) -> SearchEntry:
     """The entry of a published version (reviews.models.PublishedVersion)."""
     title, body = title_and_body(version.payload)
+    title_terms = terms(title, version.language)
     body_terms = " ".join(terms(body, version.language))
     return SearchEntry(
         version=version,
         kind=version.kind,
         key=version.key,
         language=version.language,
-        title=" ".join(terms(title, version.language)),
+        title=" ".join(title_terms),
+        title_spaced=spaced(title_terms),
         body=body_terms,
         body_length=len(body_terms),
     )
+
+
+def spaced(title_terms: list[str]) -> str:
+    """The title terms each between two spaces of its own (what migration search 0006
+    writes in SQL for the entries before it)."""
+    return " " + "  ".join(title_terms) + " "
 
 
 def index_many(versions: list) -> None:

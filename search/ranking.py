@@ -113,6 +113,12 @@ def _number(value: float, vendor: str = "sqlite") -> str:
     return f"CAST({literal} AS double precision)" if vendor == "postgresql" else literal
 
 
+# Every word of the title column between two spaces of its own, so that counting the
+# occurrences of " term " by replacing them counts neighbours too: stored with the entry
+# (search.models), computed here only for an entry a migration has not filled yet.
+SPACED_TITLE = "COALESCE(e.title_spaced, ' ' || replace(e.title, ' ', '  ') || ' ')"
+
+
 @dataclass(frozen=True)
 class Score:
     """The score of an entry `e` for a plan (see above), in two steps: `columns`, what
@@ -129,9 +135,6 @@ class Score:
 
 def score_sql(plan: Plan, vendor: str) -> Score:
     """The score of an entry `e` for `plan` (see above)."""
-    # Every word of the title column between two spaces of its own, so that counting
-    # the occurrences of " term " by replacing them counts neighbours too.
-    spaced_title = "(' ' || replace(e.title, ' ', '  ') || ' ')"
 
     def n(value: float) -> str:
         return _number(value, vendor)
@@ -144,8 +147,13 @@ def score_sql(plan: Plan, vendor: str) -> Score:
         padded = f" {weighted.term} "
         in_body, in_body_params = in_body_sql(vendor, weighted.term, plan.language)
         tf, body = f"tf{number}", f"b{number}"
+        # The occurrences of " term " in the spaced title (search.models): the length it
+        # loses when they are replaced, over the length of one. PostgreSQL measures bytes
+        # (its length() counts the characters of every title: a fifth of the count).
+        length = "octet_length" if vendor == "postgresql" else "length"
+        size = len(padded.encode()) if vendor == "postgresql" else len(padded)
         count = (
-            f"(length({spaced_title}) - length(replace({spaced_title}, %s, ''))) / {n(len(padded))}"
+            f"({length}({SPACED_TITLE}) - {length}(replace({SPACED_TITLE}, %s, ''))) / {n(size)}"
         )
         count_params = [padded]
         in_title = in_title_sql(vendor, weighted.term)
