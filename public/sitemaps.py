@@ -68,33 +68,39 @@ class _LanguageSitemap(Sitemap):
         return None
 
     def get_urls(self, page=1, site=None, protocol=None):
+        """The file's addresses, as Django's sitemaps give them, but with every location
+        already escaped for XML (`sitemap_file` writes them as they are): each address
+        pattern is escaped once per file and each slug once, not each of the up to six
+        locations of an address (a sixth of a full file's render)."""
         protocol = self.get_protocol(protocol)
         origin = f"{protocol}://{self.get_domain(site)}"
         keys = list(self.paginator.page(page).object_list)
         published = readers.sitemap_entries(self.kind, keys, self.language)
         patterns = {
-            code: origin + _address_pattern(self.view_name, code) for code in language_codes()
+            code: escape(origin + _address_pattern(self.view_name, code))
+            for code in language_codes()
         }
         urls = []
         for key in keys:
             entry = published.get(key)
             if entry is None or self.language not in entry["languages"]:
                 continue  # withdrawn between the two queries
+            slug = escape(key)
             alternates = [
-                {"lang_code": code, "location": patterns[code].replace(_SLUG, key)}
+                {"lang_code": code, "location": patterns[code].replace(_SLUG, slug)}
                 for code in entry["languages"]
             ]
             if SOURCE_LANGUAGE in entry["languages"]:
                 alternates.append(
                     {
                         "lang_code": "x-default",
-                        "location": patterns[SOURCE_LANGUAGE].replace(_SLUG, key),
+                        "location": patterns[SOURCE_LANGUAGE].replace(_SLUG, slug),
                     }
                 )
             urls.append(
                 {
                     "item": key,
-                    "location": patterns[self.language].replace(_SLUG, key),
+                    "location": patterns[self.language].replace(_SLUG, slug),
                     "lastmod": entry["lastmod"],
                     "changefreq": self.changefreq,
                     "priority": str(self.priority if self.priority is not None else ""),
@@ -127,8 +133,9 @@ class HomeSitemap(Sitemap):
 
     def get_urls(self, page=1, site=None, protocol=None):
         self.paginator.page(page)  # 404 for any page but the first
+        codes = language_codes()
         origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
-        homes = {code: origin + _address_pattern("public:home", code) for code in language_codes()}
+        homes = {code: escape(origin + _address_pattern("public:home", code)) for code in codes}
         alternates = [{"lang_code": code, "location": url} for code, url in homes.items()]
         alternates.append({"lang_code": "x-default", "location": homes[SOURCE_LANGUAGE]})
         return [
@@ -156,7 +163,8 @@ SITEMAPS = sitemaps()
 
 
 def _xml(url: dict) -> str:
-    parts = [f"<url><loc>{escape(url['location'])}</loc>"]
+    """One address, its locations escaped already (`get_urls`)."""
+    parts = [f"<url><loc>{url['location']}</loc>"]
     if url["lastmod"]:
         parts.append(f"<lastmod>{url['lastmod']:%Y-%m-%d}</lastmod>")
     if url["changefreq"]:
@@ -165,7 +173,7 @@ def _xml(url: dict) -> str:
         parts.append(f"<priority>{url['priority']}</priority>")
     parts += [
         f'<xhtml:link rel="alternate" hreflang="{alternate["lang_code"]}" '
-        f'href="{escape(alternate["location"])}"/>'
+        f'href="{alternate["location"]}"/>'
         for alternate in url["alternates"]
     ]
     parts.append("</url>\n")
