@@ -18,7 +18,8 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # them, three when they changed (tests/test_frame_notices.py).
 BUDGET = {
     "/{lang}/": 2,  # notices, regions
-    "/{lang}/regions/legs/": 3,  # the region, notices, one page of its topics (and their count)
+    # the region, notices, which topics are on the page (and their count), those topics
+    "/{lang}/regions/legs/": 4,
     "/{lang}/topics/topic-1/": 3,  # the topic (all languages), notices, its regions
     # notices, the query's vocabulary counts (search.index), one page of hits
     # with their count (English hits of topics not yet translated in the same query)
@@ -69,7 +70,7 @@ def test_query_count_is_the_same_for_1_and_10_topics(
 
 # Paged lists cost the same on their first and last page, with 1 topic or 100.
 PAGED_BUDGET = {
-    "/{lang}/regions/legs/?page={page}": 3,
+    "/{lang}/regions/legs/?page={page}": 4,
     "/{lang}/search/?q=summary&page={page}": 3,
     "/{lang}/a-z/?page={page}": 2,
 }

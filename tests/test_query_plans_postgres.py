@@ -138,6 +138,7 @@ def test_a_region_page_counts_its_topics_without_visiting_each_version(bulk_load
     from django.test.utils import CaptureQueriesContext
 
     from public.readers import pages
+    from public.readers.served import binary
     from reviews.models import Placement
 
     Placement.objects.bulk_create(
@@ -148,10 +149,17 @@ def test_a_region_page_counts_its_topics_without_visiting_each_version(bulk_load
     with CaptureQueriesContext(connection) as queries:
         page = pages.region_topics("legs", "en", 2)
     assert page.total == TOPICS and len(page.items) == 20
+    by_title = PublishedVersion.objects.live("en", "topic").order_by(binary("sort_title"), "key")
+    assert [shown.key for shown in page.items] == list(
+        by_title.values_list("key", flat=True)[20:40]
+    )
     (query,) = [q["sql"] for q in queries if "reviews_placement" in q["sql"]]
     plan = explain(query, [])
     assert "WindowAgg" not in plan, plan
     assert "one_placement_per_region" not in plan, plan
+    # The region's topics are found once for the count and the page (they were found
+    # twice, a subquery each: half of the list's cost at +10,000 topics).
+    assert plan.count(" on reviews_placement") == 1, plan
 
 
 def test_the_ranking_looks_up_which_bodies_hold_a_term_in_their_index(bulk_loaded):

@@ -18,9 +18,8 @@ from .served import (
     BODY_MAP_REGIONS,
     MAX_SLUG_LENGTH,
     ServedVersion,
-    binary,
     here_or_english,
-    page_of,
+    page_by_title,
     pick,
     readable,
     wanted,
@@ -203,9 +202,9 @@ def live_region(slug: str, language: str) -> Page | None:
 
 
 def region_topics(slug: str, language: str, number: int = 1) -> Paged:
-    """One query: page `number` of the live topics of a region, by title, each in
+    """Two queries: page `number` of the live topics of a region, by title, each in
     `language` or else English."""
     cache_tags.lists_region(slug, language)
     candidates = here_or_english(readable().topics().filter(placements__region=slug), language)
-    versions, total = page_of(candidates, [binary("sort_title"), "key"], number)
+    versions, total = page_by_title(candidates, number)
     return Paged([ServedVersion(version, language) for version in versions], number, total)
