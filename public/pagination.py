@@ -1,6 +1,7 @@
 """Pages of a long list: region topics and search results, PER_PAGE at a time, so no
-page grows with the corpus. The readers fetch one page and its total in one query; this
-module reads `?page=N` and says which neighbours exist."""
+page grows with the corpus. The readers fetch one page and its total (search in one
+query; a region's page ids with the total, then their versions); this module reads
+`?page=N` and says which neighbours exist."""
 
 from __future__ import annotations
 
