@@ -243,3 +243,30 @@ def test_a_held_translation_is_nowhere_and_its_readers_get_english(client, site)
             in found
         )
     assert "/en/topics/held-topic/" in pages["/sitemap.xml"][1]
+
+
+def test_a_withdrawal_between_a_region_page_s_two_reads_is_not_shown(site):
+    """A region page reads which topics are on it, then those topics. A withdrawal
+    committed between the two reads is left out of the page (the second read asks for
+    live versions again), as one read would have."""
+    from django.db import connection
+
+    from public.readers import pages
+
+    publish_topic("other-topic", reviewer=site)
+    publish_topic("withdrawn-topic", reviewer=site, title="Withdrawnword")
+    assert "withdrawn-topic" in [shown.key for shown in pages.region_topics("legs", "en").items]
+    reads = []
+
+    def withdraw_after_the_first_read(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if "MATERIALIZED" in sql and not reads:
+            reads.append(sql)
+            workflow.withdraw("topic", "withdrawn-topic", by=site, reason="unsafe advice")
+        return result
+
+    with connection.execute_wrapper(withdraw_after_the_first_read):
+        page = pages.region_topics("legs", "en")
+    assert reads, "the page's first read was not seen"
+    assert "withdrawn-topic" not in [shown.key for shown in page.items]
+    assert "other-topic" in [shown.key for shown in page.items]

@@ -153,13 +153,17 @@ def test_a_region_page_counts_its_topics_without_visiting_each_version(bulk_load
     assert [shown.key for shown in page.items] == list(
         by_title.values_list("key", flat=True)[20:40]
     )
-    (query,) = [q["sql"] for q in queries if "reviews_placement" in q["sql"]]
+    (query,) = [q["sql"] for q in queries if "MATERIALIZED" in q["sql"]]
     plan = explain(query, [])
     assert "WindowAgg" not in plan, plan
     assert "one_placement_per_region" not in plan, plan
     # The region's topics are found once for the count and the page (they were found
     # twice, a subquery each: half of the list's cost at +10,000 topics).
     assert plan.count(" on reviews_placement") == 1, plan
+    # The page's versions are then read by id (and checked live again), not searched for.
+    others = [q["sql"] for q in queries if q["sql"] != query]
+    (versions,) = [sql for sql in others if "reviews_placement" in sql]
+    assert "Seq Scan on reviews_publishedversion" not in explain(versions, []), versions
 
 
 def test_the_ranking_looks_up_which_bodies_hold_a_term_in_their_index(bulk_loaded):

@@ -129,7 +129,9 @@ def page_by_title(candidates, number: int) -> tuple[list[PublishedVersion], int]
         rows = cursor.fetchall()
     if not rows:
         return [], 0
-    versions = readable().filter(pk__in=[pk for pk, _total in rows])
+    # Read as candidates still: a version withdrawn (or translated) between the two
+    # queries is left out, never shown after the change reached the database.
+    versions = candidates.filter(pk__in=[pk for pk, _total in rows])
     return list(versions.order_by(binary("sort_title"), "key")), rows[0][1]
 
 
