@@ -4,7 +4,6 @@ checks on every page type in English and Arabic, and the README's screenshots.""
 
 import os
 import re
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,8 +13,6 @@ from django.core.management import call_command
 from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
-# `make screenshots` sets this to docs/screenshots; a test run leaves the tracked ones alone.
-SCREENSHOTS = Path(os.environ.get("HEALTHSITE_SCREENSHOTS") or tempfile.mkdtemp(prefix="shots-"))
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 pytestmark = [
@@ -27,6 +24,18 @@ pytestmark = [
     # migrations create, which the flush after each test removes.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory) -> Path:
+    """Where the screenshots go: docs/screenshots under `make screenshots`
+    (HEALTHSITE_SCREENSHOTS), else pytest's temporary folder, which pytest prunes (a
+    folder made at import was left in /tmp by every run, even one that never opened a
+    browser)."""
+    chosen = os.environ.get("HEALTHSITE_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -230,12 +239,11 @@ def axe_finds_no_wcag_22_aa_violations(browser, site_url):
     assert not failures, "\n".join(f"{path}:\n{report}" for path, report in failures.items())
 
 
-def test_screenshots_and_small_screens(in_browser, site_url):
-    in_browser(screenshots_and_small_screens, site_url)
+def test_screenshots_and_small_screens(in_browser, site_url, screenshots):
+    in_browser(screenshots_and_small_screens, site_url, screenshots)
 
 
-def screenshots_and_small_screens(browser, site_url):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def screenshots_and_small_screens(browser, site_url, shots):
     desktop = browser.new_context(viewport={"width": 1280, "height": 900})
     page = desktop.new_page()
     for name, path in (
@@ -246,13 +254,13 @@ def screenshots_and_small_screens(browser, site_url):
         ("topic-ar", "/ar/topics/stomach-cramps/"),
     ):
         page.goto(site_url + path)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        page.screenshot(path=str(shots / f"{name}.png"))
     desktop.close()
 
     phone = browser.new_context(viewport={"width": 360, "height": 780}, device_scale_factor=1)
     page = phone.new_page()
     page.goto(f"{site_url}/en/topics/leg-cramps/")
-    page.screenshot(path=str(SCREENSHOTS / "topic-360.png"))
+    page.screenshot(path=str(shots / "topic-360.png"))
     phone.close()
 
     # Nothing scrolls sideways at 320 px, in either direction of writing.
@@ -271,7 +279,7 @@ def screenshots_and_small_screens(browser, site_url):
         assert width <= 320, (path, width)
     narrow.close()
     for name in ("home-en", "region-en", "topic-en", "topic-ar", "topic-360"):
-        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 1000
+        assert (shots / f"{name}.png").stat().st_size > 1000
 
 
 def test_reviewer_approves_in_the_admin_and_the_public_page_follows(in_browser, site_url):
@@ -437,7 +445,7 @@ def approve_the_open_page(browser, context, page):
     context.close()
 
 
-def test_screenshots_of_the_review_page(in_browser, site_url):
+def test_screenshots_of_the_review_page(in_browser, site_url, screenshots):
     """The README's picture of a reviewer's day: a Russian change under review, the
     actions at the top, the page as the public will read it, the content checks."""
     from django.contrib.auth import get_user_model
@@ -450,19 +458,18 @@ def test_screenshots_of_the_review_page(in_browser, site_url):
     translator = get_user_model().objects.get(username="translator")
     workflow.record_edits(Article.objects.get(pk=article.pk), by=translator)
     workflow.submit(workflow.version_for(article, "ru"), by=translator)
-    in_browser(review_page_screenshots, site_url)
+    in_browser(review_page_screenshots, site_url, screenshots)
 
 
-def review_page_screenshots(browser, site_url):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def review_page_screenshots(browser, site_url, shots):
     context, page = log_in(browser, site_url, "reviewer")
     page.set_viewport_size({"width": 1280, "height": 1100})
     page.goto(f"{site_url}/admin/reviews/languageversion/queue/")
-    page.screenshot(path=str(SCREENSHOTS / "review-queue.png"))
+    page.screenshot(path=str(shots / "review-queue.png"))
     page.get_by_role("link", name="Topic leg-cramps [ru]").click()
     assert page.locator(".review-preview .care-card").first.is_visible()
     assert page.locator(".review-actions").is_visible()
-    page.screenshot(path=str(SCREENSHOTS / "review-page.png"))
+    page.screenshot(path=str(shots / "review-page.png"))
     # The actions stay in view while the reviewer reads on.
     page.locator(".review-diff").first.scroll_into_view_if_needed()
     assert page.evaluate("() => window.scrollY") > 500
@@ -470,14 +477,14 @@ def review_page_screenshots(browser, site_url):
     assert -2 <= box["y"] < 50, box
     context.close()
     for name in ("review-queue", "review-page"):
-        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 1000
+        assert (shots / f"{name}.png").stat().st_size > 1000
 
 
-def test_help_comes_first_on_a_phone(in_browser, site_url):
-    in_browser(help_comes_first_on_a_phone, site_url)
+def test_help_comes_first_on_a_phone(in_browser, site_url, screenshots):
+    in_browser(help_comes_first_on_a_phone, site_url, screenshots)
 
 
-def help_comes_first_on_a_phone(browser, site_url):
+def help_comes_first_on_a_phone(browser, site_url, shots):
     """Issue 23: on a 390x844 phone the first care card and "What you can do now" start
     within the first two screens of a topic, in English and in Arabic (right to left);
     the README shows those two screens."""
@@ -492,9 +499,9 @@ def help_comes_first_on_a_phone(browser, site_url):
         # The compact emergency line names numbers, not only "see the list".
         assert page.locator(".emergency-line a[href^='tel:']").count() >= 1, language
         page.screenshot(
-            path=str(SCREENSHOTS / f"topic-phone-{language}.png"),
+            path=str(shots / f"topic-phone-{language}.png"),
             clip={"x": 0, "y": 0, "width": 390, "height": 2 * 844},
             full_page=True,
         )
-        assert (SCREENSHOTS / f"topic-phone-{language}.png").stat().st_size > 1000
+        assert (shots / f"topic-phone-{language}.png").stat().st_size > 1000
     phone.close()
