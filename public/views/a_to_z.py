@@ -20,16 +20,19 @@ def a_to_z(request: HttpRequest) -> HttpResponse:
     each starts on. Two queries (notices, the titles), whatever the page."""
     language = translation.get_language()
     number = pagination.requested_page(request)
-    listed = sorted(
-        readers.listed_topics(language), key=lambda item: alphabet.sort_key(item.title, language)
-    )
+    # Each title folded once, for its place and its letter; the same titles by slug.
+    entries = [
+        (alphabet.listing(item.title, language), item) for item in readers.listed_topics(language)
+    ]
+    entries.sort(key=lambda entry: (entry[0][0], entry[1].key))
+    listed = [item for _listing, item in entries]
     start = pagination.offset(number)
     page = pagination.Paged(listed[start : start + pagination.PER_PAGE], number, len(listed))
     page.check_exists()
     # The letters index: each initial, the page it starts on.
     starts: dict[str, int] = {}
-    for index, item in enumerate(listed):
-        starts.setdefault(alphabet.initial(item.title, language), index // pagination.PER_PAGE + 1)
+    for index, ((_key, letter), _item) in enumerate(entries):
+        starts.setdefault(letter, index // pagination.PER_PAGE + 1)
     path = request.path
     letters = [
         {
@@ -41,8 +44,7 @@ def a_to_z(request: HttpRequest) -> HttpResponse:
     ]
     anchors = {entry["letter"]: entry["anchor"] for entry in letters}
     groups: list[dict] = []
-    for item in page.items:
-        letter = alphabet.initial(item.title, language)
+    for (_key, letter), item in entries[start : start + pagination.PER_PAGE]:
         if not groups or groups[-1]["letter"] != letter:
             groups.append({"letter": letter, "anchor": anchors[letter], "topics": []})
         groups[-1]["topics"].append(
