@@ -18,7 +18,6 @@ from .served import (
     BODY_MAP_REGIONS,
     MAX_SLUG_LENGTH,
     ServedVersion,
-    here_or_english,
     page_by_title,
     pick,
     readable,
@@ -205,6 +204,6 @@ def region_topics(slug: str, language: str, number: int = 1) -> Paged:
     """Two queries: page `number` of the live topics of a region, by title, each in
     `language` or else English."""
     cache_tags.lists_region(slug, language)
-    candidates = here_or_english(readable().topics().filter(placements__region=slug), language)
-    versions, total = page_by_title(candidates, number)
+    placed = readable().topics().filter(placements__region=slug)
+    versions, total = page_by_title(placed, language, number)
     return Paged([ServedVersion(version, language) for version in versions], number, total)
