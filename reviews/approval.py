@@ -57,7 +57,7 @@ from .batch import Item, audit_row
 from .batch import invalidate as batch_invalidate
 from .change_requests import request_changes
 from .errors import WorkflowError
-from .models import LanguageVersion, Placement, PublishedVersion, codes_text
+from .models import LanguageVersion, Placement, PublishedVersion, codes_text, shown_title
 from .registry import registry
 from .retirement import hold_translations, retire_and_flag
 from .shown import ShownText
@@ -195,7 +195,8 @@ def freeze(
         reviewer_credit_language=credit_language,
         approved_at=now,
         next_review_due=due,
-        sort_title=folding.fold(payload.get("title") or payload.get("name") or version.key),
+        sort_title=folding.fold(shown_title(payload, version.key)),
+        shown_title=shown_title(payload, version.key),
         codes=codes_text(payload),
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Case, F, When
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -132,11 +133,12 @@ class ListedTopic:
 def listed_topics(language: str) -> list[ListedTopic]:
     """One query: every live topic's key and title, in `language` or else English
     (unsorted: the A–Z page sorts them by the language's alphabet, public.alphabet).
-    Only the title is read of each snapshot."""
+    The title is the version's own column; only a version approved before it was
+    filled (migration reviews 0022) has its title read from the snapshot."""
     cache_tags.lists(ContentKind.TOPIC, [language])
     rows = (
         here_or_english(readable().topics(), language)
-        .annotate(listed_title=KT("payload__title"))
+        .annotate(listed_title=Coalesce("shown_title", KT("payload__title")))
         .values_list("key", "listed_title", "language")
     )
     return [

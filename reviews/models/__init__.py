@@ -13,7 +13,13 @@ from articles.languages import language_choices
 # The models register in this order, as they always did.
 # isort: off
 from .versions import LanguageVersion
-from .published import PublishedVersion, PublishedVersionQuerySet, TextAsWrittenEncoder, codes_text
+from .published import (
+    PublishedVersion,
+    PublishedVersionQuerySet,
+    TextAsWrittenEncoder,
+    codes_text,
+    shown_title,
+)
 from .links import Placement, RelatedLink
 from .notifications import Notification
 from .invalidations import Invalidation, InvalidationQuerySet
@@ -32,5 +38,6 @@ __all__ = [
     "RelatedLink",
     "TextAsWrittenEncoder",
     "codes_text",
+    "shown_title",
     "language_choices",
 ]

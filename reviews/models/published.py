@@ -30,6 +30,12 @@ def codes_text(payload: dict) -> str:
     return f" {' '.join(codes)} " if codes else ""
 
 
+def shown_title(payload: dict, key: str) -> str:
+    """The title a snapshot is shown under: its title, else its name, else its key
+    (migration reviews 0022 writes the same in SQL for the versions before it)."""
+    return str(payload.get("title") or payload.get("name") or key)
+
+
 class PublishedVersionQuerySet(models.QuerySet):
     def live(self, language: str | None = None, kind: str | None = None):
         """What the public may see: the current approved snapshot, never withdrawn."""
@@ -116,6 +122,12 @@ class PublishedVersion(models.Model):
     # The title folded (search.folding.fold), so that lists sort and page in the database
     # without reading every payload.
     sort_title = models.TextField(editable=False, blank=True)
+    # The title as lists show it (the payload's, as `title` reads it), so that a list of
+    # every live topic (the A–Z page) reads it without decoding each snapshot: at +10,000
+    # topics on PostgreSQL, reading it from the payloads took 670 of the A–Z page's
+    # 1,050 ms. Empty (NULL) for a version approved before migration reviews 0022 filled
+    # it: the readers then take it from the payload.
+    shown_title = models.TextField(editable=False, null=True)  # noqa: DJ001
     # The payload's clinical codes, space-separated and space-framed (codes_text),
     # for the infobutton's look-up by code.
     codes = models.TextField(editable=False, blank=True, default="")
@@ -191,7 +203,7 @@ class PublishedVersion(models.Model):
 
     @property
     def title(self) -> str:
-        return self.payload.get("title") or self.payload.get("name") or self.key
+        return shown_title(self.payload, self.key)
 
     @property
     def reviewer_credit_html(self) -> SafeString:
