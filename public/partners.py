@@ -98,30 +98,51 @@ class Verified(Schema):
 
 
 def _events(language: str, since: datetime | None):
+    """This language's approvals and withdrawals (at or after `since`), unordered: what
+    orders, counts and pages them. Whether an approval replaced a live version is asked
+    of the page's rows only (`_with_history`): asked in this query, it was asked of every
+    event before the sort picked a page, 290 of 320 ms a page at +10,000 topics on
+    PostgreSQL."""
     # .order_by(): no default ordering inside the union (SQLite refuses it there).
     versions = PublishedVersion.objects.filter(language=language, kind__in=FEED_KINDS).order_by()
-    same = {"kind": OuterRef("kind"), "key": OuterRef("key"), "language": OuterRef("language")}
-    earlier = PublishedVersion.objects.filter(**same, approved_at__lt=OuterRef("approved_at"))
-    # A re-approval replaced a live version: the one just before it was never withdrawn.
-    previous_withdrawn = Subquery(earlier.order_by("-approved_at").values("withdrawn_at")[:1])
     approvals = versions.annotate(
-        time=F("approved_at"),
-        event=Value("approved", output_field=CharField()),
-        had_previous=Exists(earlier),
-        previous_withdrawn_at=previous_withdrawn,
+        time=F("approved_at"), event=Value("approved", output_field=CharField())
     )
     withdrawals = versions.exclude(withdrawn_at=None).annotate(
-        time=F("withdrawn_at"),
-        event=Value("withdrawn", output_field=CharField()),
-        had_previous=Value(False),
-        previous_withdrawn_at=F("withdrawn_at"),
+        time=F("withdrawn_at"), event=Value("withdrawn", output_field=CharField())
     )
     if since is not None:
         approvals = approvals.filter(approved_at__gte=since)
         withdrawals = withdrawals.filter(withdrawn_at__gte=since)
-    columns = ["pk", "kind", "key", "language", "fingerprint", "time", "event"]
-    columns += ["had_previous", "previous_withdrawn_at", "is_current"]
+    columns = ["pk", "kind", "key", "language", "fingerprint", "time", "event", "is_current"]
     return approvals.values(*columns).union(withdrawals.values(*columns), all=True)
+
+
+def _with_history(rows: list[dict]) -> list[dict]:
+    """The page's approvals with what came before each (one query): `had_previous`, an
+    earlier version of the same item and language, and `previous_withdrawn_at`, when the
+    one just before it was withdrawn (None: it was live until this approval replaced it,
+    a re-approval)."""
+    same = {"kind": OuterRef("kind"), "key": OuterRef("key"), "language": OuterRef("language")}
+    earlier = PublishedVersion.objects.filter(**same, approved_at__lt=OuterRef("approved_at"))
+    approved = [row["pk"] for row in rows if row["event"] == "approved"]
+    history = {
+        pk: (had_previous, withdrawn_at)
+        for pk, had_previous, withdrawn_at in PublishedVersion.objects.filter(pk__in=approved)
+        .annotate(
+            had_previous=Exists(earlier),
+            previous_withdrawn_at=Subquery(
+                earlier.order_by("-approved_at").values("withdrawn_at")[:1]
+            ),
+        )
+        .values_list("pk", "had_previous", "previous_withdrawn_at")
+    }
+    for row in rows:
+        approval = row["event"] == "approved"
+        row["had_previous"], row["previous_withdrawn_at"] = (
+            history[row["pk"]] if approval else (False, None)
+        )
+    return rows
 
 
 def _change(request: HttpRequest, row: dict) -> dict:
@@ -191,7 +212,7 @@ def list_changes(
         "page": page,
         "page_size": page_size,
         "next": f"{base}?page={page + 1}&page_size={page_size}{query}" if more else None,
-        "items": [_change(request, row) for row in rows[:page_size]],
+        "items": [_change(request, row) for row in _with_history(rows[:page_size])],
     }
 
 

@@ -2,6 +2,7 @@
 leaves a partner with exactly the live set; approval receipts it can verify; the licence
 on every item. Over HTTP with Django's test client, as a partner's app would call."""
 
+import re
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -195,3 +196,22 @@ def test_region_changes_are_in_the_feed_too(client, site, page_size):
         url = page["next"]
     arms = [(c["change"], c["api_url"]) for c in changes if c["slug"] == "arms"]
     assert arms == [("approved", None), ("withdrawn", None)]
+
+
+def test_a_page_asks_what_came_before_only_for_its_own_events(client, site):
+    """Whether an approval replaced a live version is asked of the page's events, after
+    the page is picked: asked of every event before the sort, a page cost 320 ms at
+    +10,000 topics on PostgreSQL (290 of them in those questions)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(5):
+        publish_topic(f"many-{number}", reviewer=site)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/api/v1/en/changes/?page_size=2&page=2").json()
+    assert len(page["items"]) == 2 and page["next"]
+    feed = [q["sql"] for q in queries if "UNION" in q["sql"] and "LIMIT" in q["sql"]]
+    assert feed and not any("EXISTS" in sql for sql in feed), feed
+    (asked,) = [q["sql"] for q in queries if "EXISTS" in q["sql"] and "approved_at" in q["sql"]]
+    ids = re.search(r'"id" IN \(([^)]*)\)', asked).group(1).split(",")
+    assert len(ids) <= 2, asked
