@@ -158,15 +158,20 @@ def matches_sql(vendor: str) -> str:
             AND e.kind = %s AND e.language = %s"""
 
 
-def hits_sql(vendor: str, score: Score) -> str:
-    """SQL of the entries matching any of a query's terms in one language: (version_id,
-    key, score). Parameters: the score's columns', then those of `matches_sql`. The
-    score's columns are selected once per entry, then the score from them (on PostgreSQL
-    OFFSET 0 keeps the planner from folding them back into the score)."""
+def hits_sql(vendor: str, score: Score, also: str = "") -> str:
+    """SQL of the entries matching any of a query's terms in one language, and the
+    condition `also` on an entry `e` if given: (version_id, key, score). Parameters: the
+    score's columns', then those of `matches_sql`, then those of `also`. The score's
+    columns are selected once per entry, then the score from them (on PostgreSQL OFFSET 0
+    keeps the planner from folding them back into the score, and from moving a condition
+    on the scored rows below it: `also` is for that, so that only the entries it keeps
+    are scored)."""
     fence = " OFFSET 0" if vendor == "postgresql" else ""
+    condition = f" AND {also}" if also else ""
     return f"""
         SELECT version_id, key, {score.expression} AS score
-        FROM (SELECT e.version_id, e.key, {score.columns} {matches_sql(vendor)}{fence}) AS scored"""
+        FROM (SELECT e.version_id, e.key, {score.columns} {matches_sql(vendor)}{condition}{fence}
+        ) AS scored"""
 
 
 def engine_query(plan: Plan, vendor: str) -> str:

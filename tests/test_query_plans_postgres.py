@@ -215,6 +215,63 @@ def test_a_region_page_in_russian_finds_each_kind_of_candidate_by_its_own_index(
     assert "Index Scan using reviews_publishedversion_pkey" not in plan, plan
 
 
+def test_the_fallback_language_picks_untranslated_entries_before_scoring_them(bulk_loaded):
+    """A Russian search for an English word falls back to the English entries of topics
+    with no Russian entry. Picked after the scoring (above its OFFSET 0 fence), every
+    English match was scored to show the few untranslated ones: 117 -> 43 ms of SQL for
+    "cramp" on a Russian page at +10,000 topics, every topic translated. In the plan, no
+    row under the anti-join that picks them computes a score (its title counts call
+    replace())."""
+    import json
+
+    english = list(SearchEntry.objects.filter(language="en"))
+    russian = PublishedVersion.objects.bulk_create(
+        PublishedVersion(
+            kind="topic",
+            key=entry.key,
+            language="ru",
+            payload={"title": "Тема"},
+            source={},
+            fingerprint="x",
+            approved_by=entry.version.approved_by,
+            reviewer_credit="r",
+            approved_at=entry.version.approved_at,
+            next_review_due=entry.version.next_review_due,
+            sort_title="тема",
+        )
+        for entry in english[1:]  # the first stays untranslated
+    )
+    SearchEntry.objects.bulk_create(
+        SearchEntry(version=v, kind="topic", key=v.key, language="ru", title="тема", body="тема")
+        for v in russian
+    )
+    assert statistics.refresh_after_bulk_write()
+    word = english[0].title.split()[-1]
+    raw = search_index.search(
+        [word], kind="topic", language="ru", fallback="en", limit=20, offset=0
+    )
+    assert [version.key for version in raw] == [english[0].key]
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (VERBOSE, FORMAT JSON) " + raw.raw_query, raw.params)
+        (document,) = cursor.fetchone()
+    plan = json.loads(document) if isinstance(document, str) else document
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    def scores(node) -> bool:
+        return "replace(" in " ".join(node.get("Output", []))
+
+    picks = [node for node in nodes(plan[0]["Plan"]) if node.get("Join Type") == "Anti"]
+    assert picks, plan
+    for pick in picks:
+        below = [child for plan_ in pick.get("Plans", []) for child in nodes(plan_)]
+        assert not any(scores(node) for node in below), pick
+
+
 def test_the_ranking_looks_up_which_bodies_hold_a_term_in_their_index(bulk_loaded):
     """Scoring a match asks whether its body holds each term. Asked of the match's own
     tsvector (the term with the body's weight), every match was decompressed from TOAST
