@@ -74,6 +74,27 @@ def bulk_loaded():
     assert statistics.refresh_after_bulk_write()
 
 
+def in_russian(english: list[PublishedVersion], sort_title) -> list[PublishedVersion]:
+    """Live Russian versions of the `english` ones, written in bulk (sort_title: a
+    function of the English version)."""
+    return PublishedVersion.objects.bulk_create(
+        PublishedVersion(
+            kind="topic",
+            key=version.key,
+            language="ru",
+            payload={"title": f"Тема {version.key}"},
+            source={},
+            fingerprint="x",
+            approved_by=version.approved_by,
+            reviewer_credit="r",
+            approved_at=version.approved_at,
+            next_review_due=version.next_review_due,
+            sort_title=sort_title(version),
+        )
+        for version in english
+    )
+
+
 def test_the_planner_knows_the_bulk_loaded_rows_at_once(bulk_loaded):
     """What flipped the search plan: statistics that still described the empty tables.
     After the refresh the planner counts every loaded row (autovacuum not needed)."""
@@ -179,23 +200,8 @@ def test_a_region_page_in_russian_finds_each_kind_of_candidate_by_its_own_index(
     from reviews.models import Placement
 
     english = list(PublishedVersion.objects.filter(key__startswith="bulk-"))
-    russian = PublishedVersion.objects.bulk_create(
-        PublishedVersion(
-            kind="topic",
-            key=version.key,
-            language="ru",
-            payload={"title": f"Тема {version.key}"},
-            source={},
-            fingerprint="x",
-            approved_by=version.approved_by,
-            reviewer_credit="r",
-            approved_at=version.approved_at,
-            next_review_due=version.next_review_due,
-            # Between the English titles, so the page mixes both kinds.
-            sort_title=f"bulk topic {version.key[5:]}a",
-        )
-        for version in english[::3]
-    )
+    # Sorted between the English titles, so the page mixes both kinds.
+    russian = in_russian(english[::3], lambda version: f"bulk topic {version.key[5:]}a")
     Placement.objects.bulk_create(
         Placement(version=version, region="legs") for version in english + russian
     )
@@ -224,23 +230,9 @@ def test_the_fallback_language_picks_untranslated_entries_before_scoring_them(bu
     replace())."""
     import json
 
-    english = list(SearchEntry.objects.filter(language="en"))
-    russian = PublishedVersion.objects.bulk_create(
-        PublishedVersion(
-            kind="topic",
-            key=entry.key,
-            language="ru",
-            payload={"title": "Тема"},
-            source={},
-            fingerprint="x",
-            approved_by=entry.version.approved_by,
-            reviewer_credit="r",
-            approved_at=entry.version.approved_at,
-            next_review_due=entry.version.next_review_due,
-            sort_title="тема",
-        )
-        for entry in english[1:]  # the first stays untranslated
-    )
+    english = list(SearchEntry.objects.filter(language="en").select_related("version"))
+    # The first stays untranslated.
+    russian = in_russian([entry.version for entry in english[1:]], lambda version: "тема")
     SearchEntry.objects.bulk_create(
         SearchEntry(version=v, kind="topic", key=v.key, language="ru", title="тема", body="тема")
         for v in russian

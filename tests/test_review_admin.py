@@ -85,6 +85,9 @@ def test_editor_edit_changes_nothing_public_until_a_second_reviewer_approves(cli
     client.force_login(second)
     post_review(client, review_url(article, "en"), {"action": "approve"})
     assert live_title(article, "en") == "Muscle cramps"
+    # The title lists read without the snapshot (the A–Z page) is the approved one too.
+    live = PublishedVersion.objects.live("en").get(key=article.slug)
+    assert live.shown_title == "Muscle cramps"
 
 
 def test_admin_explains_why_a_reviewer_cannot_approve_their_own_edit(client):

@@ -6,24 +6,13 @@ entries with what an approval writes."""
 import importlib
 
 import pytest
-from django.db import connection
 
 from public.views import search_words
 from search import index as search_index
 from search.models import SearchEntry
+from tests.support.migrations import Editor
 
 pytestmark = pytest.mark.django_db
-
-
-class Editor:
-    """What the migration uses of a schema editor (SQLite's cannot open inside the test's
-    transaction)."""
-
-    connection = connection
-
-    def execute(self, sql, params=()):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
 
 
 QUERIES = [

@@ -9,22 +9,11 @@ import importlib
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
 
 from reviews.models import PublishedVersion, shown_title
+from tests.support.migrations import Editor
 
 pytestmark = pytest.mark.django_db
-
-
-class Editor:
-    """What the migration uses of a schema editor (SQLite's cannot open inside the test's
-    transaction)."""
-
-    connection = connection
-
-    def execute(self, sql, params=()):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
 
 
 def listed(client, language: str) -> str:
