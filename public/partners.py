@@ -138,9 +138,11 @@ def _with_history(rows: list[dict]) -> list[dict]:
         .values_list("pk", "had_previous", "previous_withdrawn_at")
     }
     for row in rows:
+        # (Snapshots are never deleted; a row gone since the page was read is labelled
+        # as a first approval rather than failing the page.)
         approval = row["event"] == "approved"
         row["had_previous"], row["previous_withdrawn_at"] = (
-            history[row["pk"]] if approval else (False, None)
+            history.get(row["pk"], (False, None)) if approval else (False, None)
         )
     return rows
 
