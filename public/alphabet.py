@@ -98,14 +98,13 @@ class _Table(dict):
         return value
 
 
-_tables: dict[tuple[str, str], _Table] = {}
+_tables: dict[tuple, _Table] = {}
 
 
 def _table(convert, language: str) -> _Table:
-    key = (convert.__name__, language)
-    if key not in _tables:
-        _tables[key] = _Table(convert, language)
-    return _tables[key]
+    if (convert, language) not in _tables:
+        _tables[convert, language] = _Table(convert, language)
+    return _tables[convert, language]
 
 
 def _folded_text(text: str, language: str) -> str:

@@ -182,6 +182,7 @@ def freeze(
     version = approval.version
     payload = registry[version.kind].render(version.key, approval.text)
     reviewer_credit, credit_language = credit
+    title = shown_title(payload, version.key)
     return PublishedVersion(
         kind=version.kind,
         key=version.key,
@@ -195,8 +196,8 @@ def freeze(
         reviewer_credit_language=credit_language,
         approved_at=now,
         next_review_due=due,
-        sort_title=folding.fold(shown_title(payload, version.key)),
-        shown_title=shown_title(payload, version.key),
+        sort_title=folding.fold(title),
+        shown_title=title,
         codes=codes_text(payload),
     )
 
