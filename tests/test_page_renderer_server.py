@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 import time
 from pathlib import Path
 
@@ -86,6 +87,32 @@ def test_the_renderer_stops_with_gunicorn_even_when_gunicorn_is_killed(tmp_path,
         while running(renderer) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not running(renderer)
+
+
+def test_gunicorn_as_configured_leaves_no_control_socket_or_metrics_behind(tmp_path, prepared_site):
+    """healthsite/gunicorn.conf.py's defaults: a control socket named after the bound
+    address and a metrics folder of its own while it runs, both gone after it stops."""
+    env = site_env(tmp_path, ROOT / "locale")
+    prepared_site.into(env)
+    env.pop("GUNICORN_CONTROL_SOCKET", None)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    with running_gunicorn(env, workers=1, own_files=False) as (base, gunicorn):
+        address = base.removeprefix("http://").replace(":", "-")
+        socket = Path(tempfile.gettempdir()) / f"healthsite-gunicorn-{address}.ctl"
+        # The renderer was started with the master's environment, the folder's name in it.
+        (renderer,) = renderers_of(gunicorn.pid)
+        folder = _metrics_folder(renderer)
+        assert socket.is_socket()
+        assert folder is not None and folder.is_dir()
+    assert not socket.exists()
+    assert not folder.exists()
+
+
+def _metrics_folder(pid: int) -> Path | None:
+    for entry in (Path(f"/proc/{pid}/environ").read_bytes()).split(b"\0"):
+        if entry.startswith(b"PROMETHEUS_MULTIPROC_DIR="):
+            return Path(entry.split(b"=", 1)[1].decode())
+    return None
 
 
 def _only_renderer_other_than(master: int, old: int) -> int:

@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -163,9 +164,22 @@ def wait_until_up(url: str, process: subprocess.Popen | None = None, seconds: fl
 
 
 @contextmanager
-def running_gunicorn(env: dict, *, host: str = "127.0.0.1", port: int = 0, workers: int = 2):
-    """gunicorn on host:port (a free port by default); yields (base URL, process)."""
+def running_gunicorn(
+    env: dict, *, host: str = "127.0.0.1", port: int = 0, workers: int = 2, own_files=True
+):
+    """gunicorn on host:port (a free port by default); yields (base URL, process).
+    Its control socket and metrics folder live in a folder of its own, removed when it
+    stops, also after a test killed it (gunicorn then cannot remove them itself);
+    `own_files=False`: where healthsite/gunicorn.conf.py puts them by default."""
     port = port or free_port(host)
+    own = Path(tempfile.mkdtemp(prefix="healthsite-gunicorn-"))
+    if own_files:
+        (own / "metrics").mkdir()
+        env = {
+            "GUNICORN_CONTROL_SOCKET": str(own / "control.ctl"),
+            "PROMETHEUS_MULTIPROC_DIR": str(own / "metrics"),
+            **env,
+        }
     process = subprocess.Popen(
         [
             str(GUNICORN),
@@ -189,6 +203,7 @@ def running_gunicorn(env: dict, *, host: str = "127.0.0.1", port: int = 0, worke
     finally:
         process.terminate()
         process.wait(timeout=20)
+        shutil.rmtree(own, ignore_errors=True)
 
 
 @contextmanager
