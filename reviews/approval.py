@@ -43,7 +43,7 @@ from audit.models import AuditEntry
 from search import folding
 from search import index as search_index
 
-from . import cache_tags, planning
+from . import alphabetical, cache_tags, planning
 from .approval_checks import (
     Approval,
     check_approvable,
@@ -208,6 +208,7 @@ def publish(
     """Write the snapshots and each kind's records beside them; the review states become
     approved and the contributors since the last approval are cleared."""
     PublishedVersion.objects.bulk_create(frozen)
+    alphabetical.after_approval(frozen)
     pairs = list(zip(frozen, (approval.text for approval in approvals), strict=True))
     for kind in {published.kind for published in frozen}:
         registry[kind].after_approval([(p, text) for p, text in pairs if p.kind == kind])

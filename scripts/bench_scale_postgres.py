@@ -32,6 +32,14 @@ from bench import PAGES  # noqa: E402 - scripts/bench.py
 from scale import cold_render_times  # noqa: E402
 
 GROWTH = 2
+# Beside make bench's pages, lists whose length grows with the corpus (timed here only):
+# the A–Z list (any of its pages costs the same: public.readers.alphabetical) and a
+# Russian region page.
+LISTS = [
+    ("A-Z en", "/en/a-z/"),
+    ("A-Z ru", "/ru/a-z/"),
+    ("region ru", "/ru/regions/legs/"),
+]
 
 PLAN_SCRIPT = """
 import django
@@ -68,7 +76,7 @@ def main() -> int:
         print("run inside scripts/with-services (DATABASE_URL must name PostgreSQL)")
         return 2
     _create_database(url)
-    paths = [path for _label, path in PAGES]
+    paths = [path for _label, path in PAGES + LISTS]
     with tempfile.TemporaryDirectory() as tmp:
         env = site_env(Path(tmp), ROOT / "locale", DATABASE_URL=url)
         started = time.monotonic()

@@ -1,5 +1,5 @@
 """The A–Z list of topics (issue 23, item 5): every live topic in its language's
-alphabetical order (public.alphabet), tested with real words where code-point order or
+alphabetical order (search.alphabet), tested with real words where code-point order or
 accent folding would be wrong; English titles of untranslated topics marked as such; a
 withdrawal gone at once through the page cache."""
 
@@ -9,8 +9,8 @@ import unicodedata
 import pytest
 
 from articles.models import Article
-from public import alphabet
 from reviews import workflow
+from search import alphabet
 from tests.support.factories import make_topic, publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]

@@ -9,10 +9,12 @@ read them, three when they changed (`pages.site_notices`).
 
 One module per kind of question: `served` (a version as served, the shared query parts),
 `pages` (one page's notices, regions, topic or region, withdrawal), `search_results`,
-`lists` (sitemaps, API and feeds, A–Z, related topics); this package gathers them, and
-callers read them as `readers.NAME`.
+`lists` (sitemaps, API and feeds, related topics), `alphabetical` (the A–Z list, which
+runs two: its letters, then its page); this package gathers them, and callers read them
+as `readers.NAME`.
 """
 
+from .alphabetical import Alphabetical, alphabetical_topics
 from .lists import (
     MAX_RELATED,
     ListedTopic,
@@ -40,6 +42,7 @@ from .search_results import IN_ENGLISH_LIMIT, SearchResults, search_topics
 from .served import BODY_MAP_REGIONS, MAX_SLUG_LENGTH, ServedVersion
 
 __all__ = [
+    "Alphabetical",
     "BODY_MAP_REGIONS",
     "IN_ENGLISH_LIMIT",
     "MAX_RELATED",
@@ -51,6 +54,7 @@ __all__ = [
     "SiteNotices",
     "TopicList",
     "Withdrawal",
+    "alphabetical_topics",
     "listed_topics",
     "live_region",
     "live_regions",

@@ -132,7 +132,8 @@ class ListedTopic:
 
 def listed_topics(language: str) -> list[ListedTopic]:
     """One query: every live topic's key and title, in `language` or else English
-    (unsorted: the A–Z page sorts them by the language's alphabet, public.alphabet).
+    (unsorted). The A–Z page reads its list sorted by the database
+    (readers.alphabetical); this is its way when the places cannot be stored.
     The title is the version's own column; only a version approved before it was
     filled (migration reviews 0022) has its title read from the snapshot."""
     cache_tags.lists(ContentKind.TOPIC, [language])

@@ -8,30 +8,26 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from .. import alphabet, pagination, readers
+from .. import pagination, readers
 from .common import language_links, language_name, public_page
 
 
 @require_safe
 @public_page
 def a_to_z(request: HttpRequest) -> HttpResponse:
-    """Every live topic in the language's alphabetical order (public.alphabet), grouped by
+    """Every live topic in the language's alphabetical order (search.alphabet), grouped by
     initial letter, PER_PAGE a page, with an index of the letters linking to the page
-    each starts on. Two queries (notices, the titles), whatever the page."""
+    each starts on. Three queries (notices, the letters, the page's topics), whatever
+    the page and however many topics (public.readers.alphabetical)."""
     language = translation.get_language()
     number = pagination.requested_page(request)
-    # Each title folded once, for its place and its letter; the same titles by slug.
-    entries = [
-        (alphabet.listing(item.title, language), item) for item in readers.listed_topics(language)
-    ]
-    entries.sort(key=lambda entry: (entry[0][0], entry[1].key))
-    listed = [item for _listing, item in entries]
     start = pagination.offset(number)
-    page = pagination.Paged(listed[start : start + pagination.PER_PAGE], number, len(listed))
+    listed = readers.alphabetical_topics(language, start, pagination.PER_PAGE)
+    page = pagination.Paged([item for _letter, item in listed.page], number, len(listed.initials))
     page.check_exists()
     # The letters index: each initial, the page it starts on.
     starts: dict[str, int] = {}
-    for index, ((_key, letter), _item) in enumerate(entries):
+    for index, letter in enumerate(listed.initials):
         starts.setdefault(letter, index // pagination.PER_PAGE + 1)
     path = request.path
     letters = [
@@ -44,7 +40,7 @@ def a_to_z(request: HttpRequest) -> HttpResponse:
     ]
     anchors = {entry["letter"]: entry["anchor"] for entry in letters}
     groups: list[dict] = []
-    for (_key, letter), item in entries[start : start + pagination.PER_PAGE]:
+    for letter, item in listed.page:
         if not groups or groups[-1]["letter"] != letter:
             groups.append({"letter": letter, "anchor": anchors[letter], "topics": []})
         groups[-1]["topics"].append(
@@ -55,7 +51,7 @@ def a_to_z(request: HttpRequest) -> HttpResponse:
         "notices": readers.site_notices(language),
         "letters": letters,
         "groups": groups,
-        "topic_count": len(listed),
+        "topic_count": len(listed.initials),
         "language_name": language_name(language),
         **pagination.links(page, path),
         "canonical": request.build_absolute_uri(path + page_query),

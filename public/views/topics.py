@@ -11,8 +11,9 @@ from django.views.decorators.http import require_safe
 
 from articles.languages import SOURCE_LANGUAGE
 from reviews.models import ContentKind
+from search import alphabet
 
-from .. import alphabet, feedback, labels, readers, seo, structured_data
+from .. import feedback, labels, readers, seo, structured_data
 from .common import language_links, language_name, public_page, reverse_in
 from .errors import gone_or_not_found
 

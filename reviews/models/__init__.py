@@ -23,6 +23,7 @@ from .published import (
 from .links import Placement, RelatedLink
 from .notifications import Notification
 from .invalidations import Invalidation, InvalidationQuerySet
+from .title_order import TitleOrder
 
 # isort: on
 
@@ -37,6 +38,7 @@ __all__ = [
     "PublishedVersionQuerySet",
     "RelatedLink",
     "TextAsWrittenEncoder",
+    "TitleOrder",
     "codes_text",
     "shown_title",
     "language_choices",

@@ -17,12 +17,15 @@ and CLDR's tailorings for them:
 Within a title: spaces and punctuation come first (so "leg cramps" before "legacy"), then
 digits, then the letters of the page's language, then letters of other scripts (a Latin
 name inside a Russian list comes after я), by their folded form. Ties keep a fixed order
-(the folded title, then the title itself).
+(the folded title, then the title itself). The key is one string, so a database can
+store it and sort by it (reviews.models.TitleOrder).
 """
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
+from pathlib import Path
 
 ALPHABETS: dict[str, str] = {
     "en": "abcdefghijklmnopqrstuvwxyz",
@@ -127,11 +130,20 @@ def _initial(folded: str, language: str) -> str:
     return "#"
 
 
-def _key(folded: str, title: str, language: str) -> tuple[str, str, str]:
-    return (folded.translate(_table(_place, language)), folded, title)
+# The parts of a key, joined: below every class mark ("0" to "3", which begin each place),
+# so a key whose places are a prefix of another's sorts first, as its tuple would.
+_JOIN = "\x01"
 
 
-def sort_key(title: str, language: str) -> tuple:
+def _key(folded: str, title: str, language: str) -> str:
+    """The places, then the folded title, then the title itself (a fixed order for ties),
+    as one string: compared by code points (Python, and the databases' binary "C"
+    collation: UTF-8's byte order is code-point order), they compare as the tuple of
+    the three would."""
+    return _JOIN.join((folded.translate(_table(_place, language)), folded, title))
+
+
+def sort_key(title: str, language: str) -> str:
     """The key that puts titles in `language`'s alphabetical order."""
     return _key(_folded_text(title, language), title, language)
 
@@ -142,8 +154,17 @@ def initial(title: str, language: str) -> str:
     return _initial(_folded_text(title, language), language)
 
 
-def listing(title: str, language: str) -> tuple[tuple, str]:
-    """`sort_key` and `initial` of a title, folding it once (the A–Z page needs both of
-    every live topic)."""
+def listing(title: str, language: str) -> tuple[str, str]:
+    """`sort_key` and `initial` of a title, folding it once (the A–Z page stores both of
+    every live topic: reviews.models.TitleOrder)."""
     folded = _folded_text(title, language)
     return _key(folded, title, language), _initial(folded, language)
+
+
+# The rules the keys follow: this module's text and the Unicode tables its folding reads.
+# Keys are stored (reviews.models.TitleOrder) with the rules they were made by; any edit
+# here, or a Python with other Unicode data, makes them out of date, and the A–Z page
+# makes them again (public.readers.alphabetical).
+RULES = hashlib.sha256(
+    Path(__file__).read_bytes() + unicodedata.unidata_version.encode()
+).hexdigest()[:16]

@@ -1,0 +1,70 @@
+"""The A–Z page's order of published topics, kept in the database (models.TitleOrder):
+each version's title as the alphabet of each language it is listed in sorts it
+(search.alphabet), made at approval and again whenever the alphabet's rules change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
+
+from articles.languages import SOURCE_LANGUAGE, language_codes
+from search import alphabet
+
+from .models import ContentKind, PublishedVersion, TitleOrder
+
+# Versions read and written at a time (a bound list per statement).
+BATCH = 2_000
+
+
+def listed_in(language: str) -> list[str]:
+    """The languages whose A–Z lists show a topic version of `language`: its own, and
+    for English every language (a topic not translated yet is listed in English)."""
+    return language_codes() if language == SOURCE_LANGUAGE else [language]
+
+
+def _orders(rows: Iterable[tuple[int, str]], language: str) -> list[TitleOrder]:
+    orders = []
+    for pk, title in rows:
+        key, letter = alphabet.listing(title, language)
+        orders.append(
+            TitleOrder(
+                version_id=pk, language=language, rules=alphabet.RULES, sort_key=key, initial=letter
+            )
+        )
+    return orders
+
+
+def _write(orders: list[TitleOrder]) -> None:
+    # In version order, so two writers of the same rows take their locks in one order.
+    orders.sort(key=lambda order: (order.version_id, order.language))
+    TitleOrder.objects.bulk_create(
+        orders,
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["version", "language"],
+        update_fields=["rules", "sort_key", "initial"],
+    )
+
+
+def after_approval(published: Sequence[PublishedVersion]) -> None:
+    """The approved topic versions' places in each list they appear in."""
+    orders = []
+    for version in published:
+        if version.kind == ContentKind.TOPIC:
+            for language in listed_in(version.language):
+                orders += _orders([(version.pk, version.shown_title or version.key)], language)
+    _write(orders)
+
+
+def make(version_ids: Sequence[int], language: str) -> None:
+    """Make (again) the places of these versions in `language`'s list: versions
+    approved before TitleOrder existed, or ordered by rules since changed."""
+    for start in range(0, len(version_ids), BATCH):
+        rows = (
+            PublishedVersion.objects.filter(pk__in=version_ids[start : start + BATCH])
+            .annotate(listed_title=Coalesce("shown_title", KT("payload__title")))
+            .values_list("pk", "listed_title", "key")
+        )
+        _write(_orders([(pk, str(title or key)) for pk, title, key in rows], language))
