@@ -4,9 +4,12 @@ matches, never every version of a language. Without table statistics SQLite plan
 same way on an empty test database as on 10,000 topics, so the plans are checked here;
 `make bench-scale` measures the times (README)."""
 
+from datetime import datetime
+
 import pytest
 from django.db import connection
 
+from public import partners
 from reviews.models import PublishedVersion
 from search import index as search_index
 
@@ -34,7 +37,13 @@ def test_a_topic_page_reads_the_history_of_its_own_versions_only():
     )
     searches = [step for step in steps if step.startswith(("SEARCH", "SCAN"))]
     assert searches[0].startswith("SEARCH reviews_publishedversion USING INDEX"), steps
-    assert all("COVERING INDEX versions_of_an_item" in step for step in searches[1:]), steps
+    # (versions_of_an_item, or withdrawals_by_item for its withdrawals)
+    assert all(
+        "COVERING INDEX" in step
+        and "kind=? AND key=? AND language=?" in step
+        or "COVERING INDEX withdrawals_by_item (language=? AND kind=? AND key=?" in step
+        for step in searches[1:]
+    ), steps
 
 
 def test_a_feed_reads_the_newest_versions_in_index_order():
@@ -42,6 +51,28 @@ def test_a_feed_reads_the_newest_versions_in_index_order():
     steps = queryset_plan(queryset.order_by("-approved_at")[:20])
     assert "live_versions_by_date" in steps[0], steps
     assert not any("TEMP B-TREE" in step for step in steps), steps  # no sort of every row
+
+
+@pytest.mark.parametrize("since", [None, "2026-12-01T00:00:00+00:00"])
+def test_the_changes_feed_pages_and_counts_from_its_indexes(since):
+    """A page of the partners' changes feed: the approvals read in time order from their
+    index (only those of one same moment sorted, by id) and merged with the withdrawals
+    (few, sorted); never every event of the language sorted. The count reads the
+    indexes alone, never the rows."""
+    events = partners._events("es", since and datetime.fromisoformat(since))
+    steps = queryset_plan(events.order_by("time", "event", "pk")[950:1001])
+    assert steps.count("MERGE (UNION ALL)") == 1, steps
+    assert any(
+        step.startswith("SEARCH reviews_publishedversion USING INDEX versions_by_approval")
+        for step in steps
+    ), steps
+    assert any("INDEX withdrawals_by_item" in step for step in steps), steps
+    approvals = steps[steps.index("LEFT") : steps.index("RIGHT")]
+    assert "USE TEMP B-TREE FOR ORDER BY" not in approvals, steps  # (the withdrawals are)
+    sql, params = partners._events("es", None, columns=["pk"]).query.sql_with_params()
+    counted = f"SELECT COUNT(*) FROM ({sql}) c"  # noqa: S608 - Django's SQL, parameters apart
+    searches = [step for step in plan(counted, params) if step.startswith(("SEARCH", "SCAN r"))]
+    assert len(searches) == 2 and all("USING COVERING INDEX" in step for step in searches), searches
 
 
 @pytest.mark.parametrize("language, fallback", [("en", None), ("ru", "en")])

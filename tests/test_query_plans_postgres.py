@@ -294,3 +294,24 @@ def test_on_a_small_corpus_too_the_ranking_reads_the_index_of_body_terms(corpus)
     # ... and no body is parsed to test it: no filter on a body's terms.
     filters = [line for line in plan.splitlines() if "Filter:" in line]
     assert not [line for line in filters if "body" in line], plan
+
+
+def test_a_page_of_the_changes_feed_merges_two_index_scans_instead_of_sorting(bulk_loaded):
+    """The partners' changes feed lists a language's approvals and withdrawals oldest
+    first. Its pages sorted every event of the language (10,041 at +10,000 topics,
+    2.6 to 2.9x the seed page); the approvals now come in order from their index and
+    are merged with the withdrawals, and the page stops reading at its end."""
+    from public import partners
+
+    PublishedVersion.objects.filter(key__in=["bulk-3", "bulk-5"]).update(
+        withdrawn_at=timezone.now(), is_current=False
+    )
+    events = partners._events("en", None).order_by("time", "event", "pk")[100:151]
+    plan = explain(*events.query.sql_with_params())
+    assert "Merge Append" in plan, plan
+    assert "versions_by_approval" in plan, plan
+    top = plan.splitlines()[:2]  # Limit, then the merge: no sort of every event above it
+    assert top[0].startswith("Limit") and "Merge Append" in top[1], plan
+    count = partners._events("en", None, columns=["pk"])
+    plan = explain(*count.query.sql_with_params())
+    assert "Seq Scan on reviews_publishedversion" not in plan, plan

@@ -196,6 +196,21 @@ class PublishedVersion(models.Model):
                 name="live_outdated_versions",
             ),
             models.Index(fields=["language"], condition=models.Q(held=True), name="held_versions"),
+            # The partners' changes feed (public.partners): a language's approvals read in
+            # time order, merged with its withdrawals (few, found in the second index and
+            # sorted), a page at a time; both counted from these alone. Without them every
+            # event of the language was sorted for each page, and its withdrawals found
+            # in the rows. The second has the key before the time: SQLite, which has no
+            # statistics, took an index by (language, time of withdrawal) for a topic's
+            # history (`with_first_published`), which then read every later withdrawal;
+            # this one it takes too, for the item's own rows.
+            models.Index(
+                fields=["language", "approved_at", "id", "kind"], name="versions_by_approval"
+            ),
+            models.Index(
+                fields=["language", "kind", "key", "withdrawn_at", "id"],
+                name="withdrawals_by_item",
+            ),
         ]
 
     def __str__(self) -> str:
