@@ -25,8 +25,14 @@ from django.db import connection
 
 from search.engines import POSTGRES_BODY_INDEX, POSTGRES_INDEX
 
-# The tables the public pages read (snapshots, their placements, the search entries).
-TABLES = ("reviews_publishedversion", "reviews_placement", "reviews_searchentry")
+# The tables the public pages read (snapshots, their placements, the search entries,
+# the A–Z list's places).
+TABLES = (
+    "reviews_publishedversion",
+    "reviews_placement",
+    "reviews_searchentry",
+    "reviews_titleorder",
+)
 
 
 def refresh_after_bulk_write() -> bool:
