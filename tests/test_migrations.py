@@ -72,15 +72,19 @@ def test_the_rule_sees_a_plain_index_build(tmp_path):
         assert plain_index_builds(ROOT / name), name
 
 
-def _body_index_valid() -> bool | None:
+def _index_valid(name: str) -> bool | None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
             "WHERE c.relname = %s",
-            [POSTGRES_BODY_INDEX],
+            [name],
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def _body_index_valid() -> bool | None:
+    return _index_valid(POSTGRES_BODY_INDEX)
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's index builds")
@@ -105,3 +109,37 @@ def test_an_index_left_invalid_by_an_interrupted_build_is_built_again(
             if _body_index_valid() is not True:
                 with connection.cursor() as cursor:
                     cursor.execute(f"REINDEX INDEX {POSTGRES_BODY_INDEX}")
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's index builds")
+def test_the_online_index_operations_build_concurrently_and_mend_an_interrupted_build(
+    django_db_setup, django_db_blocker
+):
+    """reviews.online_indexes, which migrations 0024 on use: CREATE and DROP INDEX
+    CONCURRENTLY, and an index an interrupted build left invalid is built again."""
+    from reviews import online_indexes
+    from reviews.models import PublishedVersion
+
+    (index,) = [i for i in PublishedVersion._meta.indexes if i.name == "live_titles_with_ids"]
+    with django_db_blocker.unblock():
+        with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+            online_indexes._remove(editor, PublishedVersion, index)
+            online_indexes._add(editor, PublishedVersion, index)
+        assert [sql.split(" ON ")[0].split(' "')[0] for sql in editor.collected_sql] == [
+            "DROP INDEX CONCURRENTLY IF EXISTS",
+            "CREATE INDEX CONCURRENTLY",
+        ], editor.collected_sql
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE pg_index SET indisvalid = false WHERE indexrelid = %s::regclass",
+                [index.name],
+            )
+        assert _index_valid(index.name) is False
+        try:
+            with connection.schema_editor(atomic=False) as editor:
+                online_indexes._add(editor, PublishedVersion, index)
+            assert _index_valid(index.name) is True
+        finally:
+            if _index_valid(index.name) is not True:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"REINDEX INDEX {index.name}")

@@ -3,21 +3,24 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from reviews.online_indexes import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False
     dependencies = [
         ("reviews", "0023_title_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="publishedversion",
             index=models.Index(
                 fields=["language", "approved_at", "id", "kind"], name="versions_by_approval"
             ),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="publishedversion",
             index=models.Index(
                 fields=["language", "kind", "key", "withdrawn_at", "id"], name="withdrawals_by_item"

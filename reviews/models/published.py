@@ -157,10 +157,13 @@ class PublishedVersion(models.Model):
                 condition=models.Q(is_current=True),
                 name="live_versions_by_key",
             ),
+            # Region pages' candidates, read from the index alone (the id too): at
+            # +10,000 topics on PostgreSQL the Russian region's query 57 -> 37 ms, at
+            # +3,000 11 -> 8.5 ms (after VACUUM, which index-only scans need).
             models.Index(
-                fields=["kind", "language", "sort_title", "key", "is_current"],
+                fields=["kind", "language", "sort_title", "key", "is_current", "id"],
                 condition=models.Q(is_current=True),
-                name="live_versions_by_title",
+                name="live_titles_with_ids",
             ),
             # Feeds: the newest live versions of a language, read in this order.
             models.Index(
