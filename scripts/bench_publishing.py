@@ -5,7 +5,8 @@
 Builds a throwaway SQLite site with the corpus approved, starts gunicorn (2 sync workers,
 the default single-host page cache) and the shipped Varnish in front of it. Then, with
 `wrk -t2 -c16 --latency` over a mix of at least 200 public URLs (every topic and region
-page in four languages, home pages, searches, sitemap files, feeds, API lists), measures
+page in four languages, home and A–Z pages, searches, sitemap files, feeds, API lists),
+measures
 req/s, p50, p99 and the hit ratio (X-Page-Cache from gunicorn, X-Cache from Varnish):
 
 - quiet: nobody publishes;
@@ -197,7 +198,7 @@ def urls() -> list[str]:
     topics = sorted(path.stem for path in (ROOT / "content" / "topics").glob("*.toml"))
     paths = ["/sitemap.xml", "/robots.txt"]
     for code in LANGUAGES:
-        paths += [f"/{code}/", f"/{code}/feed/", f"/api/v1/{code}/topics/"]
+        paths += [f"/{code}/", f"/{code}/feed/", f"/api/v1/{code}/topics/", f"/{code}/a-z/"]
         paths += [f"/{code}/topics/{slug}/" for slug in topics]
         paths += [f"/{code}/regions/{slug}/" for slug in REGIONS]
         paths += [f"/{code}/search/?q={quote(word)}" for word in SEARCHES[code]]

@@ -12,6 +12,7 @@ from articles.models import Article
 from audit.models import AuditEntry
 from reviews import workflow
 from reviews.models import LanguageVersion, PublishedVersion
+from search import alphabet
 from staff import roles
 
 from .support.admin_forms import change_form_data, post_review
@@ -88,6 +89,12 @@ def test_editor_edit_changes_nothing_public_until_a_second_reviewer_approves(cli
     # The title lists read without the snapshot (the A–Z page) is the approved one too.
     live = PublishedVersion.objects.live("en").get(key=article.slug)
     assert live.shown_title == "Muscle cramps"
+    # Its places in the A–Z lists were made by the same approval, in every language
+    # (an English topic not translated yet is listed in English everywhere).
+    places = dict(live.title_orders.values_list("language", "sort_key"))
+    languages = [code for code, _name in settings.LANGUAGES]
+    assert places == {code: alphabet.sort_key("Muscle cramps", code) for code in languages}
+    assert ">Muscle cramps</a>" in client.get("/ar/a-z/").content.decode()
 
 
 def test_admin_explains_why_a_reviewer_cannot_approve_their_own_edit(client):
