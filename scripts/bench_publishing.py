@@ -6,8 +6,8 @@ Builds a throwaway SQLite site with the corpus approved, starts gunicorn (2 sync
 the default single-host page cache) and the shipped Varnish in front of it. Then, with
 `wrk -t2 -c16 --latency` over a mix of at least 200 public URLs (every topic and region
 page in four languages, home and A–Z pages, searches, sitemap files, feeds, API lists),
-measures
-req/s, p50, p99 and the hit ratio (X-Page-Cache from gunicorn, X-Cache from Varnish):
+measures req/s, p50, p99 and the hit ratio (X-Page-Cache from gunicorn, X-Cache from
+Varnish):
 
 - quiet: nobody publishes;
 - publishing: one approval every APPROVAL_SECONDS (a re-submitted translation or, every
