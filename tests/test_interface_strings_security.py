@@ -230,3 +230,17 @@ def test_translators_reach_only_the_projects_catalogues(catalogues, po_filter):
     project = client.get(reverse("rosetta-file-list", kwargs={"po_filter": "project"}))
     html = project.content.decode()
     assert "site-packages" not in html and ".venv" not in html
+
+
+def test_finding_the_catalogues_leaves_no_temporary_file(monkeypatch):
+    """rosetta detects a case-insensitive file system by creating a temporary file it
+    never removes, on every catalogue listing, unless the settings say (the CI runs left
+    about 24 empty /tmp/tmp* files each)."""
+    import tempfile
+
+    from rosetta import poutil
+
+    made = []
+    monkeypatch.setattr(tempfile, "mkstemp", lambda *a, **k: made.append(a) or (0, "/x"))
+    assert poutil.find_pos("ru")
+    assert made == []

@@ -163,6 +163,9 @@ ROSETTA_STORAGE_CLASS = "rosetta.storage.SessionRosettaStorage"
 ROSETTA_ENABLE_TRANSLATION_SUGGESTIONS = False
 ROSETTA_SHOW_AT_ADMIN_PANEL = False
 ROSETTA_EXCLUDED_APPLICATIONS = ()
+# Said, not detected: without it rosetta finds out on every catalogue listing by creating
+# a temporary file it never removes (an empty /tmp/tmp* file per language, each time).
+ROSETTA_CASE_SENSITIVE_FILESYSTEM = True
 # How often each worker looks for catalogues changed on disk.
 CATALOGUE_CHECK_SECONDS = 1.0
 
