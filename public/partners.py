@@ -98,7 +98,7 @@ class Verified(Schema):
 # -- the changes feed -------------------------------------------------------------------
 
 
-EVENT_COLUMNS = ["pk", "kind", "key", "language", "fingerprint", "time", "event", "is_current"]
+EVENT_COLUMNS = ("pk", "kind", "key", "language", "fingerprint", "time", "event", "is_current")
 
 
 def _events(language: str, since: datetime | None, columns=EVENT_COLUMNS, first: int = 0):
