@@ -15,12 +15,9 @@ from reviews.models import ContentKind, TitleOrder
 from search import alphabet
 
 from .lists import ListedTopic, listed_topics
-from .served import here_or_english, here_or_english_branches, readable
+from .served import CODE_POINTS, here_or_english, here_or_english_branches, readable
 
 logger = logging.getLogger(__name__)
-
-# Binary order: the keys are made to be compared by code points (search.alphabet).
-_CODE_POINTS = {"postgresql": '"C"', "sqlite": "BINARY"}
 
 
 @dataclass
@@ -77,7 +74,8 @@ def _ordered(language: str) -> list[tuple[int, str | None]]:
     ]
     union = found[0].union(*found[1:], all=True) if len(found) > 1 else found[0]
     sql, params = union.query.sql_with_params()
-    binary = _CODE_POINTS[connection.vendor]
+    # Binary order: the keys are made to be compared by code points (search.alphabet).
+    binary = CODE_POINTS[connection.vendor]
     # Django's SQL of the candidates, wrapped; every value is a parameter.
     statement = (
         f"WITH c (id, key) AS MATERIALIZED ({sql}) "  # noqa: S608

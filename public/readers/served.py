@@ -129,7 +129,7 @@ def page_by_title(versions, language: str, number: int) -> tuple[list[PublishedV
     statement = (
         f"WITH c (id, sort_title, key) AS MATERIALIZED ({sql}) "  # noqa: S608
         "SELECT c.id, (SELECT COUNT(*) FROM c) FROM c "
-        f"ORDER BY c.sort_title COLLATE {_CODE_POINTS[connection.vendor]}, c.key "
+        f"ORDER BY c.sort_title COLLATE {CODE_POINTS[connection.vendor]}, c.key "
         "LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
@@ -145,7 +145,7 @@ def page_by_title(versions, language: str, number: int) -> tuple[list[PublishedV
 
 
 # The collation of code-point order (`binary`), as SQL.
-_CODE_POINTS = {"postgresql": '"C"', "sqlite": "BINARY"}
+CODE_POINTS = {"postgresql": '"C"', "sqlite": "BINARY"}
 
 
 def _no_live_version_in(language: str) -> Exists:
