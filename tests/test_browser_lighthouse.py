@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -116,11 +117,16 @@ def accessibility_report(
     ]  # fmt: skip
     if error_status:  # a 404 or 410 page is a page too (Lighthouse refuses it otherwise)
         command.append("--ignore-status-code")
-    result = subprocess.run(
-        command,
-        env={**os.environ, "CHROME_PATH": str(public_browser.CHROMIUM)},
-        capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
+    # Chromium's singleton socket folder goes in TMPDIR, and a Chromium that Lighthouse
+    # stops leaves it there (14 /tmp/org.chromium.Chromium.* folders a run): a folder of
+    # its own, removed after. (Short: a socket's path has at most 107 bytes, and pytest's
+    # tmp_path is too long for Chromium to start.)
+    with tempfile.TemporaryDirectory(prefix="lighthouse-") as scratch:
+        result = subprocess.run(
+            command,
+            env={**os.environ, "CHROME_PATH": str(public_browser.CHROMIUM), "TMPDIR": scratch},
+            capture_output=True, text=True, timeout=180,
+        )  # fmt: skip
     if result.returncode != 0 or not output.exists():
         return {"runtimeError": result.stderr[:3000], "categories": {}}
     return json.loads(output.read_text())
