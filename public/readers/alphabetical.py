@@ -22,38 +22,37 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Alphabetical:
-    """`initials`: the letter of every listed topic, in the list's order; `page`: the
-    topics from `start`, each with its letter."""
+    """`letters`: each letter of the list and the position of its first topic, in the
+    list's order; `total`: how many topics are listed; `page`: the topics from `start`,
+    each with its letter."""
 
-    initials: list[str]
+    letters: list[tuple[str, int]]
+    total: int
     page: list[tuple[str, ListedTopic]]
 
 
 def alphabetical_topics(language: str, start: int, count: int) -> Alphabetical:
-    """Two queries: every live topic's letter in order (one list of short values,
-    however many topics), then the `count` topics from `start`. A version with no place
-    made by the alphabet's current rules (approved before there were places, or the
-    rules changed since) gets one first, once: two queries more."""
+    """Two queries, whatever the page and however many topics: one statement orders
+    every live topic in the database and returns its letters (each letter's first
+    position and count) and the ids of the `count` topics from `start`; the second reads
+    those topics. A version with no place made by the alphabet's current rules
+    (approved before there were places, or the rules changed since) gets one first,
+    once: two queries more."""
     cache_tags.lists(ContentKind.TOPIC, [language])
-    rows = _ordered(language)
-    missing = [pk for pk, letter in rows if letter is None]
-    if missing:
+    summary = _ordered(language, start, count)
+    if summary.missing:
         try:
             with transaction.atomic():
-                alphabetical.make(missing, language)
+                alphabetical.make(summary.missing, language)
         except DatabaseError:
             logger.warning("the A–Z places of %s could not be stored", language, exc_info=True)
             return _in_memory(language, start, count)
-        # (A version approved meanwhile by a release that makes no places has none yet:
-        # listed under "#" this once, where the database puts a missing place.)
-        rows = [(pk, letter or "#") for pk, letter in _ordered(language)]
-    initials = [letter for _pk, letter in rows]
-    on_page = dict(rows[start : start + count])
+        summary = _ordered(language, start, count)
     # Read as candidates still: a version withdrawn (or translated) between the two
     # queries is left out, never shown after the change reached the database.
     found = (
         here_or_english(readable().topics(), language)
-        .filter(pk__in=list(on_page))
+        .filter(pk__in=list(summary.page))
         .annotate(listed_title=Coalesce("shown_title", KT("payload__title")))
         .values_list("pk", "key", "listed_title", "language")
     )
@@ -61,13 +60,24 @@ def alphabetical_topics(language: str, start: int, count: int) -> Alphabetical:
         pk: ListedTopic(key, str(title or key), version_language, language)
         for pk, key, title, version_language in found
     }
-    return Alphabetical(initials, [(on_page[pk], topics[pk]) for pk in on_page if pk in topics])
+    page = [(letter, topics[pk]) for pk, letter in summary.page.items() if pk in topics]
+    return Alphabetical(summary.letters, summary.total, page)
 
 
-def _ordered(language: str) -> list[tuple[int, str | None]]:
-    """Every live topic's version (in `language`, else English) and its letter, in the
-    alphabet's order (then by key); the letter is None for a version with no current
-    place."""
+@dataclass
+class _Summary:
+    letters: list[tuple[str, int]]
+    total: int
+    page: dict[int, str]  # the page's version ids, in order, and their letters
+    missing: list[int]  # versions with no place made by the current rules
+
+
+def _ordered(language: str, start: int, count: int) -> _Summary:
+    """One statement: the live topics' versions (in `language`, else English) numbered
+    in the alphabet's order (then by key), and from them the letters (each one's first
+    number and count: a few dozen rows, however many topics), the ids on the page, and
+    the versions with no current place (listed under "#" if they still have none after
+    being made: a version approved meanwhile by a release that makes no places)."""
     found = [
         branch.order_by().values_list("pk", "key")
         for branch in here_or_english_branches(readable().topics(), language)
@@ -78,14 +88,33 @@ def _ordered(language: str) -> list[tuple[int, str | None]]:
     binary = CODE_POINTS[connection.vendor]
     # Django's SQL of the candidates, wrapped; every value is a parameter.
     statement = (
-        f"WITH c (id, key) AS MATERIALIZED ({sql}) "  # noqa: S608
-        f"SELECT c.id, t.initial FROM c LEFT JOIN {TitleOrder._meta.db_table} t "
-        "ON t.version_id = c.id AND t.language = %s AND t.rules = %s "
-        f"ORDER BY t.sort_key COLLATE {binary}, c.key COLLATE {binary}"
+        f"WITH c (id, key) AS MATERIALIZED ({sql}), "  # noqa: S608
+        "o (id, initial, n) AS MATERIALIZED ("
+        f"SELECT c.id, t.initial, ROW_NUMBER() OVER (ORDER BY t.sort_key COLLATE {binary}, "
+        f"c.key COLLATE {binary}) - 1 FROM c LEFT JOIN {TitleOrder._meta.db_table} t "
+        "ON t.version_id = c.id AND t.language = %s AND t.rules = %s) "
+        "SELECT 'L', initial, MIN(n), COUNT(*) FROM o GROUP BY initial "
+        "UNION ALL SELECT 'P', initial, n, id FROM o WHERE n >= %s AND n < %s "
+        "UNION ALL SELECT 'M', initial, n, id FROM o WHERE initial IS NULL"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, language, alphabet.RULES])
-        return cursor.fetchall()
+        cursor.execute(statement, [*params, language, alphabet.RULES, start, start + count])
+        rows = cursor.fetchall()
+    letters = sorted((first, letter or "#") for part, letter, first, _n in rows if part == "L")
+    firsts: dict[str, int] = {}
+    for first, letter in letters:  # (two groups are "#" when places are missing)
+        firsts.setdefault(letter, first)
+    return _Summary(
+        letters=[(letter, first) for letter, first in firsts.items()],
+        total=sum(number for part, _letter, _first, number in rows if part == "L"),
+        page={
+            pk: letter or "#"
+            for part, letter, _n, pk in sorted(
+                (row for row in rows if row[0] == "P"), key=lambda row: row[2]
+            )
+        },
+        missing=[pk for part, _letter, _n, pk in rows if part == "M"],
+    )
 
 
 def _in_memory(language: str, start: int, count: int) -> Alphabetical:
@@ -94,7 +123,11 @@ def _in_memory(language: str, start: int, count: int) -> Alphabetical:
     entries = sorted(
         (alphabet.listing(item.title, language), item.key, item) for item in listed_topics(language)
     )
+    firsts: dict[str, int] = {}
+    for position, ((_key, letter), _slug, _item) in enumerate(entries):
+        firsts.setdefault(letter, position)
     return Alphabetical(
-        [letter for (_key, letter), _slug, _item in entries],
+        list(firsts.items()),
+        len(entries),
         [(letter, item) for (_key, letter), _slug, item in entries[start : start + count]],
     )
