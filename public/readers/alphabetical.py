@@ -74,10 +74,11 @@ class _Summary:
 
 def _ordered(language: str, start: int, count: int) -> _Summary:
     """One statement: the live topics' versions (in `language`, else English) numbered
-    in the alphabet's order (then by key), and from them the letters (each one's first
-    number and count: a few dozen rows, however many topics), the ids on the page, and
-    the versions with no current place (listed under "#" if they still have none after
-    being made: a version approved meanwhile by a release that makes no places)."""
+    in the alphabet's order (then by key), of which it returns only the first of each
+    run of one letter (a few dozen rows, however many topics), the page's, and those
+    with no current place (listed under "#" if they still have none after being made: a
+    version approved meanwhile by a release that makes no places); and how many there
+    are."""
     found = [
         branch.order_by().values_list("pk", "key")
         for branch in here_or_english_branches(readable().topics(), language)
@@ -87,33 +88,29 @@ def _ordered(language: str, start: int, count: int) -> _Summary:
     # Binary order: the keys are made to be compared by code points (search.alphabet).
     binary = CODE_POINTS[connection.vendor]
     # Django's SQL of the candidates, wrapped; every value is a parameter.
+    order = f"t.sort_key COLLATE {binary}, c.key COLLATE {binary}"
     statement = (
-        f"WITH c (id, key) AS MATERIALIZED ({sql}), "  # noqa: S608
-        "o (id, initial, n) AS MATERIALIZED ("
-        f"SELECT c.id, t.initial, ROW_NUMBER() OVER (ORDER BY t.sort_key COLLATE {binary}, "
-        f"c.key COLLATE {binary}) - 1 FROM c LEFT JOIN {TitleOrder._meta.db_table} t "
-        "ON t.version_id = c.id AND t.language = %s AND t.rules = %s) "
-        "SELECT 'L', initial, MIN(n), COUNT(*) FROM o GROUP BY initial "
-        "UNION ALL SELECT 'P', initial, n, id FROM o WHERE n >= %s AND n < %s "
-        "UNION ALL SELECT 'M', initial, n, id FROM o WHERE initial IS NULL"
+        f"WITH c (id, key) AS MATERIALIZED ({sql}) "  # noqa: S608
+        "SELECT id, initial, n, (SELECT COUNT(*) FROM c) FROM ("
+        f"SELECT c.id, t.initial, ROW_NUMBER() OVER (ORDER BY {order}) - 1 AS n, "
+        f"LAG(t.initial) OVER (ORDER BY {order}) AS before "
+        f"FROM c LEFT JOIN {TitleOrder._meta.db_table} t "
+        "ON t.version_id = c.id AND t.language = %s AND t.rules = %s) AS o "
+        # Where a letter's run begins, the page, and whatever has no place.
+        "WHERE (before IS NULL OR initial IS NULL OR initial <> before) "
+        "OR (n >= %s AND n < %s) ORDER BY n"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, language, alphabet.RULES, start, start + count])
         rows = cursor.fetchall()
-    letters = sorted((first, letter or "#") for part, letter, first, _n in rows if part == "L")
     firsts: dict[str, int] = {}
-    for first, letter in letters:  # (two groups are "#" when places are missing)
-        firsts.setdefault(letter, first)
+    for _pk, letter, n, _total in rows:  # in order: a letter is indexed at its first run
+        firsts.setdefault(letter or "#", n)
     return _Summary(
-        letters=[(letter, first) for letter, first in firsts.items()],
-        total=sum(number for part, _letter, _first, number in rows if part == "L"),
-        page={
-            pk: letter or "#"
-            for part, letter, _n, pk in sorted(
-                (row for row in rows if row[0] == "P"), key=lambda row: row[2]
-            )
-        },
-        missing=[pk for part, _letter, _n, pk in rows if part == "M"],
+        letters=list(firsts.items()),
+        total=rows[0][3] if rows else 0,
+        page={pk: letter or "#" for pk, letter, n, _total in rows if start <= n < start + count},
+        missing=[pk for pk, letter, _n, _total in rows if letter is None],
     )
 
 
