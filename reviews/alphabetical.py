@@ -58,6 +58,13 @@ def after_approval(published: Sequence[PublishedVersion]) -> None:
     _write(orders)
 
 
+def forget(version_ids: Iterable[int]) -> None:
+    """Drop the places of versions that stopped being live (replaced, held or withdrawn):
+    no list reads them again (a version never becomes live again), and kept, they grew
+    the table the A–Z statement joins with every approval."""
+    TitleOrder.objects.filter(version_id__in=list(version_ids)).delete()
+
+
 def make(version_ids: Sequence[int], language: str) -> None:
     """Make (again) the places of these versions in `language`'s list: versions
     approved before TitleOrder existed, or ordered by rules since changed."""

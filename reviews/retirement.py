@@ -16,7 +16,7 @@ from django.db.models import Q
 from articles.languages import SOURCE_LANGUAGE
 from search.models import SearchEntry
 
-from . import notifications
+from . import alphabetical, notifications
 from .approval_checks import Approval
 from .batch import Item, items_filter
 from .models import PublishedVersion
@@ -37,6 +37,7 @@ def retire_and_flag(
     approval notes which for its audit entry."""
     retired = [approval.previous.pk for approval in approvals if approval.previous is not None]
     PublishedVersion.objects.filter(pk__in=retired).update(is_current=False)
+    alphabetical.forget(retired)
     released = Q(pk__in=[])  # held snapshots of the languages approved now
     outdated_items: list[Item] = []
     held_items: list[Item] = []
@@ -78,4 +79,5 @@ def hold_translations(items: Sequence[Item], now: datetime) -> None:
     PublishedVersion.objects.filter(pk__in=held).update(
         is_current=False, held=True, held_at=now, outdated=True
     )
+    alphabetical.forget(held)
     SearchEntry.objects.filter(version_id__in=held).delete()

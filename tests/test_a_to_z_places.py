@@ -71,6 +71,26 @@ def test_an_approval_stores_its_places_in_every_list_it_appears_in(site):
     assert expected[russian.pk, "ru"][1] == "Е"
 
 
+def test_a_version_that_stops_being_live_loses_its_places(site):
+    """Replaced by a re-approval, or withdrawn: no list reads its places again, and kept
+    they would grow the table the A–Z statement joins with every approval."""
+    from articles.models import Article
+    from reviews import workflow
+    from tests.support.factories import publish
+
+    publish_titled("zeta", {"en": "Zeta cramps", "ru": "Ёлка"}, site)
+    first = set(PublishedVersion.objects.filter(key="zeta").values_list("pk", flat=True))
+    Article.objects.filter(slug="zeta").update(title_en="Zeta cramps again")
+    publish(Article.objects.get(slug="zeta"), ["en"], reviewer=site)
+    live = PublishedVersion.objects.filter(key="zeta", is_current=True)
+    kept = set(TitleOrder.objects.filter(version__key="zeta").values_list("version_id", flat=True))
+    assert kept == set(live.values_list("pk", flat=True))
+    assert len(kept - first) == 1  # the new English version (4 lists); Russian unchanged
+    assert TitleOrder.objects.filter(version__key="zeta", version__language="en").count() == 4
+    workflow.withdraw("topic", "zeta", by=site, reason="Withdrawn for the test")
+    assert not TitleOrder.objects.filter(version__key="zeta").exists()
+
+
 @pytest.mark.parametrize("language", ["en", "ru", "es", "ar"])
 def test_the_databases_order_is_the_alphabets_for_hostile_titles(client, site, language):
     for number, title in enumerate(reversed(HOSTILE)):
@@ -133,3 +153,22 @@ def test_the_list_is_served_when_its_places_cannot_be_stored(client, site, monke
     assert response.status_code == 200
     assert listed_titles(response.content.decode()) == ["Alpha", "Beta", "Gamma"]
     assert not TitleOrder.objects.exists()
+
+
+def test_the_migration_forgets_the_places_of_past_versions_only(site):
+    """Places written before versions dropped them (reviews 0026)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("reviews.migrations.0026_forget_places_of_past_versions")
+    publish_titled("zeta", {"en": "Zeta cramps"}, site)
+    version = PublishedVersion.objects.get(key="zeta", is_current=True)
+    past = PublishedVersion.objects.get(pk=version.pk)
+    past.pk, past.is_current = None, False
+    past.save()
+    alphabetical.after_approval([past])  # as an approval before 0026 left it
+    assert TitleOrder.objects.filter(version=past).count() == 4
+    migration.forget_past_places(apps, None)
+    assert not TitleOrder.objects.filter(version=past).exists()
+    assert TitleOrder.objects.filter(version=version).count() == 4

@@ -243,6 +243,12 @@ def test_a_held_translation_is_nowhere_and_its_readers_get_english(client, site)
             in found
         )
     assert "/en/topics/held-topic/" in pages["/sitemap.xml"][1]
+    # The held translations' A–Z places are gone with them (the new English is listed).
+    from reviews.models import TitleOrder
+
+    placed = TitleOrder.objects.filter(version__key="held-topic")
+    assert set(placed.values_list("version__language", flat=True)) == {"en"}
+    assert set(placed.values_list("version__is_current", flat=True)) == {True}
 
 
 def test_a_withdrawal_between_a_region_page_s_two_reads_is_not_shown(site):
