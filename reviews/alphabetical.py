@@ -67,10 +67,13 @@ def forget(version_ids: Iterable[int]) -> None:
 
 def make(version_ids: Sequence[int], language: str) -> None:
     """Make (again) the places of these versions in `language`'s list: versions
-    approved before TitleOrder existed, or ordered by rules since changed."""
+    approved before TitleOrder existed, or ordered by rules since changed. A version
+    that stopped being live since the list was read gets none (`forget` has run or will
+    not run again for it)."""
     for start in range(0, len(version_ids), BATCH):
         rows = (
             PublishedVersion.objects.filter(pk__in=version_ids[start : start + BATCH])
+            .filter(is_current=True)
             .annotate(listed_title=Coalesce("shown_title", KT("payload__title")))
             .values_list("pk", "listed_title", "key")
         )

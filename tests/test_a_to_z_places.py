@@ -91,6 +91,18 @@ def test_a_version_that_stops_being_live_loses_its_places(site):
     assert not TitleOrder.objects.filter(version__key="zeta").exists()
 
 
+def test_places_are_not_made_for_a_version_no_longer_live(site):
+    """The A–Z page makes the places its list lacks; a version withdrawn between that
+    read and the write gets none (kept, no list would read or delete them)."""
+    from reviews import workflow
+
+    publish_titled("zeta", {"en": "Zeta cramps"}, site)
+    version = PublishedVersion.objects.get(key="zeta", is_current=True)
+    workflow.withdraw("topic", "zeta", by=site, reason="Withdrawn for the test")
+    alphabetical.make([version.pk], "en")
+    assert not TitleOrder.objects.filter(version=version).exists()
+
+
 @pytest.mark.parametrize("language", ["en", "ru", "es", "ar"])
 def test_the_databases_order_is_the_alphabets_for_hostile_titles(client, site, language):
     for number, title in enumerate(reversed(HOSTILE)):
@@ -120,7 +132,7 @@ def test_missing_places_are_made_by_the_first_render_then_cost_nothing(
     assert places("ru") == made
     cache.clear()
     readers.site_notices("ru")
-    with django_assert_num_queries(3):  # notices, the letters, the page's topics
+    with django_assert_num_queries(3):  # notices, the ordered list, the page's topics
         assert client.get("/ru/a-z/").status_code == 200
 
 
