@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from articles.languages import SOURCE_LANGUAGE, language_codes
 from search import alphabet
 
-from .models import ContentKind, PublishedVersion, TitleOrder
+from .models import AlphabetRules, ContentKind, PublishedVersion, TitleOrder
 
 # Versions read and written at a time (a bound list per statement).
 BATCH = 2_000
@@ -63,6 +63,21 @@ def forget(version_ids: Iterable[int]) -> None:
     no list reads them again (a version never becomes live again), and kept, they grew
     the table the A–Z statement joins with every approval."""
     TitleOrder.objects.filter(version_id__in=list(version_ids)).delete()
+
+
+def made_by_newer_rules(version_ids: Sequence[int], language: str) -> bool:
+    """Whether some of these versions' places in `language`'s list were made by rules
+    newer than this code's (first recorded after them in AlphabetRules): a worker of
+    the previous release during a rolling deploy, which must not make them again by
+    its older rules. Records this code's rules the first time it asks."""
+    ours, _created = AlphabetRules.objects.get_or_create(rules=alphabet.RULES)
+    found = (
+        TitleOrder.objects.filter(version_id__in=list(version_ids), language=language)
+        .exclude(rules=alphabet.RULES)
+        .values_list("rules", flat=True)
+        .distinct()
+    )
+    return AlphabetRules.objects.filter(rules__in=list(found), pk__gt=ours.pk).exists()
 
 
 def make(version_ids: Sequence[int], language: str) -> None:

@@ -14,7 +14,7 @@ from django.db import DatabaseError
 
 from public import readers
 from reviews import alphabetical
-from reviews.models import PublishedVersion, TitleOrder
+from reviews.models import AlphabetRules, PublishedVersion, TitleOrder
 from search import alphabet
 
 from .test_a_to_z import listed_titles, publish_titled
@@ -141,6 +141,7 @@ def test_places_made_by_other_rules_are_made_again(client, site, monkeypatch):
         publish_titled(slug, {"en": title}, site)
     # A place made by rules since changed, and wrong by today's rules.
     TitleOrder.objects.filter(version__key="c", language="en").update(sort_key="", initial="Z")
+    AlphabetRules.objects.create(rules=alphabet.RULES)  # older than today's, below
     monkeypatch.setattr(alphabet, "RULES", "rules-of-today")
 
     html = client.get("/en/a-z/").content.decode()
@@ -150,6 +151,22 @@ def test_places_made_by_other_rules_are_made_again(client, site, monkeypatch):
     }
     assert places("en")["c"] == "G"
     assert re.search(r'href="/en/a-z/#letter-\d">G</a>', html)
+
+
+def test_places_made_by_newer_rules_are_left_and_the_list_sorted_here(client, site, monkeypatch):
+    """A rolling deploy: this worker's release is the older one. It finds places made by
+    the newer release's rules, lists the topics in its own order without writing, and
+    leaves those places to the newer workers (no rewriting back and forth)."""
+    for slug, title in (("b", "Beta"), ("a", "Alpha"), ("c", "Gamma")):
+        publish_titled(slug, {"en": title}, site)
+    AlphabetRules.objects.create(rules=alphabet.RULES)
+    AlphabetRules.objects.create(rules="rules-of-tomorrow")
+    tomorrow = TitleOrder.objects.filter(version__key="c", language="en")
+    tomorrow.update(rules="rules-of-tomorrow", sort_key="", initial="Z")
+
+    html = client.get("/en/a-z/").content.decode()
+    assert listed_titles(html) == ["Alpha", "Beta", "Gamma"]
+    assert list(tomorrow.values_list("rules", "sort_key")) == [("rules-of-tomorrow", "")]
 
 
 def test_the_list_is_served_when_its_places_cannot_be_stored(client, site, monkeypatch):

@@ -37,12 +37,17 @@ def alphabetical_topics(language: str, start: int, count: int) -> Alphabetical:
     position and count) and the ids of the `count` topics from `start`; the second reads
     those topics. A version with no place made by the alphabet's current rules
     (approved before there were places, or the rules changed since) gets one first,
-    once: two queries more."""
+    once: a few queries more (none is made over a place of newer rules: a rolling
+    deploy's new release, reviews.alphabetical.made_by_newer_rules)."""
     cache_tags.lists(ContentKind.TOPIC, [language])
     summary = _ordered(language, start, count)
     if summary.missing:
         try:
             with transaction.atomic():
+                if alphabetical.made_by_newer_rules(summary.missing, language):
+                    # A newer release is being deployed beside this one: its places
+                    # stay, and this render sorts by this code's rules itself.
+                    return _in_memory(language, start, count)
                 alphabetical.make(summary.missing, language)
         except DatabaseError:
             logger.warning("the A–Z places of %s could not be stored", language, exc_info=True)

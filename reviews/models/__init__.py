@@ -23,7 +23,7 @@ from .published import (
 from .links import Placement, RelatedLink
 from .notifications import Notification
 from .invalidations import Invalidation, InvalidationQuerySet
-from .title_order import TitleOrder
+from .title_order import AlphabetRules, TitleOrder
 
 # isort: on
 
@@ -33,6 +33,7 @@ __all__ = [
     "InvalidationQuerySet",
     "LanguageVersion",
     "Notification",
+    "AlphabetRules",
     "Placement",
     "PublishedVersion",
     "PublishedVersionQuerySet",

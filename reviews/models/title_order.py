@@ -32,3 +32,17 @@ class TitleOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id} in {self.language}: {self.initial}"
+
+
+class AlphabetRules(models.Model):
+    """Each set of the alphabet's rules (search.alphabet.RULES) the site has made places
+    by, in the order first seen (the id). During a rolling deploy that changes the rules,
+    old and new workers both find places made by the other's rules: a worker makes again
+    only places of older rules than its own (or of rules never recorded here), and sorts
+    a list holding places of newer rules in memory for that render, so the two never
+    rewrite each other's places back and forth (reviews.alphabetical)."""
+
+    rules = models.CharField(max_length=16, unique=True)
+
+    def __str__(self) -> str:
+        return self.rules
