@@ -160,13 +160,13 @@ def test_places_made_by_newer_rules_are_left_and_the_list_sorted_here(client, si
     for slug, title in (("b", "Beta"), ("a", "Alpha"), ("c", "Gamma")):
         publish_titled(slug, {"en": title}, site)
     AlphabetRules.objects.create(rules=alphabet.RULES)
-    AlphabetRules.objects.create(rules="rules-of-tomorrow")
+    AlphabetRules.objects.create(rules="rules-of-next")
     tomorrow = TitleOrder.objects.filter(version__key="c", language="en")
-    tomorrow.update(rules="rules-of-tomorrow", sort_key="", initial="Z")
+    tomorrow.update(rules="rules-of-next", sort_key="", initial="Z")
 
     html = client.get("/en/a-z/").content.decode()
     assert listed_titles(html) == ["Alpha", "Beta", "Gamma"]
-    assert list(tomorrow.values_list("rules", "sort_key")) == [("rules-of-tomorrow", "")]
+    assert list(tomorrow.values_list("rules", "sort_key")) == [("rules-of-next", "")]
 
 
 def test_the_list_is_served_when_its_places_cannot_be_stored(client, site, monkeypatch):

@@ -327,7 +327,7 @@ def test_outside_a_transaction_the_refresh_vacuums_so_index_only_scans_skip_the_
 ):
     """The bulk commands commit batch by batch, so the refresh runs outside a
     transaction there and VACUUMs as well: the pages just written are marked
-    all-visible, and a region page reads its candidates from the covering index alone
+    all-visible, and a region page reads its candidates from the covering indexes alone
     (before, every row of it was checked in the table: the Russian region page at
     +10,000 topics was 2.0x its seed render straight after the load)."""
     from django.test.utils import CaptureQueriesContext
@@ -356,5 +356,7 @@ def test_outside_a_transaction_the_refresh_vacuums_so_index_only_scans_skip_the_
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + query)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Index Only Scan using live_titles_with_ids" in plan, plan
+    # Which index-only scans the planner picks depends on its costs (close at this
+    # size); whichever it picks reads no row from the table.
+    assert "Index Only Scan using live_" in plan, plan
     assert all(fetches == "0" for fetches in re.findall(r"Heap Fetches: (\d+)", plan)), plan
