@@ -17,26 +17,26 @@ from .common import language_links, language_name, public_page
 def a_to_z(request: HttpRequest) -> HttpResponse:
     """Every live topic in the language's alphabetical order (search.alphabet), grouped by
     initial letter, PER_PAGE a page, with an index of the letters linking to the page
-    each starts on. Three queries (notices, the ordered list's letters and page, the
-    page's topics), whatever the page and however many topics
-    (public.readers.alphabetical)."""
+    each starts on. Three queries (notices, the letters, the page's topics), whatever
+    the page and however many topics (public.readers.alphabetical)."""
     language = translation.get_language()
     number = pagination.requested_page(request)
     start = pagination.offset(number)
     listed = readers.alphabetical_topics(language, start, pagination.PER_PAGE)
-    page = pagination.Paged([item for _letter, item in listed.page], number, listed.total)
+    page = pagination.Paged([item for _letter, item in listed.page], number, len(listed.initials))
     page.check_exists()
-    # The letters index: each initial, linking to the page it starts on.
+    # The letters index: each initial, the page it starts on.
+    starts: dict[str, int] = {}
+    for index, letter in enumerate(listed.initials):
+        starts.setdefault(letter, index // pagination.PER_PAGE + 1)
     path = request.path
     letters = [
         {
             "letter": letter,
             "anchor": f"letter-{position}",
-            "url": path
-            + pagination.page_query(first // pagination.PER_PAGE + 1)
-            + f"#letter-{position}",
+            "url": path + pagination.page_query(starts[letter]) + f"#letter-{position}",
         }
-        for position, (letter, first) in enumerate(listed.letters)
+        for position, letter in enumerate(starts)
     ]
     anchors = {entry["letter"]: entry["anchor"] for entry in letters}
     groups: list[dict] = []
@@ -51,7 +51,7 @@ def a_to_z(request: HttpRequest) -> HttpResponse:
         "notices": readers.site_notices(language),
         "letters": letters,
         "groups": groups,
-        "topic_count": listed.total,
+        "topic_count": len(listed.initials),
         "language_name": language_name(language),
         **pagination.links(page, path),
         "canonical": request.build_absolute_uri(path + page_query),
