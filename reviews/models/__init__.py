@@ -28,12 +28,12 @@ from .title_order import AlphabetRules, TitleOrder
 # isort: on
 
 __all__ = [
+    "AlphabetRules",
     "ContentKind",
     "Invalidation",
     "InvalidationQuerySet",
     "LanguageVersion",
     "Notification",
-    "AlphabetRules",
     "Placement",
     "PublishedVersion",
     "PublishedVersionQuerySet",
