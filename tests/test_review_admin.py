@@ -11,7 +11,7 @@ from django.utils import translation
 from articles.models import Article
 from audit.models import AuditEntry
 from reviews import workflow
-from reviews.models import LanguageVersion, PublishedVersion
+from reviews.models import LanguageVersion, PublishedVersion, TitleOrder
 from search import alphabet
 from staff import roles
 
@@ -95,6 +95,14 @@ def test_editor_edit_changes_nothing_public_until_a_second_reviewer_approves(cli
     languages = [code for code, _name in settings.LANGUAGES]
     assert places == {code: alphabet.sort_key("Muscle cramps", code) for code in languages}
     assert ">Muscle cramps</a>" in client.get("/ar/a-z/").content.decode()
+    # The replaced version's places went with it; a withdrawal in the admin takes the
+    # rest, and the topic off the list.
+    placed = TitleOrder.objects.filter(version__key=article.slug)
+    assert set(placed.values_list("version_id", flat=True)) == {live.pk}
+    post_review(client, review_url(article, "en"), {"action": "withdraw", "comment": "Recall"})
+    assert not PublishedVersion.objects.live().filter(key=article.slug).exists()
+    assert not placed.exists()
+    assert "Muscle cramps" not in client.get("/ar/a-z/").content.decode()
 
 
 def test_admin_explains_why_a_reviewer_cannot_approve_their_own_edit(client):
