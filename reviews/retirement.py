@@ -23,6 +23,15 @@ from .models import PublishedVersion
 from .registry import registry
 
 
+def stop_being_live(versions, **changes) -> int:
+    """The one way a published version stops being live (replaced, held or withdrawn):
+    not current any more, with `changes` to its other columns, and what was kept only
+    for live versions goes with it (its A–Z places). Returns how many stopped."""
+    ids = list(versions.values_list("pk", flat=True))
+    alphabetical.forget(ids)
+    return PublishedVersion.objects.filter(pk__in=ids).update(is_current=False, **changes)
+
+
 def retire_and_flag(
     approvals: Sequence[Approval],
     *,
@@ -36,8 +45,7 @@ def retire_and_flag(
     held when its red flags changed, or left current (`translations_unaffected`); each
     approval notes which for its audit entry."""
     retired = [approval.previous.pk for approval in approvals if approval.previous is not None]
-    PublishedVersion.objects.filter(pk__in=retired).update(is_current=False)
-    alphabetical.forget(retired)
+    stop_being_live(PublishedVersion.objects.filter(pk__in=retired))
     released = Q(pk__in=[])  # held snapshots of the languages approved now
     outdated_items: list[Item] = []
     held_items: list[Item] = []
@@ -76,8 +84,7 @@ def hold_translations(items: Sequence[Item], now: datetime) -> None:
         .exclude(language=SOURCE_LANGUAGE)
     )
     held = list(translations.values_list("pk", flat=True))
-    PublishedVersion.objects.filter(pk__in=held).update(
-        is_current=False, held=True, held_at=now, outdated=True
+    stop_being_live(
+        PublishedVersion.objects.filter(pk__in=held), held=True, held_at=now, outdated=True
     )
-    alphabetical.forget(held)
     SearchEntry.objects.filter(version_id__in=held).delete()

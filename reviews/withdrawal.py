@@ -12,10 +12,11 @@ from articles.languages import language_codes
 from audit.models import AuditEntry
 from search import index as search_index
 
-from . import alphabetical, batch, notifications, planning
+from . import batch, notifications, planning
 from .errors import WorkflowError
 from .models import LanguageVersion, PublishedVersion
 from .registry import registry
+from .retirement import stop_being_live
 
 Status = LanguageVersion.Status
 
@@ -52,8 +53,7 @@ def withdraw(kind: str, key: str, *, by: AbstractBaseUser, reason: str) -> int:
         now = timezone.now()
         taken_down = PublishedVersion.objects.live().filter(kind=kind, key=key)
         fingerprints = dict(taken_down.values_list("language", "fingerprint"))
-        alphabetical.forget(taken_down.values_list("pk", flat=True))
-        count = taken_down.update(is_current=False, withdrawn_at=now)
+        count = stop_being_live(taken_down, withdrawn_at=now)
         # A held translation is withdrawn with the rest: re-approving it starts anew.
         PublishedVersion.objects.filter(kind=kind, key=key, held=True).update(
             held=False, withdrawn_at=now

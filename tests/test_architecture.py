@@ -298,3 +298,35 @@ def test_the_size_checks_see_a_long_module_and_a_long_function(tmp_path):
     (tmp_path / "public" / "migrations" / "0001_long.py").write_text("\n" * 400)
     assert long_modules(tmp_path) == ["public/long.py: 361 lines"]
     assert long_functions(tmp_path) == [f"public/long.py:long: {MAX_FUNCTION_LINES + 1} lines"]
+
+
+def versions_stopped_outside_the_one_way(root: Path) -> list[str]:
+    """`.update(is_current=...)` calls outside reviews.retirement.stop_being_live, which
+    also drops what only live versions keep (their A–Z places)."""
+    found = []
+    for path in application_modules(root):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        allowed = {
+            id(call)
+            for function in ast.walk(tree)
+            if isinstance(function, ast.FunctionDef) and function.name == "stop_being_live"
+            for call in ast.walk(function)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", "") == "update"
+                and any(keyword.arg == "is_current" for keyword in node.keywords)
+                and id(node) not in allowed
+            ):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_versions_stop_being_live_one_way_only(tmp_path):
+    assert versions_stopped_outside_the_one_way(ROOT) == []
+    (tmp_path / "reviews").mkdir()
+    (tmp_path / "reviews" / "elsewhere.py").write_text(
+        "def retire(qs):\n    qs.update(is_current=False)\n", encoding="utf-8"
+    )
+    assert versions_stopped_outside_the_one_way(tmp_path) == ["reviews/elsewhere.py:2"]
