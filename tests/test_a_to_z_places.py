@@ -4,19 +4,23 @@ database's order of those places is the alphabet's (search.alphabet), for hostil
 too; places missing or made by older rules are made again by the page, once; and a
 database that refuses to store them still gets the visitor the list."""
 
+import importlib
 import re
 import unicodedata
 from html import unescape
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.db import DatabaseError
 
+from articles.models import Article
 from public import readers
-from reviews import alphabetical
+from reviews import alphabetical, workflow
 from reviews.models import AlphabetRules, PublishedVersion, TitleOrder
 from search import alphabet
 
+from .support.factories import publish
 from .test_a_to_z import listed_titles, publish_titled
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
@@ -74,10 +78,6 @@ def test_an_approval_stores_its_places_in_every_list_it_appears_in(site):
 def test_a_version_that_stops_being_live_loses_its_places(site):
     """Replaced by a re-approval, or withdrawn: no list reads its places again, and kept
     they would grow the table the A–Z statement joins with every approval."""
-    from articles.models import Article
-    from reviews import workflow
-    from tests.support.factories import publish
-
     publish_titled("zeta", {"en": "Zeta cramps", "ru": "Ёлка"}, site)
     first = set(PublishedVersion.objects.filter(key="zeta").values_list("pk", flat=True))
     Article.objects.filter(slug="zeta").update(title_en="Zeta cramps again")
@@ -94,8 +94,6 @@ def test_a_version_that_stops_being_live_loses_its_places(site):
 def test_places_are_not_made_for_a_version_no_longer_live(site):
     """The A–Z page makes the places its list lacks; a version withdrawn between that
     read and the write gets none (kept, no list would read or delete them)."""
-    from reviews import workflow
-
     publish_titled("zeta", {"en": "Zeta cramps"}, site)
     version = PublishedVersion.objects.get(key="zeta", is_current=True)
     workflow.withdraw("topic", "zeta", by=site, reason="Withdrawn for the test")
@@ -161,12 +159,12 @@ def test_places_made_by_newer_rules_are_left_and_the_list_sorted_here(client, si
         publish_titled(slug, {"en": title}, site)
     AlphabetRules.objects.create(rules=alphabet.RULES)
     AlphabetRules.objects.create(rules="rules-of-next")
-    tomorrow = TitleOrder.objects.filter(version__key="c", language="en")
-    tomorrow.update(rules="rules-of-next", sort_key="", initial="Z")
+    newer = TitleOrder.objects.filter(version__key="c", language="en")
+    newer.update(rules="rules-of-next", sort_key="", initial="Z")
 
     html = client.get("/en/a-z/").content.decode()
     assert listed_titles(html) == ["Alpha", "Beta", "Gamma"]
-    assert list(tomorrow.values_list("rules", "sort_key")) == [("rules-of-next", "")]
+    assert list(newer.values_list("rules", "sort_key")) == [("rules-of-next", "")]
 
 
 def test_the_list_is_served_when_its_places_cannot_be_stored(client, site, monkeypatch):
@@ -186,10 +184,6 @@ def test_the_list_is_served_when_its_places_cannot_be_stored(client, site, monke
 
 def test_the_migration_forgets_the_places_of_past_versions_only(site):
     """Places written before versions dropped them (reviews 0026)."""
-    import importlib
-
-    from django.apps import apps
-
     migration = importlib.import_module("reviews.migrations.0026_forget_places_of_past_versions")
     publish_titled("zeta", {"en": "Zeta cramps"}, site)
     version = PublishedVersion.objects.get(key="zeta", is_current=True)
