@@ -16,7 +16,8 @@ def _concurrently(schema_editor) -> bool:
     return schema_editor.connection.vendor == "postgresql"
 
 
-def _add(schema_editor, model, index) -> None:
+def add_index_online(schema_editor, model, index) -> None:
+    """Build `index` (CONCURRENTLY on PostgreSQL, after dropping an invalid leftover)."""
     if _concurrently(schema_editor):
         drop_if_invalid(schema_editor, index.name)
         schema_editor.add_index(model, index, concurrently=True)
@@ -24,7 +25,7 @@ def _add(schema_editor, model, index) -> None:
         schema_editor.add_index(model, index)
 
 
-def _remove(schema_editor, model, index) -> None:
+def remove_index_online(schema_editor, model, index) -> None:
     if _concurrently(schema_editor):
         schema_editor.remove_index(model, index, concurrently=True)
     else:
@@ -37,12 +38,12 @@ class AddIndexOnline(migrations.AddIndex):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         model = to_state.apps.get_model(app_label, self.model_name)
         if self.allow_migrate_model(schema_editor.connection.alias, model):
-            _add(schema_editor, model, self.index)
+            add_index_online(schema_editor, model, self.index)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         model = from_state.apps.get_model(app_label, self.model_name)
         if self.allow_migrate_model(schema_editor.connection.alias, model):
-            _remove(schema_editor, model, self.index)
+            remove_index_online(schema_editor, model, self.index)
 
 
 class RemoveIndexOnline(migrations.RemoveIndex):
@@ -52,10 +53,10 @@ class RemoveIndexOnline(migrations.RemoveIndex):
         model = from_state.apps.get_model(app_label, self.model_name)
         if self.allow_migrate_model(schema_editor.connection.alias, model):
             index = from_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
-            _remove(schema_editor, model, index)
+            remove_index_online(schema_editor, model, index)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         model = to_state.apps.get_model(app_label, self.model_name)
         if self.allow_migrate_model(schema_editor.connection.alias, model):
             index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
-            _add(schema_editor, model, index)
+            add_index_online(schema_editor, model, index)

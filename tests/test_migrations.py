@@ -123,8 +123,8 @@ def test_the_online_index_operations_build_concurrently_and_mend_an_interrupted_
     (index,) = [i for i in PublishedVersion._meta.indexes if i.name == "live_titles_with_ids"]
     with django_db_blocker.unblock():
         with connection.schema_editor(collect_sql=True, atomic=False) as editor:
-            online_indexes._remove(editor, PublishedVersion, index)
-            online_indexes._add(editor, PublishedVersion, index)
+            online_indexes.remove_index_online(editor, PublishedVersion, index)
+            online_indexes.add_index_online(editor, PublishedVersion, index)
         assert [sql.split(" ON ")[0].split(' "')[0] for sql in editor.collected_sql] == [
             "DROP INDEX CONCURRENTLY IF EXISTS",
             "CREATE INDEX CONCURRENTLY",
@@ -137,7 +137,7 @@ def test_the_online_index_operations_build_concurrently_and_mend_an_interrupted_
         assert _index_valid(index.name) is False
         try:
             with connection.schema_editor(atomic=False) as editor:
-                online_indexes._add(editor, PublishedVersion, index)
+                online_indexes.add_index_online(editor, PublishedVersion, index)
             assert _index_valid(index.name) is True
         finally:
             if _index_valid(index.name) is not True:

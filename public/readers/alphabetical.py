@@ -10,6 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
+from articles.languages import SOURCE_LANGUAGE
 from reviews import alphabetical, cache_tags
 from reviews.models import ContentKind, TitleOrder
 from search import alphabet
@@ -30,29 +31,20 @@ class Alphabetical:
 
 
 def alphabetical_topics(language: str, start: int, count: int) -> Alphabetical:
-    """Two queries: every live topic's letter in order (one list of short values,
-    however many topics), then the `count` topics from `start`. A version with no place
-    made by the alphabet's current rules (approved before there were places, or the
-    rules changed since) gets one first, once: a few queries more (none is made over a
-    place of newer rules: a rolling deploy's new release,
-    reviews.alphabetical.made_by_newer_rules)."""
+    """Three queries: every live topic's letter in order, from the list's places alone
+    (one list of short values, however many topics, read from an index in its order),
+    the count that says those places are complete, then the `count` topics from
+    `start`. Where the places are not complete (a version approved before there were
+    places, or the rules changed since), the live versions are read with their places,
+    and a version with none made by the alphabet's current rules gets one first, once: a
+    few queries more (none is made over a place of newer rules: a rolling deploy's new
+    release, reviews.alphabetical.made_by_newer_rules)."""
     cache_tags.lists(ContentKind.TOPIC, [language])
-    rows = _ordered(language)
-    missing = [pk for pk, letter in rows if letter is None]
-    if missing:
-        try:
-            with transaction.atomic():
-                if alphabetical.made_by_newer_rules(missing, language):
-                    # A newer release is being deployed beside this one: its places
-                    # stay, and this render sorts by this code's rules itself.
-                    return _in_memory(language, start, count)
-                alphabetical.make(missing, language)
-        except DatabaseError:
-            logger.warning("the A–Z places of %s could not be stored", language, exc_info=True)
+    rows = _from_places(language)
+    if rows is None:
+        rows = _healed(language)
+        if rows is None:
             return _in_memory(language, start, count)
-        # (A version approved meanwhile by a release that makes no places has none yet:
-        # listed under "#" this once, where the database puts a missing place.)
-        rows = [(pk, letter or "#") for pk, letter in _ordered(language)]
     initials = [letter for _pk, letter in rows]
     on_page = dict(rows[start : start + count])
     # Read as candidates still: a version withdrawn (or translated) between the two
@@ -70,10 +62,73 @@ def alphabetical_topics(language: str, start: int, count: int) -> Alphabetical:
     return Alphabetical(initials, [(on_page[pk], topics[pk]) for pk in on_page if pk in topics])
 
 
+def _healed(language: str) -> list[tuple[int, str]] | None:
+    """The list read from the live versions (`_ordered`), with the places the list
+    lacked made (reviews.alphabetical.unplaced) and places of versions no longer live
+    dropped, so the next render reads the places alone. None when this render must sort
+    in memory (the places could not be stored, or a newer release made some)."""
+    rows = _ordered(language)
+    if not rows:
+        return rows
+    try:
+        with transaction.atomic():
+            missing = alphabetical.unplaced(language)
+            if missing and alphabetical.made_by_newer_rules(missing, language):
+                # A newer release is being deployed beside this one: its places
+                # stay, and this render sorts by this code's rules itself.
+                return None
+            alphabetical.make(missing, language)
+            alphabetical.forget_past(language)
+    except DatabaseError:
+        logger.warning("the A–Z places of %s could not be stored", language, exc_info=True)
+        return None
+    if all(letter is not None for _pk, letter in rows):
+        return rows
+    # (A version approved meanwhile by a release that makes no places has none yet:
+    # listed under "#" this once, where the database puts a missing place.)
+    return [(pk, letter or "#") for pk, letter in _ordered(language)]
+
+
+def _from_places(language: str) -> list[tuple[int, str]] | None:
+    """Every live topic's version (in `language`, else English) and its letter, in the
+    alphabet's order, read from the list's places alone, in the order of their index
+    (reviews 0029): a place of an English version is left out where its key has a place
+    of the list's own language. None when the places are not complete: a place shown
+    that was made by other rules or without its key (by a release before the key was
+    copied; its letter is read as None), or not as many places as live versions listed
+    in `language` (one missing, or one of a version no longer live, counted in one
+    statement of their own); then `_ordered` reads the live versions and finds which
+    places are missing."""
+    places = TitleOrder._meta.db_table
+    binary = CODE_POINTS[connection.vendor]
+    # Every value is a parameter; the table name is the model's.
+    own_keys = f"SELECT key FROM {places} WHERE language = %s AND version_language = %s"  # noqa: S608
+    statement = (
+        "SELECT version_id, CASE WHEN rules = %s AND key <> '' THEN initial END "  # noqa: S608
+        f"FROM {places} WHERE language = %s "
+        f"AND (version_language = %s OR key NOT IN ({own_keys})) "
+        f"ORDER BY sort_key COLLATE {binary}, key COLLATE {binary}"
+    )
+    live = readable().topics().filter(language__in=[language, SOURCE_LANGUAGE]).order_by()
+    live_sql, live_params = live.values("pk").query.sql_with_params()
+    counts = (
+        f"SELECT (SELECT COUNT(*) FROM {places} WHERE language = %s), "  # noqa: S608
+        f"(SELECT COUNT(*) FROM ({live_sql}) v)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [alphabet.RULES, *[language] * 4])
+        rows = cursor.fetchall()
+        if not rows or any(letter is None for _pk, letter in rows):
+            return None
+        cursor.execute(counts, [language, *live_params])
+        placed, listed = cursor.fetchone()
+    return rows if placed == listed else None
+
+
 def _ordered(language: str) -> list[tuple[int, str | None]]:
     """Every live topic's version (in `language`, else English) and its letter, in the
     alphabet's order (then by key); the letter is None for a version with no current
-    place."""
+    place (or only one made without its key by an older release)."""
     found = [
         branch.order_by().values_list("pk", "key")
         for branch in here_or_english_branches(readable().topics(), language)
@@ -86,7 +141,7 @@ def _ordered(language: str) -> list[tuple[int, str | None]]:
     statement = (
         f"WITH c (id, key) AS MATERIALIZED ({sql}) "  # noqa: S608
         f"SELECT c.id, t.initial FROM c LEFT JOIN {TitleOrder._meta.db_table} t "
-        "ON t.version_id = c.id AND t.language = %s AND t.rules = %s "
+        "ON t.version_id = c.id AND t.language = %s AND t.rules = %s AND t.key <> '' "
         f"ORDER BY t.sort_key COLLATE {binary}, c.key COLLATE {binary}"
     )
     with connection.cursor() as cursor:
@@ -98,7 +153,8 @@ def _in_memory(language: str, start: int, count: int) -> Alphabetical:
     """The same list sorted here, when the places could not be stored (the database
     refused the write): every title folded for this one render."""
     entries = sorted(
-        (alphabet.listing(item.title, language), item.key, item) for item in listed_topics(language)
+        (alphabetical.listing(item.title, language), item.key, item)
+        for item in listed_topics(language)
     )
     return Alphabetical(
         [letter for (_key, letter), _slug, _item in entries],

@@ -17,8 +17,8 @@ from .common import language_links, language_name, public_page
 def a_to_z(request: HttpRequest) -> HttpResponse:
     """Every live topic in the language's alphabetical order (search.alphabet), grouped by
     initial letter, PER_PAGE a page, with an index of the letters linking to the page
-    each starts on. Three queries (notices, the letters, the page's topics), whatever
-    the page and however many topics (public.readers.alphabetical)."""
+    each starts on. Four queries (notices, the letters, their count, the page's
+    topics), whatever the page and however many topics (public.readers.alphabetical)."""
     language = translation.get_language()
     number = pagination.requested_page(request)
     start = pagination.offset(number)

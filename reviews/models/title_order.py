@@ -12,7 +12,11 @@ class TitleOrder(models.Model):
     topic is listed in English). Made at approval, and again by the A–Z page for any
     version that has none made by the alphabet's current `rules`; so the page sorts and
     pages its topics in the database, however many there are, without folding each
-    title on every render (1.3 to 1.9 s at +10,000 topics on PostgreSQL). Not shown in
+    title on every render (1.3 to 1.9 s at +10,000 topics on PostgreSQL). Each place also
+    names its version's `key` and `version_language`, so a list whose places are complete
+    is read from its places alone (an English place is left out where the same key has
+    a place of the list's own language): public.readers.alphabetical. Places made by a
+    release before these two columns have them empty and are made again. Not shown in
     the admin: it says nothing a reviewer approves."""
 
     version = models.ForeignKey(
@@ -22,12 +26,23 @@ class TitleOrder(models.Model):
     rules = models.CharField(max_length=16)
     sort_key = models.TextField()
     initial = models.CharField(max_length=8)
+    # The version's, copied: empty in places made by an older release (db_default, so
+    # its workers' inserts still work during a rolling deploy).
+    key = models.CharField(max_length=50, db_default="")
+    version_language = models.CharField(max_length=10, db_default="")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "language"], name="one_title_order_per_language"
             )
+        ]
+        indexes = [
+            # The keys of a list's own language's places, which leave the English ones
+            # of those keys out of the list (public.readers.alphabetical), and each
+            # list's count (and an index of each list in its order, per database:
+            # reviews 0029).
+            models.Index(fields=["language", "version_language", "key"], name="places_by_own_key")
         ]
 
     def __str__(self) -> str:

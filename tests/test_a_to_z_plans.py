@@ -1,0 +1,77 @@
+"""The plans of the A–Z list read from its places (issue 20): one scan of an index that
+holds the list in its order (reviews 0029), never a sort of every place nor a read of
+the table; the keys that leave English places out found by an index too. On SQLite with
+any number of topics (its planner does not look at table sizes); on PostgreSQL, that the
+index can give the list in order (which plan it picks depends on the table's size)."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from public.readers import alphabetical as reader
+from reviews import alphabetical, statistics
+from reviews.models import PublishedVersion
+
+from .test_a_to_z import publish_titled
+from .test_query_plans_postgres import bulk_loaded, in_russian  # noqa: F401 - a fixture
+
+PLACES_INDEX = "places_in_list_order"
+
+
+def list_statement(language: str) -> str:
+    """The SQL of the list read from its places (the first of `_from_places`' two)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert reader._from_places(language) is not None
+    return queries.captured_queries[0]["sql"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("published_site_once")
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's query planner")
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_sqlite_reads_a_list_from_its_index_in_order(site, language):
+    publish_titled("apple", {"en": "Apple cramps", "ru": "Яблоко"}, site)
+    publish_titled("bean", {"en": "Bean cramps"}, site)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + list_statement(language))
+        steps = [row[-1] for row in cursor.fetchall()]
+    assert steps[0] == f"SEARCH reviews_titleorder USING COVERING INDEX {PLACES_INDEX} (language=?)"
+    assert not any("TEMP B-TREE" in step for step in steps), steps
+    if language != "en":
+        assert "COVERING INDEX places_by_own_key (language=? AND version_language=?)" in (
+            " ".join(steps)
+        ), steps
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's planner")
+def test_postgresql_can_read_a_list_from_its_index_in_order(bulk_loaded):  # noqa: F811
+    """Which plan PostgreSQL picks depends on the table's size: at 3,000 topics a scan of
+    the table and a sort (2 ms); at +10,000 topics the index (docs/benchmarks.md). So
+    with scans of the table and sorts priced out, that the index gives the list in its
+    order (its collation and columns are the statement's): no sort."""
+    english = list(PublishedVersion.objects.filter(key__startswith="bulk-"))
+    russian = in_russian(english[::3], lambda version: f"bulk topic {version.key[5:]}a")
+    for version in english + russian:  # the payload's title is what the places sort by
+        version.shown_title = version.payload["title"]
+    PublishedVersion.objects.bulk_update(english + russian, ["shown_title"])
+    alphabetical.make([version.pk for version in english], "en")
+    alphabetical.make([version.pk for version in english + russian], "ru")
+    assert statistics.refresh_after_bulk_write()
+
+    # The 1,000 Russian titles and the 2,000 untranslated English ones: a page of both.
+    everything = [topic.language for _letter, topic in reader._in_memory("ru", 0, 3000).page]
+    start = everything.index("en" if everything[0] == "ru" else "ru") - 10
+    listed = reader.alphabetical_topics("ru", start, 50)
+    assert listed == reader._in_memory("ru", start, 50)
+    assert len(listed.initials) == 3000
+    assert {topic.language for _letter, topic in listed.page} == {"en", "ru"}
+    statement = list_statement("ru")
+    with transaction.atomic(), connection.cursor() as cursor:
+        for scan in ("seqscan", "bitmapscan", "sort"):  # a sort only where nothing else would do
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+        cursor.execute("EXPLAIN (COSTS OFF) " + statement)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert plan.startswith(f"Index Only Scan using {PLACES_INDEX}"), plan
+    assert "Sort" not in plan, plan
+    assert "Index Only Scan using places_by_own_key" in plan, plan
