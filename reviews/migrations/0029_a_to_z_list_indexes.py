@@ -41,6 +41,16 @@ def drop(apps, schema_editor):
     remove_index_online(schema_editor, model, in_list_order(schema_editor.connection.vendor))
 
 
+def vacuum(apps, schema_editor):
+    """0028 rewrote every place: until the table is vacuumed its pages are not
+    all-visible, and the index-only scans read the table too (the Russian list at +10,000
+    topics 56 to 61 ms straight after the migration, 30 ms once autovacuum had run)."""
+    connection = schema_editor.connection
+    if connection.vendor == "postgresql":
+        refresh = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        schema_editor.execute(f"{refresh} reviews_titleorder")
+
+
 class Migration(migrations.Migration):
     atomic = False
     dependencies = [("reviews", "0028_title_order_key")]
@@ -53,4 +63,5 @@ class Migration(migrations.Migration):
                 fields=["language", "version_language", "key"], name="places_by_own_key"
             ),
         ),
+        migrations.RunPython(vacuum, migrations.RunPython.noop),
     ]
