@@ -4,6 +4,7 @@ of topics, relief measures, regions or languages."""
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 
 from public import readers
 from tests.support.factories import make_topic, publish_many
@@ -16,6 +17,10 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # page -> queries: what each costs and why, in a worker that has served a page before.
 # "notices" is one query while the live notices are unchanged since the worker last read
 # them, three when they changed (tests/test_frame_notices.py).
+# On PostgreSQL the A–Z list's statement runs with sorts ruled out: a SET before it and a
+# RESET after (public.readers.alphabetical.in_index_order).
+IN_INDEX_ORDER = 2 if connection.vendor == "postgresql" else 0
+
 BUDGET = {
     "/{lang}/": 2,  # notices, regions
     # the region, notices, which topics are on the page (and their count), those topics
@@ -29,7 +34,7 @@ BUDGET = {
     "/{lang}/emergency-numbers/": 1,  # notices (the numbers are the notice's)
     # notices, every live topic's letter in order (from an index in that order), the count
     # that says the list's places are complete, the page's topics
-    "/{lang}/a-z/": 4,
+    "/{lang}/a-z/": 4 + IN_INDEX_ORDER,
     "/{lang}/topics/no-such-topic/": 3,  # the topic, whether it was withdrawn, the notices
     "/{lang}/no/such/page/": 1,  # the 404 page's notices
     "/sitemap.xml": 8,  # the index: a count of each regions and topics file per language
@@ -74,7 +79,7 @@ def test_query_count_is_the_same_for_1_and_10_topics(
 PAGED_BUDGET = {
     "/{lang}/regions/legs/?page={page}": 4,
     "/{lang}/search/?q=summary&page={page}": 3,
-    "/{lang}/a-z/?page={page}": 4,
+    "/{lang}/a-z/?page={page}": 4 + IN_INDEX_ORDER,
 }
 
 
