@@ -79,7 +79,7 @@ def test_postgresql_reads_a_list_from_its_index_in_order(bulk_loaded):  # noqa: 
     assert "places_by_own_key" in plan, plan
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's settings")
 def test_a_failed_statement_in_index_order_leaves_the_setting_as_it_was():
     """In a transaction (its rollback undoes the SET) and in autocommit (reset after)."""
