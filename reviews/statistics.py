@@ -28,6 +28,8 @@ plans change with the data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import connection
 
 from search.engines import POSTGRES_BODY_INDEX, POSTGRES_INDEX
@@ -50,6 +52,16 @@ def refresh_after_bulk_write() -> bool:
     with connection.cursor() as cursor:
         for index in (POSTGRES_INDEX, POSTGRES_BODY_INDEX):
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
-        refresh = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-        cursor.execute(f"{refresh} {', '.join(TABLES)}")
+    refresh(TABLES)
     return True
+
+
+def refresh(tables: Sequence[str], on=connection) -> None:
+    """VACUUM (ANALYZE) `tables` on PostgreSQL, so the pages just written are
+    all-visible (index-only scans then skip the table); ANALYZE alone inside a
+    transaction, where VACUUM cannot run. `on`: the connection (a migration's)."""
+    if on.vendor != "postgresql":
+        return
+    statement = "ANALYZE" if on.in_atomic_block else "VACUUM (ANALYZE)"
+    with on.cursor() as cursor:
+        cursor.execute(f"{statement} {', '.join(tables)}")

@@ -13,6 +13,7 @@ from django.db import migrations, models
 from django.db.models import F
 from django.db.models.functions import Collate
 
+from reviews import statistics
 from reviews.online_indexes import AddIndexOnline, add_index_online, remove_index_online
 
 NAME = "places_in_list_order"
@@ -45,10 +46,7 @@ def vacuum(apps, schema_editor):
     """0028 rewrote every place: until the table is vacuumed its pages are not
     all-visible, and the index-only scans read the table too (the Russian list at +10,000
     topics 56 to 61 ms straight after the migration, 30 ms once autovacuum had run)."""
-    connection = schema_editor.connection
-    if connection.vendor == "postgresql":
-        refresh = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-        schema_editor.execute(f"{refresh} reviews_titleorder")
+    statistics.refresh(["reviews_titleorder"], on=schema_editor.connection)
 
 
 class Migration(migrations.Migration):
