@@ -9,8 +9,10 @@ import time
 import pytest
 from django.db import connection
 
-from reviews import batch, withdrawal, workflow
-from reviews.models import PublishedVersion
+from articles.models import Article
+from public.readers import alphabetical as alphabetical_reader
+from reviews import approval, batch, withdrawal, workflow
+from reviews.models import PublishedVersion, TitleOrder
 from staff import roles
 
 from .support.factories import make_topic, make_user, publish
@@ -177,3 +179,47 @@ def test_many_concurrent_approvals_and_withdrawals_keep_the_promise():
         assert not any(isinstance(value, tuple) for value in results.values()), results
         assert isinstance(results["withdraw"], int)
         assert not PublishedVersion.objects.live().filter(key=article.slug).exists()
+
+
+def test_the_a_to_z_pages_mending_waits_for_an_approval_writing_places(monkeypatch):
+    """The A–Z page makes a missing English place while an approval of the same topic's
+    translation, inside its transaction, has written its place: the mending waits for
+    it (reviews.shadows.lock_places), so its triggers see the translation's place and
+    shadow the English one. Unlocked, the English place stayed shown beside it."""
+    reviewer = make_user(roles.REVIEWERS, languages=ALL)
+    article = make_topic("apple")
+    publish(article, ["en"], reviewer=reviewer)
+    TitleOrder.objects.filter(key="apple", language="ru").delete()  # to be mended
+    Article.objects.filter(pk=article.pk).update(title_ru="Яблоко")
+
+    original, entered, release = approval.index, threading.Event(), threading.Event()
+
+    def held(published):  # after the approval wrote its places, before it commits
+        entered.set()
+        assert release.wait(15)
+        return original(published)
+
+    monkeypatch.setattr(approval, "index", held)
+    results = {}
+    approving = in_thread(
+        lambda: publish(Article.objects.get(pk=article.pk), ["ru"], reviewer=reviewer),
+        results,
+        "approve",
+    )
+    try:
+        assert entered.wait(15)
+        mending = in_thread(
+            lambda: alphabetical_reader.alphabetical_topics("ru", 0, 10), results, "mend"
+        )
+        time.sleep(0.5)
+        waited = mending.is_alive()  # for the approval's places
+    finally:
+        release.set()
+        approving.join(20)
+    mending.join(20)
+
+    assert waited
+    assert not isinstance(results["mend"], tuple), results["mend"]
+    assert TitleOrder.objects.get(key="apple", language="ru", version_language="en").shadowed
+    russian = PublishedVersion.objects.get(key="apple", language="ru", is_current=True)
+    assert [pk for pk, _letter in alphabetical_reader._from_places("ru")] == [russian.pk]

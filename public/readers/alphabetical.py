@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from psycopg.pq import TransactionStatus
 
 from articles.languages import SOURCE_LANGUAGE
-from reviews import alphabetical, cache_tags
+from reviews import alphabetical, cache_tags, shadows
 from reviews.models import ContentKind, TitleOrder
 from search import alphabet
 
@@ -74,6 +74,7 @@ def _healed(language: str) -> list[tuple[int, str]] | None:
         return rows
     try:
         with transaction.atomic():
+            shadows.lock_places()
             missing = alphabetical.unplaced(language)
             if missing and alphabetical.made_by_newer_rules(missing, language):
                 # A newer release is being deployed beside this one: its places
@@ -93,22 +94,21 @@ def _healed(language: str) -> list[tuple[int, str]] | None:
 
 def _from_places(language: str) -> list[tuple[int, str]] | None:
     """Every live topic's version (in `language`, else English) and its letter, in the
-    alphabet's order, read from the list's places alone, in the order of their index
-    (reviews 0029): a place of an English version is left out where its key has a place
-    of the list's own language. None when the places are not complete: a place shown
-    that was made by other rules or without its key (by a release before the key was
-    copied; its letter is read as None), or not as many places as live versions listed
-    in `language` (one missing, or one of a version no longer live, counted in one
-    statement of their own); then `_ordered` reads the live versions and finds which
-    places are missing."""
+    alphabet's order, read from the list's places alone: those it shows (an English
+    place is shadowed where its key has a place of the list's own language:
+    reviews.shadows), in the order of their index (reviews 0030). None when the places
+    are not complete: a place shown that was made by other rules or without its key (by
+    a release before the key was copied; its letter is read as None), or not as many
+    places as live versions listed in `language` (one missing, or one of a version no
+    longer live, counted in one statement of their own); then `_ordered` reads the live
+    versions and finds which places are missing."""
     places = TitleOrder._meta.db_table
     binary = CODE_POINTS[connection.vendor]
-    # Every value is a parameter; the table name is the model's.
-    own_keys = f"SELECT key FROM {places} WHERE language = %s AND version_language = %s"  # noqa: S608
+    # Every value is a parameter; the table name is the model's. (NOT shadowed as the
+    # index's condition says it, for SQLite to use the index.)
     statement = (
         "SELECT version_id, CASE WHEN rules = %s AND key <> '' THEN initial END "  # noqa: S608
-        f"FROM {places} WHERE language = %s "
-        f"AND (version_language = %s OR key NOT IN ({own_keys})) "
+        f"FROM {places} WHERE language = %s AND NOT shadowed "
         f"ORDER BY sort_key COLLATE {binary}, key COLLATE {binary}"
     )
     live = readable().topics().filter(language__in=[language, SOURCE_LANGUAGE]).order_by()
@@ -119,7 +119,7 @@ def _from_places(language: str) -> list[tuple[int, str]] | None:
     )
     with connection.cursor() as cursor:
         with in_index_order(cursor):
-            cursor.execute(statement, [alphabet.RULES, *[language] * 4])
+            cursor.execute(statement, [alphabet.RULES, language])
             rows = cursor.fetchall()
         if not rows or any(letter is None for _pk, letter in rows):
             return None

@@ -14,8 +14,8 @@ class TitleOrder(models.Model):
     pages its topics in the database, however many there are, without folding each
     title on every render (1.3 to 1.9 s at +10,000 topics on PostgreSQL). Each place also
     names its version's `key` and `version_language`, so a list whose places are complete
-    is read from its places alone (an English place is left out where the same key has
-    a place of the list's own language): public.readers.alphabetical. Places made by a
+    is read from its places alone: those not `shadowed` (an English place where the same
+    key has a place of the list's own language), public.readers.alphabetical. Places made by a
     release before these two columns have them empty and are made again. Not shown in
     the admin: it says nothing a reviewer approves."""
 
@@ -30,6 +30,10 @@ class TitleOrder(models.Model):
     # its workers' inserts still work during a rolling deploy).
     key = models.CharField(max_length=50, db_default="")
     version_language = models.CharField(max_length=10, db_default="")
+    # An English place where the list has its own language's place of the same key:
+    # set by the database's triggers on every write of a place (reviews.shadows), never
+    # by the site's code.
+    shadowed = models.BooleanField(db_default=False)
 
     class Meta:
         constraints = [
@@ -38,10 +42,10 @@ class TitleOrder(models.Model):
             )
         ]
         indexes = [
-            # The keys of a list's own language's places, which leave the English ones
-            # of those keys out of the list (public.readers.alphabetical), and each
-            # list's count (and an index of each list in its order, per database:
-            # reviews 0029).
+            # A list's places of one language by key, which the triggers that shadow
+            # English places look up (reviews.shadows), and each list's count (and an
+            # index of the places each list shows, in its order, per database: reviews
+            # 0030).
             models.Index(fields=["language", "version_language", "key"], name="places_by_own_key")
         ]
 
