@@ -170,6 +170,10 @@ def score_sql(plan: Plan, vendor: str) -> Score:
         found.append(f"(CASE WHEN {tf} > 0 OR {body} = 1 THEN 1 ELSE 0 END)")
     share = f"({' + '.join(found)}) / {n(len(plan.terms))}"
     score = f"({' + '.join(parts)}) * {share}"
-    if vendor == "postgresql":  # ROUND to a number of places takes a numeric there
-        score = f"CAST({score} AS numeric)"
+    if vendor == "postgresql":
+        # Rounded to 6 places in double precision: its ROUND to a number of places takes
+        # a numeric, and casting every match's score to one took 3.5 to 4 of the 29 ms of
+        # a search for "cramp" at +10,000 topics. (Halfway cases round to even here, away
+        # from zero on SQLite: apart for scores within a millionth of each other.)
+        return Score(", ".join(columns), params, f"round({score} * {n(1e6)}) / {n(1e6)}")
     return Score(", ".join(columns), params, f"ROUND({score}, 6)")
