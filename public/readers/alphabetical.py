@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models.fields.json import KT
@@ -47,7 +48,7 @@ def alphabetical_topics(language: str, start: int, count: int) -> Alphabetical:
         rows = _healed(language)
         if rows is None:
             return _in_memory(language, start, count)
-    initials = [letter for _pk, letter in rows]
+    initials = list(map(itemgetter(1), rows))  # (10,032 at +10,000 topics: in C)
     on_page = dict(rows[start : start + count])
     # Read as candidates still: a version withdrawn (or translated) between the two
     # queries is left out, never shown after the change reached the database.
@@ -121,7 +122,7 @@ def _from_places(language: str) -> list[tuple[int, str]] | None:
         with in_index_order(cursor):
             cursor.execute(statement, [alphabet.RULES, language])
             rows = cursor.fetchall()
-        if not rows or any(letter is None for _pk, letter in rows):
+        if not rows or None in map(itemgetter(1), rows):
             return None
         cursor.execute(counts, [language, *live_params])
         placed, listed = cursor.fetchone()
