@@ -121,6 +121,25 @@ def reshadow_all_sql() -> str:
     )
 
 
+def reshadow_list(language: str) -> int:
+    """Set every flag of `language`'s list from its places, where it is wrong (the A–Z
+    page's mending: a flag the triggers did not write, by hand or while they were
+    missing). Returns how many were wrong."""
+    expected = (
+        f"(version_language = '{SOURCE_LANGUAGE}' AND language <> '{SOURCE_LANGUAGE}' "  # noqa: S608
+        f"AND key <> '' AND EXISTS (SELECT 1 FROM {TABLE} o WHERE o.language = %s "
+        f"AND o.version_language = %s AND o.key = {TABLE}.key))"
+    )
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} SET shadowed = {expected} "  # noqa: S608
+            f"WHERE language = %s AND shadowed {differs} {expected}",
+            [language, language, language, language, language],
+        )
+        return cursor.rowcount
+
+
 def lock_places() -> None:
     """Inside a transaction on PostgreSQL: no other transaction writes A–Z places until
     this one ends (SHARE ROW EXCLUSIVE; reads go on). The A–Z page's mending writes

@@ -67,8 +67,9 @@ def alphabetical_topics(language: str, start: int, count: int) -> Alphabetical:
 
 def _healed(language: str) -> list[tuple[int, str]] | None:
     """The list read from the live versions (`_ordered`), with the places the list
-    lacked made (reviews.alphabetical.unplaced) and places of versions no longer live
-    dropped, so the next render reads the places alone. None when this render must sort
+    lacked made (reviews.alphabetical.unplaced), places of versions no longer live
+    dropped and any wrong `shadowed` flag set right, so the next render reads the
+    places alone. None when this render must sort
     in memory (the places could not be stored, or a newer release made some)."""
     rows = _ordered(language)
     if not rows:
@@ -83,6 +84,7 @@ def _healed(language: str) -> list[tuple[int, str]] | None:
                 return None
             alphabetical.make(missing, language)
             alphabetical.forget_past(language)
+            shadows.reshadow_list(language)
     except DatabaseError:
         logger.warning("the A–Z places of %s could not be stored", language, exc_info=True)
         return None
@@ -114,17 +116,20 @@ def _from_places(language: str) -> list[tuple[int, str]] | None:
     )
     live = readable().topics().filter(language__in=[language, SOURCE_LANGUAGE]).order_by()
     live_sql, live_params = live.values("pk").query.sql_with_params()
-    counts = (
-        f"SELECT (SELECT COUNT(*) FROM {places} WHERE language = %s), "  # noqa: S608
-        f"(SELECT COUNT(*) FROM ({live_sql}) v)"
-    )
+    # The source language's list shadows none of its places: its rows are all of them
+    # (and a place flagged there by hand makes the list look incomplete, so mended).
+    placed = f"SELECT COUNT(*) FROM {places} WHERE language = %s"  # noqa: S608
+    if language == SOURCE_LANGUAGE:
+        placed = "%s"
+    counts = f"SELECT ({placed}), (SELECT COUNT(*) FROM ({live_sql}) v)"  # noqa: S608
     with connection.cursor() as cursor:
         with in_index_order(cursor):
             cursor.execute(statement, [alphabet.RULES, language])
             rows = cursor.fetchall()
         if not rows or None in map(itemgetter(1), rows):
             return None
-        cursor.execute(counts, [language, *live_params])
+        own = len(rows) if language == SOURCE_LANGUAGE else language
+        cursor.execute(counts, [own, *live_params])
         placed, listed = cursor.fetchone()
     return rows if placed == listed else None
 
