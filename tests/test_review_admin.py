@@ -1,5 +1,7 @@
 """The review workflow through the Django admin, and the permission matrix of the roles."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -66,6 +68,15 @@ def test_reviewer_reads_queue_and_diff_then_approves_russian(client):
     )
     assert response.status_code == 302
     assert live_title(article, "ru") == "Судороги мышц"
+    # The Russian A–Z list shows the translation, and only it: the English place of the
+    # topic in that list is shadowed by the approval's own place (reviews.shadows).
+    listed = client.get("/ru/a-z/").content.decode()
+    assert ">Судороги мышц</a>" in listed
+    assert re.findall(r'<li><a href="[^"]*#letter-\d+">([^<]+)</a></li>', listed) == ["С"]
+    english = TitleOrder.objects.get(
+        version__key=article.slug, version__is_current=True, language="ru", version_language="en"
+    )
+    assert english.shadowed
 
 
 def test_editor_edit_changes_nothing_public_until_a_second_reviewer_approves(client):
