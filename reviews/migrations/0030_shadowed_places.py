@@ -8,8 +8,7 @@ a place written by the previous release while this runs gets its flag too."""
 import importlib
 
 from django.db import migrations, models, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Collate
+from django.db.models import Q
 
 from reviews import shadows, statistics
 from reviews.online_indexes import add_index_online, remove_index_online
@@ -20,22 +19,14 @@ ALL_PLACES = importlib.import_module("reviews.migrations.0029_a_to_z_list_indexe
 
 
 def shown_in_order(vendor: str) -> models.Index:
-    """Each list's places not shadowed, in its order (by code points: PostgreSQL's "C"
-    collation, SQLite's default; not in the model's state, as 0029's index was not)."""
-    shown = Q(shadowed=False)
-    if vendor == "postgresql":
-        return models.Index(
-            F("language"),
-            Collate(F("sort_key"), "C"),
-            Collate(F("key"), "C"),
-            name=NAME,
-            include=["rules", "version_language", "initial", "version"],
-            condition=shown,
-        )
-    # (SQLite reads an index alone only where it holds every column a statement names,
-    # the condition's too.)
-    fields = ["language", "sort_key", "key", "rules", "version_language", "initial", "version"]
-    return models.Index(fields=[*fields, "shadowed"], name=NAME, condition=shown)
+    """0029's index of each list's places in its order, of the places not shadowed only
+    (not in the model's state either). SQLite reads an index alone only where it holds
+    every column a statement names, the condition's too: the flag is added there."""
+    _path, args, kwargs = ALL_PLACES(vendor).deconstruct()
+    kwargs.update(name=NAME, condition=Q(shadowed=False))
+    if vendor != "postgresql":
+        kwargs["fields"] = [*kwargs["fields"], "shadowed"]
+    return models.Index(*args, **kwargs)
 
 
 def make_triggers(apps, schema_editor):
