@@ -107,35 +107,24 @@ def schema(vendor: str) -> tuple[list[str], list[str]]:
     raise NotImplementedError(f"No A–Z place triggers for the {vendor} database")
 
 
-def reshadow_all_sql() -> str:
-    """One statement that sets every English place's flag (the migration's first fill)."""
-    own = (
-        f"EXISTS (SELECT 1 FROM {TABLE} o WHERE o.language = {TABLE}.language "  # noqa: S608
-        f"AND o.version_language = {TABLE}.language AND o.key = {TABLE}.key "
-        f"AND {TABLE}.key <> '')"
-    )
-    return (
-        f"UPDATE {TABLE} SET shadowed = {own} "  # noqa: S608
-        f"WHERE version_language = '{SOURCE_LANGUAGE}' "
-        f"AND language <> '{SOURCE_LANGUAGE}'"
-    )
-
-
-def reshadow_list(language: str) -> int:
-    """Set every flag of `language`'s list from its places, where it is wrong (the A–Z
-    page's mending: a flag the triggers did not write, by hand or while they were
+def reshadow(on, language: str | None = None) -> int:
+    """Set every flag of `language`'s list (of every list without one) from the places,
+    where it is wrong, on the connection `on`: the migration's first fill, and the A–Z
+    page's mending (a flag the triggers did not write: by hand, or while they were
     missing). Returns how many were wrong."""
+    listed = f"{TABLE}.language"
     expected = (
-        f"(version_language = '{SOURCE_LANGUAGE}' AND language <> '{SOURCE_LANGUAGE}' "  # noqa: S608
-        f"AND key <> '' AND EXISTS (SELECT 1 FROM {TABLE} o WHERE o.language = %s "
-        f"AND o.version_language = %s AND o.key = {TABLE}.key))"
+        f"(version_language = '{SOURCE_LANGUAGE}' AND {listed} <> '{SOURCE_LANGUAGE}' "  # noqa: S608
+        f"AND key <> '' AND EXISTS (SELECT 1 FROM {TABLE} o WHERE o.language = {listed} "
+        f"AND o.version_language = {listed} AND o.key = {TABLE}.key))"
     )
-    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    with connection.cursor() as cursor:
+    differs = "IS DISTINCT FROM" if on.vendor == "postgresql" else "IS NOT"
+    where = "" if language is None else "language = %s AND "
+    with on.cursor() as cursor:
         cursor.execute(
             f"UPDATE {TABLE} SET shadowed = {expected} "  # noqa: S608
-            f"WHERE language = %s AND shadowed {differs} {expected}",
-            [language, language, language, language, language],
+            f"WHERE {where}shadowed {differs} {expected}",
+            [] if language is None else [language],
         )
         return cursor.rowcount
 

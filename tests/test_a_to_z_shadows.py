@@ -85,7 +85,7 @@ def test_places_written_without_the_flag_get_it_from_the_database(site):
         assert flags("apple")["ru"] is True
         # The first fill of the migration (reviews 0030) sets every flag from the places.
         cursor.execute(f"UPDATE {table} SET shadowed = %s", [False])  # noqa: S608
-        cursor.execute(shadows.reshadow_all_sql())
+    assert shadows.reshadow(connection) == 1  # apple's English place in the Russian list
     assert flags("apple") == {"en": False, "ru": True, "es": False, "ar": False}
 
 
@@ -94,7 +94,7 @@ def test_places_written_without_the_flag_get_it_from_the_database(site):
 def test_a_flag_written_wrong_is_mended_by_the_next_render(site, monkeypatch):
     """A flag set by hand (no trigger fires for the flag alone) hides a place from the
     English list: the list looks incomplete, is read from the live versions once, and
-    its mending sets every flag of the list right (reviews.shadows.reshadow_list). In
+    its mending sets every flag of the list right (reviews.shadows.reshadow). In
     another list a wrong flag is not seen by its count (every place is counted, shadowed
     or not): the next mending of that list sets it right."""
     publish_titled("apple", {"en": "Apple cramps"}, site)
@@ -111,4 +111,4 @@ def test_a_flag_written_wrong_is_mended_by_the_next_render(site, monkeypatch):
     monkeypatch.setattr(reader, "_ordered", lambda language: pytest.fail("not from places"))
     for language in LANGUAGES:
         assert reader.alphabetical_topics(language, 0, 10) == reader._in_memory(language, 0, 10)
-    assert [shadows.reshadow_list(language) for language in LANGUAGES] == [0, 0, 0, 0]
+    assert shadows.reshadow(connection) == 0

@@ -68,9 +68,9 @@ def alphabetical_topics(language: str, start: int, count: int) -> Alphabetical:
 def _healed(language: str) -> list[tuple[int, str]] | None:
     """The list read from the live versions (`_ordered`), with the places the list
     lacked made (reviews.alphabetical.unplaced), places of versions no longer live
-    dropped and any wrong `shadowed` flag set right, so the next render reads the
-    places alone. None when this render must sort
-    in memory (the places could not be stored, or a newer release made some)."""
+    dropped and any wrong `shadowed` flag set right (reviews.shadows.reshadow), so the
+    next render reads the places alone. None when this render must sort in memory (the
+    places could not be stored, or a newer release made some)."""
     rows = _ordered(language)
     if not rows:
         return rows
@@ -84,7 +84,7 @@ def _healed(language: str) -> list[tuple[int, str]] | None:
                 return None
             alphabetical.make(missing, language)
             alphabetical.forget_past(language)
-            shadows.reshadow_list(language)
+            shadows.reshadow(connection, language)
     except DatabaseError:
         logger.warning("the A–Z places of %s could not be stored", language, exc_info=True)
         return None

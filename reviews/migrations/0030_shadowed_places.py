@@ -34,7 +34,7 @@ def make_triggers(apps, schema_editor):
     with transaction.atomic(using=schema_editor.connection.alias):
         for statement in create:
             schema_editor.execute(statement)
-        schema_editor.execute(shadows.reshadow_all_sql())
+        shadows.reshadow(schema_editor.connection)
 
 
 def drop_triggers(apps, schema_editor):
