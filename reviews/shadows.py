@@ -40,29 +40,39 @@ SQLITE_TRIGGERS = {
 }
 
 
-def _reshadow(list_language: str, key: str) -> str:
-    """SQL that sets the flag of the English places of `key` in `list_language`'s list
-    (both SQL expressions), where it is not already right."""
-    own = (
-        f"EXISTS (SELECT 1 FROM {TABLE} o WHERE o.language = {list_language} "  # noqa: S608
-        f"AND o.version_language = {list_language} AND o.key = {key} AND {key} <> '')"
-    )
+def _shadowed(listed: str, key: str) -> str:
+    """The rule, as SQL: what the flag of a place of `key` in the list of `listed` (SQL
+    expressions) should be: true for an English place in another list where that list
+    has a place of its own language for the key."""
     return (
-        f"UPDATE {TABLE} SET shadowed = {own} "  # noqa: S608
-        f"WHERE language = {list_language} AND version_language = '{SOURCE_LANGUAGE}' "
-        f"AND key = {key} AND {list_language} <> '{SOURCE_LANGUAGE}' "
-        f"AND shadowed IS DISTINCT FROM {own}"
+        f"(version_language = '{SOURCE_LANGUAGE}' AND {listed} <> '{SOURCE_LANGUAGE}' "  # noqa: S608
+        f"AND {key} <> '' AND EXISTS (SELECT 1 FROM {TABLE} o WHERE o.language = {listed} "
+        f"AND o.version_language = {listed} AND o.key = {key}))"
     )
+
+
+def _update(where: str, vendor: str, listed: str, key: str) -> str:
+    """SQL that sets the flag by the rule of the places `where` says, where it is wrong."""
+    differs = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    rule = _shadowed(listed, key)
+    return f"UPDATE {TABLE} SET shadowed = {rule} WHERE {where}shadowed {differs} {rule}"  # noqa: S608
+
+
+def _reshadow(list_language: str, key: str, vendor: str) -> str:
+    """SQL that sets the flags of the English places of `key` in `list_language`'s list
+    (both SQL expressions): the triggers' statement, one lookup of the key by index."""
+    where = (
+        f"language = {list_language} AND version_language = '{SOURCE_LANGUAGE}' "
+        f"AND key = {key} AND "
+    )
+    return _update(where, vendor, list_language, key)
 
 
 def _sqlite_schema() -> tuple[list[str], list[str]]:
     create = []
     for suffix, event in SQLITE_TRIGGERS.items():
         rows = {"ai": ["NEW"], "ad": ["OLD"], "au": ["OLD", "NEW"]}[suffix]
-        body = "".join(
-            _reshadow(f"{row}.language", f"{row}.key").replace("IS DISTINCT FROM", "IS NOT") + ";\n"
-            for row in rows
-        )
+        body = "".join(_reshadow(f"{row}.language", f"{row}.key", "sqlite") + ";\n" for row in rows)
         create.append(
             f"CREATE TRIGGER {TRIGGER}_{suffix} AFTER {event} ON {TABLE} BEGIN\n{body}END"
         )
@@ -73,7 +83,7 @@ def _sqlite_schema() -> tuple[list[str], list[str]]:
 def _postgres_schema() -> tuple[list[str], list[str]]:
     create = [
         f"""CREATE OR REPLACE FUNCTION {FUNCTION}(text, text) RETURNS void
-        LANGUAGE sql AS $$ {_reshadow("$1", "$2")} $$""",
+        LANGUAGE sql AS $$ {_reshadow("$1", "$2", "postgresql")} $$""",
         f"""CREATE OR REPLACE FUNCTION {TRIGGER_FUNCTION}() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
@@ -112,20 +122,10 @@ def reshadow(on, language: str | None = None) -> int:
     where it is wrong, on the connection `on`: the migration's first fill, and the A–Z
     page's mending (a flag the triggers did not write: by hand, or while they were
     missing). Returns how many were wrong."""
-    listed = f"{TABLE}.language"
-    expected = (
-        f"(version_language = '{SOURCE_LANGUAGE}' AND {listed} <> '{SOURCE_LANGUAGE}' "  # noqa: S608
-        f"AND key <> '' AND EXISTS (SELECT 1 FROM {TABLE} o WHERE o.language = {listed} "
-        f"AND o.version_language = {listed} AND o.key = {TABLE}.key))"
-    )
-    differs = "IS DISTINCT FROM" if on.vendor == "postgresql" else "IS NOT"
     where = "" if language is None else "language = %s AND "
+    statement = _update(where, on.vendor, f"{TABLE}.language", f"{TABLE}.key")
     with on.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {TABLE} SET shadowed = {expected} "  # noqa: S608
-            f"WHERE {where}shadowed {differs} {expected}",
-            [] if language is None else [language],
-        )
+        cursor.execute(statement, [] if language is None else [language])
         return cursor.rowcount
 
 
