@@ -116,21 +116,22 @@ def _from_places(language: str) -> list[tuple[int, str]] | None:
     )
     live = readable().topics().filter(language__in=[language, SOURCE_LANGUAGE]).order_by()
     live_sql, live_params = live.values("pk").query.sql_with_params()
-    # The source language's list shadows none of its places: its rows are all of them
-    # (and a place flagged there by hand makes the list look incomplete, so mended).
-    placed = f"SELECT COUNT(*) FROM {places} WHERE language = %s"  # noqa: S608
-    if language == SOURCE_LANGUAGE:
-        placed = "%s"
-    counts = f"SELECT ({placed}), (SELECT COUNT(*) FROM ({live_sql}) v)"  # noqa: S608
+    listed_sql = f"SELECT COUNT(*) FROM ({live_sql}) v"  # noqa: S608
     with connection.cursor() as cursor:
         with in_index_order(cursor):
             cursor.execute(statement, [alphabet.RULES, language])
             rows = cursor.fetchall()
         if not rows or None in map(itemgetter(1), rows):
             return None
-        own = len(rows) if language == SOURCE_LANGUAGE else language
-        cursor.execute(counts, [own, *live_params])
-        placed, listed = cursor.fetchone()
+        if language == SOURCE_LANGUAGE:
+            # That list shadows none of its places: the rows are all of them (and a place
+            # flagged there by hand makes the list look incomplete, so it is mended).
+            cursor.execute(listed_sql, live_params)
+            (listed,), placed = cursor.fetchone(), len(rows)
+        else:
+            placed_sql = f"SELECT COUNT(*) FROM {places} WHERE language = %s"  # noqa: S608
+            cursor.execute(f"SELECT ({listed_sql}), ({placed_sql})", [*live_params, language])
+            listed, placed = cursor.fetchone()
     return rows if placed == listed else None
 
 
