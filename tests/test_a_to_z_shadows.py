@@ -26,7 +26,8 @@ def flags(key: str) -> dict[str, bool]:
 
 
 def shown_places(language: str) -> list[int]:
-    return [pk for pk, _letter in reader._from_places(language) or []]
+    listed = reader._from_places(language)
+    return [int(pk) for pk in listed[0]] if listed else []
 
 
 @pytest.mark.django_db
