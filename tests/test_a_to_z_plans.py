@@ -66,7 +66,7 @@ def test_postgresql_reads_a_list_from_its_index_in_order(bulk_loaded):  # noqa: 
     assert len(listed.initials) == 3000
     statement = list_statement("ru")
     with connection.cursor() as cursor:
-        with reader.in_index_order(cursor):
+        with reader.in_index_order():
             cursor.execute("EXPLAIN (COSTS OFF) " + statement)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SHOW enable_sort")
@@ -85,14 +85,14 @@ def test_postgresql_reads_a_list_from_its_index_in_order(bulk_loaded):  # noqa: 
 def test_a_failed_statement_in_index_order_leaves_the_setting_as_it_was():
     """In a transaction (its rollback undoes the SET) and in autocommit (reset after)."""
     with transaction.atomic(), connection.cursor() as cursor:
-        with pytest.raises(DatabaseError), reader.in_index_order(cursor):
+        with pytest.raises(DatabaseError), reader.in_index_order():
             cursor.execute("SELECT 1 / 0")
         transaction.set_rollback(True)
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_sort")
         assert cursor.fetchone() == ("on",)
     with connection.cursor() as cursor:  # autocommit: the SET is its own transaction
-        with pytest.raises(DatabaseError), reader.in_index_order(cursor):
+        with pytest.raises(DatabaseError), reader.in_index_order():
             cursor.execute("SELECT 1 / 0")
         cursor.execute("SHOW enable_sort")
         assert cursor.fetchone() == ("on",)

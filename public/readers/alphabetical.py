@@ -4,14 +4,12 @@ sorted and paged by the database (reviews.models.TitleOrder)."""
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
-from psycopg.pq import TransactionStatus
 
 from articles.languages import SOURCE_LANGUAGE
 from reviews import alphabetical, cache_tags, shadows
@@ -19,7 +17,13 @@ from reviews.models import ContentKind, TitleOrder
 from search import alphabet
 
 from .lists import ListedTopic, listed_topics
-from .served import CODE_POINTS, here_or_english, here_or_english_branches, readable
+from .served import (
+    CODE_POINTS,
+    here_or_english,
+    here_or_english_branches,
+    planned_with,
+    readable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +133,7 @@ def _from_places(language: str) -> tuple[list, list[str]] | None:
     live_sql, live_params = live.values("pk").query.sql_with_params()
     listed_sql = f"SELECT COUNT(*) FROM ({live_sql}) v"  # noqa: S608
     with connection.cursor() as cursor:
-        with in_index_order(cursor):
+        with in_index_order():
             ids, letters = _in_order(cursor, statement, [alphabet.RULES, language])
         if not ids or not all(letters):
             return None
@@ -165,25 +169,14 @@ def _in_order(cursor, statement: str, params: list) -> tuple[list, list]:
     return (ids.split(","), letters.split(SEPARATOR)) if ids else ([], [])
 
 
-@contextmanager
-def in_index_order(cursor):
+def in_index_order():
     """On PostgreSQL, the statements run inside read in an index's order rather than
     sort (enable_sort off, then as it was). The planner prices an index's pages as read
     from disk (random_page_cost 4): on a freshly built +10,000-topic database it read
     the Russian list by a scan of the table and a sort of 10,032 keys, 36 ms, against
     12.4 ms from the index in order (docs/benchmarks.md). Where no index gives the order
-    PostgreSQL still sorts. Set for the session and reset after, not SET LOCAL: inside a
-    longer transaction that would last to its end."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    cursor.execute("SET enable_sort = off")
-    try:
-        yield
-    finally:
-        # (In a transaction the error aborted, the abort undoes the SET.)
-        if connection.connection.info.transaction_status != TransactionStatus.INERROR:
-            cursor.execute("RESET enable_sort")
+    PostgreSQL still sorts."""
+    return planned_with(enable_sort="off")
 
 
 def _ordered(language: str) -> list[tuple[int, str | None]]:

@@ -10,7 +10,7 @@ from reviews.models import ContentKind
 from search import index as search_index
 
 from ..pagination import PER_PAGE, Paged, offset
-from .served import ServedVersion
+from .served import ServedVersion, planned_with
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,16 @@ class SearchResults:
 IN_ENGLISH_LIMIT = 5
 
 
+def _found(rows) -> list:
+    """A search's rows, planned without parallel workers on PostgreSQL. For a word in
+    most topics it planned the body-term lookup as a parallel scan: starting the worker
+    cost more than it saved ("cramp" at +10,000 topics, 16.6 -> 14.3 ms in twelve
+    alternated rounds, docs/benchmarks.md), and on a busy host the worker only takes a
+    core from another request."""
+    with planned_with(max_parallel_workers_per_gather="0"):
+        return list(rows)
+
+
 def search_topics(words: list[str], language: str, number: int = 1) -> SearchResults:
     """Page `number` of the live topics holding any of the words (in any form, with
     typos corrected: see search.index), best first, titles and "also called" names above
@@ -69,20 +79,22 @@ def search_topics(words: list[str], language: str, number: int = 1) -> SearchRes
         offset=offset(number),
         plans=plans,
     )
-    versions = list(rows)
+    versions = _found(rows)
     total = versions[0].search_total if versions else 0
     if fallback and any(version.language == fallback for version in versions):
         cache_tags.lists(ContentKind.TOPIC, [fallback])
     in_english: list[ServedVersion] = []
     if not total and fallback and number == 1:
         cache_tags.lists(ContentKind.TOPIC, [fallback])
-        english = search_index.search(
-            words,
-            kind=ContentKind.TOPIC,
-            language=SOURCE_LANGUAGE,
-            fallback=None,
-            limit=IN_ENGLISH_LIMIT,
-            offset=0,
+        english = _found(
+            search_index.search(
+                words,
+                kind=ContentKind.TOPIC,
+                language=SOURCE_LANGUAGE,
+                fallback=None,
+                limit=IN_ENGLISH_LIMIT,
+                offset=0,
+            )
         )
         in_english = [ServedVersion(version, SOURCE_LANGUAGE) for version in english]
     return SearchResults(

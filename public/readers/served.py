@@ -4,6 +4,7 @@ a list in one query."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Collate
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from psycopg.pq import TransactionStatus
 
 from articles.languages import SOURCE_LANGUAGE, direction
 from reviews import cache_tags
@@ -146,6 +148,28 @@ def page_by_title(versions, language: str, number: int) -> tuple[list[PublishedV
 
 # The collation of code-point order (`binary`), as SQL.
 CODE_POINTS = {"postgresql": '"C"', "sqlite": "BINARY"}
+
+
+@contextmanager
+def planned_with(**settings: str):
+    """On PostgreSQL, the statements run inside are planned with these planner settings
+    (names and values are the code's own, never a visitor's), then the settings are as
+    they were; elsewhere nothing. Set for the session and reset after, not SET LOCAL:
+    inside a longer transaction that would last to its end."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        for name, value in settings.items():
+            cursor.execute(f"SET {name} = {value}")
+    try:
+        yield
+    finally:
+        # (In a transaction the error aborted, the abort undoes the SET.)
+        if connection.connection.info.transaction_status != TransactionStatus.INERROR:
+            with connection.cursor() as cursor:
+                for name in settings:
+                    cursor.execute(f"RESET {name}")
 
 
 def _no_live_version_in(language: str) -> Exists:

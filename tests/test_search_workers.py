@@ -1,0 +1,49 @@
+"""A search on PostgreSQL plans no parallel workers (public.readers.search_results._found):
+for a word in most topics the planner chose a parallel scan of the body terms, and
+starting its worker cost more than it saved (docs/benchmarks.md)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from public.readers.search_results import search_topics
+
+from .test_query_plans_postgres import bulk_loaded, explain  # noqa: F401 - a fixture
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's planner"),
+]
+
+# What makes the planner choose parallel workers for the search of a word in every
+# topic at this size (3,000 topics): workers priced as free.
+PARALLEL_PRICED_FREE = {
+    "parallel_setup_cost": "0",
+    "parallel_tuple_cost": "0",
+    "min_parallel_table_scan_size": "0",
+    "min_parallel_index_scan_size": "0",
+}
+
+
+def show(setting: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {setting}")
+        return cursor.fetchone()[0]
+
+
+def test_a_search_runs_without_parallel_workers(bulk_loaded):  # noqa: F811
+    with connection.cursor() as cursor:
+        for name, value in PARALLEL_PRICED_FREE.items():
+            cursor.execute(f"SET {name} = {value}")
+    workers = show("max_parallel_workers_per_gather")
+    with CaptureQueriesContext(connection) as queries:
+        results = search_topics(["bulk"], "en")
+    assert results.page.total == 3000
+    statements = [query["sql"] for query in queries]
+    (searched,) = [n for n, sql in enumerate(statements) if "search_total" in sql]
+    # The same statement planned with the session's settings: workers (the test's
+    # pricing makes them worth it), so the setting below is what keeps them out.
+    assert "Gather" in explain(statements[searched], None), statements[searched]
+    assert statements[searched - 1] == "SET max_parallel_workers_per_gather = 0"
+    assert statements[searched + 1] == "RESET max_parallel_workers_per_gather"
+    assert show("max_parallel_workers_per_gather") == workers
