@@ -56,7 +56,8 @@ def search_topics(words: list[str], language: str, number: int = 1) -> SearchRes
     """Page `number` of the live topics holding any of the words (in any form, with
     typos corrected: see search.index), best first, titles and "also called" names above
     body text. Two queries (three when a word is corrected); two more when nothing is
-    found and English matches are offered.
+    found and English matches are offered. On PostgreSQL each search statement also has
+    a SET before it and a RESET after (no parallel workers: `_found`).
 
     The visitor's language first; then, for topics with no live version in that language
     yet, their English text, so a not-yet-translated topic can still be found.
