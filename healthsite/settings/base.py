@@ -117,6 +117,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation. PostgreSQL compiles a statement whose estimated cost passes
+    # jit_above_cost; the site's statements are short, so compiling never pays: at +10,000
+    # topics 8 of the public pages' 289 statements passed it (searches), each spending 35
+    # to 50 ms compiling to run in 22 to 68 ms (docs/benchmarks.md). A startup option of
+    # the connection; behind a pooler that drops those: ALTER DATABASE ... SET jit = off.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords, lockout, the second factor, fresh sign-ins, sessions (staff_access.py).
