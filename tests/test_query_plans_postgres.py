@@ -14,6 +14,8 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from reviews import statistics
@@ -278,6 +280,47 @@ def test_the_ranking_looks_up_which_bodies_hold_a_term_in_their_index(bulk_loade
     # Looked up once and hashed, not scanned again for each match.
     verbose = explain(raw.raw_query, raw.params, verbose=True)
     assert "hashed SubPlan" in verbose, verbose
+
+
+def test_the_lookup_of_a_term_in_most_bodies_reads_no_second_index(bulk_loaded):
+    """A term in most entries of a language, with other languages beside it: the planner
+    ANDed the body-term lookup with the language's index, reading every entry of the
+    language there (2.0 to 2.8 ms for "pain" at +10,000 topics) to save reading rows it
+    reads anyway. The language filters the lookup's rows instead."""
+    SearchEntry.objects.update(body=Concat("body", Value(" common")))
+    SearchEntry.objects.bulk_create(
+        SearchEntry(
+            version=version,
+            kind="topic",
+            key=version.key,
+            language="ru",
+            title=version.payload["title"],
+            body=f"ничего {version.key}",
+        )
+        for version in in_russian(list(PublishedVersion.objects.all()), lambda v: v.sort_title)
+    )
+    assert statistics.refresh_after_bulk_write()
+    raw = search_index.search(
+        ["common"], kind="topic", language="en", fallback=None, limit=20, offset=0
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + raw.raw_query, raw.params)
+        ((tree,),) = cursor.fetchone()
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    looked_up = [node for node in nodes(tree["Plan"]) if node.get("Index Name")]
+    assert POSTGRES_BODY_INDEX in [node["Index Name"] for node in looked_up], tree
+    anded = [
+        child.get("Index Name")
+        for node in nodes(tree["Plan"])
+        if node["Node Type"] == "BitmapAnd"
+        for child in node["Plans"]
+    ]
+    assert POSTGRES_BODY_INDEX not in anded, tree
 
 
 def test_on_a_small_corpus_too_the_ranking_reads_the_index_of_body_terms(corpus):
