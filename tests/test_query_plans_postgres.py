@@ -323,6 +323,50 @@ def test_the_lookup_of_a_term_in_most_bodies_reads_no_second_index(bulk_loaded):
     assert POSTGRES_BODY_INDEX not in anded, tree
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_fallback_reads_the_visitors_language_keys_from_their_own_range(bulk_loaded):
+    """A search on a Russian page also looks at English matches, of topics with no
+    Russian entry. The Russian keys they are checked against came from a scan of every
+    entry of every language (about 10 ms at +10,000 topics, twice a search: its rows and
+    its count); the index of each language's keys holds them in one range. (Outside a
+    transaction, so the refresh VACUUMs as the bulk commands do: the index-only scan is
+    priced for pages marked all-visible.)"""
+    english = list(PublishedVersion.objects.all())
+    SearchEntry.objects.update(body=Concat("body", Value(" common")))
+    SearchEntry.objects.bulk_create(
+        SearchEntry(
+            version=version,
+            kind="topic",
+            key=version.key,
+            language="ru",
+            title=version.payload["title"],
+            body=f"ничего {version.key}",
+        )
+        for version in in_russian(english[: TOPICS - 10], lambda v: v.sort_title)
+    )
+    assert statistics.refresh_after_bulk_write()
+    raw = search_index.search(
+        ["common"], kind="topic", language="ru", fallback="en", limit=20, offset=0
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + raw.raw_query, raw.params)
+        ((tree,),) = cursor.fetchone()
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    # The Russian keys: the entries `t` of search.queries._missing, in the row query and
+    # in the count.
+    keys = [node for node in nodes(tree["Plan"]) if node.get("Alias", "").startswith("t")]
+    assert len(keys) == 2, tree
+    for node in keys:  # the language's range of the index: no other language read
+        assert node["Node Type"] == "Index Only Scan", node
+        assert node["Index Name"] == "search_keys_by_language", node
+        assert "Filter" not in node, node
+
+
 def test_on_a_small_corpus_too_the_ranking_reads_the_index_of_body_terms(corpus):
     """The seed corpus (32 English topics): priced as cheap, to_tsvector was run on every
     English body of each search to test which hold the term, 23 of the query's 25 ms
