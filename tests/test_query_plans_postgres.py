@@ -9,6 +9,7 @@ its GIN index once the refresh has merged the index's pending list (the planner 
 the unmerged list above a sequential scan: reviews/statistics.py). Runs in
 `make test-postgres`."""
 
+import json
 import re
 from datetime import date
 
@@ -38,6 +39,23 @@ def explain(sql: str, params, verbose: bool = False) -> str:
     with connection.cursor() as cursor:
         cursor.execute(("EXPLAIN VERBOSE " if verbose else "EXPLAIN ") + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def plan_nodes(raw, verbose: bool = False) -> list[dict]:
+    """Every node of a raw query's plan (EXPLAIN in JSON), the top one first."""
+    with connection.cursor() as cursor:
+        options = "VERBOSE, FORMAT JSON" if verbose else "FORMAT JSON"
+        cursor.execute(f"EXPLAIN ({options}) " + raw.raw_query, raw.params)
+        (document,) = cursor.fetchone()
+    plan = json.loads(document) if isinstance(document, str) else document
+    return list(walk(plan[0]["Plan"]))
+
+
+def walk(node: dict):
+    """A plan node (EXPLAIN in JSON) and every node below it."""
+    yield node
+    for child in node.get("Plans", []):
+        yield from walk(child)
 
 
 @pytest.fixture
@@ -94,6 +112,22 @@ def in_russian(english: list[PublishedVersion], sort_title) -> list[PublishedVer
             sort_title=sort_title(version),
         )
         for version in english
+    )
+
+
+def with_russian_entries(english: list[PublishedVersion]) -> None:
+    """Russian versions of `english`, with search entries that hold none of the English
+    words."""
+    SearchEntry.objects.bulk_create(
+        SearchEntry(
+            version=version,
+            kind="topic",
+            key=version.key,
+            language="ru",
+            title=version.payload["title"],
+            body=f"ничего {version.key}",
+        )
+        for version in in_russian(english, lambda v: v.sort_title)
     )
 
 
@@ -230,8 +264,6 @@ def test_the_fallback_language_picks_untranslated_entries_before_scoring_them(bu
     "cramp" on a Russian page at +10,000 topics, every topic translated. In the plan, no
     row under the anti-join that picks them computes a score (its title counts call
     replace())."""
-    import json
-
     english = list(SearchEntry.objects.filter(language="en").select_related("version"))
     # The first stays untranslated.
     russian = in_russian([entry.version for entry in english[1:]], lambda version: "тема")
@@ -246,23 +278,14 @@ def test_the_fallback_language_picks_untranslated_entries_before_scoring_them(bu
     )
     assert [version.key for version in raw] == [english[0].key]
 
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (VERBOSE, FORMAT JSON) " + raw.raw_query, raw.params)
-        (document,) = cursor.fetchone()
-    plan = json.loads(document) if isinstance(document, str) else document
-
-    def nodes(node):
-        yield node
-        for child in node.get("Plans", []):
-            yield from nodes(child)
-
     def scores(node) -> bool:
         return "replace(" in " ".join(node.get("Output", []))
 
-    picks = [node for node in nodes(plan[0]["Plan"]) if node.get("Join Type") == "Anti"]
-    assert picks, plan
+    nodes = plan_nodes(raw, verbose=True)
+    picks = [node for node in nodes if node.get("Join Type") == "Anti"]
+    assert picks, nodes[0]
     for pick in picks:
-        below = [child for plan_ in pick.get("Plans", []) for child in nodes(plan_)]
+        below = [child for plan_ in pick.get("Plans", []) for child in walk(plan_)]
         assert not any(scores(node) for node in below), pick
 
 
@@ -288,39 +311,20 @@ def test_the_lookup_of_a_term_in_most_bodies_reads_no_second_index(bulk_loaded):
     language there (2.0 to 2.8 ms for "pain" at +10,000 topics) to save reading rows it
     reads anyway. The language filters the lookup's rows instead."""
     SearchEntry.objects.update(body=Concat("body", Value(" common")))
-    SearchEntry.objects.bulk_create(
-        SearchEntry(
-            version=version,
-            kind="topic",
-            key=version.key,
-            language="ru",
-            title=version.payload["title"],
-            body=f"ничего {version.key}",
-        )
-        for version in in_russian(list(PublishedVersion.objects.all()), lambda v: v.sort_title)
-    )
+    with_russian_entries(list(PublishedVersion.objects.all()))
     assert statistics.refresh_after_bulk_write()
     raw = search_index.search(
         ["common"], kind="topic", language="en", fallback=None, limit=20, offset=0
     )
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + raw.raw_query, raw.params)
-        ((tree,),) = cursor.fetchone()
-
-    def nodes(node):
-        yield node
-        for child in node.get("Plans", []):
-            yield from nodes(child)
-
-    looked_up = [node for node in nodes(tree["Plan"]) if node.get("Index Name")]
-    assert POSTGRES_BODY_INDEX in [node["Index Name"] for node in looked_up], tree
+    nodes = plan_nodes(raw)
+    assert POSTGRES_BODY_INDEX in [node.get("Index Name") for node in nodes], nodes[0]
     anded = [
         child.get("Index Name")
-        for node in nodes(tree["Plan"])
+        for node in nodes
         if node["Node Type"] == "BitmapAnd"
         for child in node["Plans"]
     ]
-    assert POSTGRES_BODY_INDEX not in anded, tree
+    assert POSTGRES_BODY_INDEX not in anded, nodes[0]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -331,36 +335,17 @@ def test_the_fallback_reads_the_visitors_language_keys_from_their_own_range(bulk
     its count); the index of each language's keys holds them in one range. (Outside a
     transaction, so the refresh VACUUMs as the bulk commands do: the index-only scan is
     priced for pages marked all-visible.)"""
-    english = list(PublishedVersion.objects.all())
     SearchEntry.objects.update(body=Concat("body", Value(" common")))
-    SearchEntry.objects.bulk_create(
-        SearchEntry(
-            version=version,
-            kind="topic",
-            key=version.key,
-            language="ru",
-            title=version.payload["title"],
-            body=f"ничего {version.key}",
-        )
-        for version in in_russian(english[: TOPICS - 10], lambda v: v.sort_title)
-    )
+    with_russian_entries(list(PublishedVersion.objects.all())[: TOPICS - 10])
     assert statistics.refresh_after_bulk_write()
     raw = search_index.search(
         ["common"], kind="topic", language="ru", fallback="en", limit=20, offset=0
     )
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + raw.raw_query, raw.params)
-        ((tree,),) = cursor.fetchone()
-
-    def nodes(node):
-        yield node
-        for child in node.get("Plans", []):
-            yield from nodes(child)
-
+    nodes = plan_nodes(raw)
     # The Russian keys: the entries `t` of search.queries._missing, in the row query and
     # in the count.
-    keys = [node for node in nodes(tree["Plan"]) if node.get("Alias", "").startswith("t")]
-    assert len(keys) == 2, tree
+    keys = [node for node in nodes if node.get("Alias", "").startswith("t")]
+    assert len(keys) == 2, nodes[0]
     for node in keys:  # the language's range of the index: no other language read
         assert node["Node Type"] == "Index Only Scan", node
         assert node["Index Name"] == "search_keys_by_language", node
