@@ -21,17 +21,28 @@ COMMAND = [sys.executable, "-m", "healthsite.page_renderer"]
 class Supervised:
     """The renderer's process as gunicorn's master keeps it: when it exits on its own
     (a crash, the kernel's OOM killer), a new one starts after `first_delay` seconds,
-    doubling while the new ones keep failing within `max_delay` of their start (up to
-    `max_delay`), so a renderer that cannot start costs little. Until then request workers
+    doubling while the new ones keep failing within `healthy_after` seconds of their start
+    (by default `max_delay`; the pause at most `max_delay`), so a renderer that cannot
+    start costs little. Until then request workers
     render stale pages themselves, as with no renderer. A thread waits on the process:
     gunicorn's master has no periodic hook, and may reap the process itself (it reaps
     every child), which ends the wait as well. `wanted()` says whether the master still
     serves: when systemd stops the service, the renderer gets SIGTERM with the master,
     which has no workers left by then, and no new renderer is started while it stops."""
 
-    def __init__(self, log, command=COMMAND, *, first_delay=1.0, max_delay=60.0, wanted=None):
+    def __init__(
+        self,
+        log,
+        command=COMMAND,
+        *,
+        first_delay=1.0,
+        max_delay=60.0,
+        healthy_after=None,
+        wanted=None,
+    ):
         self.log, self.command, self.wanted = log, command, wanted or (lambda: True)
         self.first_delay, self.max_delay = first_delay, max_delay
+        self.healthy_after = max_delay if healthy_after is None else healthy_after
         self.failures = 0
         self.stopped = threading.Event()
         self.lock = threading.Lock()
@@ -51,7 +62,7 @@ class Supervised:
         if self.stopped.is_set():
             return
         lived = time.monotonic() - self.started
-        self.failures = self.failures + 1 if lived < self.max_delay else 0
+        self.failures = self.failures + 1 if lived < self.healthy_after else 0
         delay = min(self.max_delay, self.first_delay * 2 ** max(self.failures - 1, 0))
         self.log.error(
             "Page renderer (pid %s) exited after %.0f s; a new one starts in %.0f s",

@@ -51,8 +51,15 @@ def test_a_killed_renderer_is_replaced_and_a_stopped_one_is_not():
 
 def test_a_renderer_that_keeps_failing_is_started_again_later_each_time():
     log = Log()
+    # Each one fails at once; counted as failing within 30 s of its start, so a loaded
+    # machine (CI runs the suites side by side) that takes 0.4 s to start Python does not
+    # make a failure look like a healthy run.
     kept = Supervised(
-        log, [sys.executable, "-c", "raise SystemExit(3)"], first_delay=0.05, max_delay=0.4
+        log,
+        [sys.executable, "-c", "raise SystemExit(3)"],
+        first_delay=0.05,
+        max_delay=0.4,
+        healthy_after=30.0,
     )
     try:
         wait_for(lambda: len(log.delays) >= 5)
@@ -62,6 +69,22 @@ def test_a_renderer_that_keeps_failing_is_started_again_later_each_time():
     starts = len(log.started)
     time.sleep(0.6)
     assert len(log.started) == starts  # none after the stop
+
+
+def test_a_renderer_that_ran_a_while_before_it_died_is_started_again_soon():
+    log = Log()
+    kept = Supervised(
+        log,
+        [sys.executable, "-c", "import time; time.sleep(0.3); raise SystemExit(3)"],
+        first_delay=0.05,
+        max_delay=0.4,
+        healthy_after=0.2,
+    )
+    try:
+        wait_for(lambda: len(log.delays) >= 3)
+    finally:
+        kept.stop()
+    assert log.delays[:3] == [0.05, 0.05, 0.05]
 
 
 def test_stopping_during_the_pause_before_a_restart_starts_nothing():
