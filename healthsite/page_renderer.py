@@ -19,16 +19,16 @@ COMMAND = [sys.executable, "-m", "healthsite.page_renderer"]
 
 
 class Supervised:
-    """The renderer's process as gunicorn's master keeps it: when it exits on its own
-    (a crash, the kernel's OOM killer), a new one starts after `first_delay` seconds,
-    doubling while the new ones keep failing within `healthy_after` seconds of their start
-    (by default `max_delay`; the pause at most `max_delay`), so a renderer that cannot
-    start costs little. Until then request workers
-    render stale pages themselves, as with no renderer. A thread waits on the process:
-    gunicorn's master has no periodic hook, and may reap the process itself (it reaps
-    every child), which ends the wait as well. `wanted()` says whether the master still
-    serves: when systemd stops the service, the renderer gets SIGTERM with the master,
-    which has no workers left by then, and no new renderer is started while it stops."""
+    """The renderer's process as gunicorn's master keeps it: when it exits on its own (a
+    crash, the kernel's OOM killer), a new one starts after `first_delay` seconds,
+    doubling while the new ones keep failing within `healthy_after` seconds of their
+    start (by default `max_delay`; the pause at most `max_delay`), so a renderer that
+    cannot start costs little. Until then request workers render stale pages themselves,
+    as with no renderer. A thread waits on the process: gunicorn's master has no
+    periodic hook, and may reap the process itself (it reaps every child), which ends
+    the wait as well. `wanted()` says whether the master still serves: when systemd
+    stops the service, the renderer gets SIGTERM with the master, which has no workers
+    left by then, and no new renderer is started while it stops."""
 
     def __init__(
         self,
