@@ -143,6 +143,53 @@ def test_a_page_queued_longer_than_its_lock_is_left_to_the_next_request(
     assert _queued() == queued + 1
 
 
+def test_a_page_the_renderer_is_late_with_is_rendered_by_the_next_background_fetch(
+    client, site, topic, page_renderer, settings
+):
+    """A renderer that has not rendered a queued page within the patience (behind, at
+    its lower priority, on a busy machine): the next background fetch of the cache in
+    front renders the approved text itself, and the renderer skips it afterwards. A
+    visitor's own request still gets the previous copy at once."""
+    background = {"HTTP_X_BACKGROUND_FETCH": "1"}
+    client.get(PAGE)
+    _retitle(topic, site, "Новое название")
+    assert client.get(PAGE)["X-Page-Cache"] == "stale"
+    assert client.get(PAGE, **background)["X-Page-Cache"] == "stale"  # within the patience
+    settings.PAGE_CACHE_RENDER_PATIENCE_SECONDS = 0  # the queued page is now overdue
+    assert client.get(PAGE)["X-Page-Cache"] == "stale"
+
+    late = client.get(PAGE, **background)
+    assert late["X-Page-Cache"] == "miss"
+    assert "Новое название" in late.content.decode()
+    after = client.get(PAGE)
+    assert after["X-Page-Cache"] == "hit"
+    assert "Новое название" in after.content.decode()
+    assert page_renderer.run_once() == 0
+
+
+def test_an_overdue_page_is_rendered_by_one_background_fetch_and_an_old_lock_is_waited_for(
+    settings, rf
+):
+    """Of the background fetches that find a page overdue, the first renders it; the
+    others get the previous copy meanwhile. A lock written by the previous release (1, no
+    time) is never overdue: those pages wait for the renderer as before."""
+    settings.PAGE_CACHE_RENDER_PATIENCE_SECONDS = 0.5
+    fetch = rf.get(PAGE, HTTP_X_BACKGROUND_FETCH="1")
+
+    def call(method, *args):
+        return getattr(cache, method)(*args)
+
+    assert not renderer.overdue(call, fetch, time.time() - 0.1, "page:recent")
+    taken = time.time() - 0.6
+    assert not renderer.overdue(call, rf.get(PAGE), taken, "page:overdue")  # a visitor
+    assert renderer.overdue(call, fetch, taken, "page:overdue")
+    assert not renderer.overdue(call, fetch, taken, "page:overdue")
+    assert renderer.overdue(call, fetch, taken, "page:another")
+    assert not renderer.overdue(call, fetch, 1, "page:old-release")
+    settings.PAGE_CACHE_RENDER_PATIENCE_SECONDS = None
+    assert not renderer.overdue(call, fetch, time.time() - 60, "page:no-patience")
+
+
 def test_the_renderer_flag_cannot_be_sent_as_a_header(client, site, topic, page_renderer):
     client.get(PAGE)
     _retitle(topic, site, "Новое название")

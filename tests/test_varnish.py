@@ -251,12 +251,14 @@ class FakeApp:
 
         self.answer = {"control": "max-age=3600", "body": b"first", "pause": 0.0, **answer}
         self.fetched: list[bytes] = []
+        self.background: list[tuple[str, str | None]] = []  # path, X-Background-Fetch
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - the HTTP method's name
                 answer = dict(fake.answer)
                 fake.fetched.append(answer["body"])
+                fake.background.append((self.path, self.headers.get("X-Background-Fetch")))
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Cache-Control", "public, max-age=60")
@@ -350,3 +352,16 @@ def test_while_a_page_is_fetched_again_in_the_background_the_previous_copy_is_se
             assert time.monotonic() - started < 0.5
             time.sleep(0.1)
         wait_for_body(page, b"second copy")  # then it replaces the previous copy
+
+
+def test_only_a_background_fetch_tells_the_app_so(tmp_path):
+    """The app renders a page its renderer is late with only for a background fetch (no
+    visitor waits for it): Varnish marks those, and drops the header a client sends."""
+    with behind_varnish(tmp_path) as (app, page, purge):
+        assert request(page, **{"X-Background-Fetch": "1"})[2] == b"first"
+        app.answer.update(body=b"second")
+        purge(**{"xkey-soft": "1"})
+        assert request(page)[2] == b"first"  # starts the background fetch
+        wait_for_body(page, b"second")
+        fetches = [marked for path, marked in app.background if path == "/en/topics/t/"]
+        assert fetches == [None, "1"]

@@ -65,6 +65,8 @@ acl purgers {
 
 sub vcl_recv {
     set req.backend_hint = app.backend();
+    # Only Varnish says a fetch is a background one (vcl_backend_fetch), never a client.
+    unset req.http.X-Background-Fetch;
 
     if (req.method == "PURGE" || req.method == "BAN") {
         if (local.socket != "purge" || !(client.ip ~ purgers)) {
@@ -128,6 +130,15 @@ sub vcl_hash {
     # Pages carry absolute URLs (canonical, hreflang): http and https differ.
     hash_data(req.http.X-Forwarded-Proto);
     return (lookup);
+}
+
+# A background fetch (a page in grace fetched again, no visitor waiting for it) says so:
+# the app then renders a page its page renderer is late with itself
+# (healthsite.page_cache.renderer.overdue), instead of answering with the previous copy.
+sub vcl_backend_fetch {
+    if (bereq.is_bgfetch) {
+        set bereq.http.X-Background-Fetch = "1";
+    }
 }
 
 sub vcl_backend_response {

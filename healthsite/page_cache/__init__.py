@@ -56,8 +56,8 @@ The same middleware keeps each worker's interface strings current
 (strings.sharing), reading the catalogue generation in the same round trip.
 """
 
-from .middleware import HEADER, TAGS_HEADER, PublicPageCache
-from .policy import canonical_query, lifetime, request_is_cacheable, response_is_public
+from .middleware import HEADER, PublicPageCache
+from .policy import TAGS_HEADER, canonical_query, lifetime, request_is_cacheable, response_is_public
 
 __all__ = [
     "HEADER",

@@ -25,8 +25,6 @@ from .policy import Before, canonical_query, lifetime, request_is_cacheable, res
 logger = logging.getLogger("healthsite.page_cache")
 
 HEADER = "X-Page-Cache"
-# The tags of a response, for the HTTP cache in front (Varnish's xkey vmod).
-TAGS_HEADER = "xkey"
 # Each worker also keeps the entries it used last in memory; a hit then costs one
 # shared-cache read (the tokens of its tags).
 LOCAL_ENTRIES = 256
@@ -218,7 +216,7 @@ class PublicPageCache:
         self.catalogues.check(self.catalogues.shared_seen)
         response, collected = self._render(request)
         if response_is_public(response):
-            self._tag(response, collected, language)
+            policy.tag_response(response, collected, language)
         return self._mark((response, collected), None)
 
     def _miss(
@@ -235,15 +233,18 @@ class PublicPageCache:
         lock = "lock:" + key
         # The renderer's own request renders under the lock the queueing request took.
         refresh = bool(request.META.get(renderer.REFRESH))
-        locked, queued = refresh, False
+        locked, queued, late = refresh, False, False
         try:
             if not refresh:
-                if stale is not None and self._call("get", lock):
+                held = self._call("get", lock) if stale is not None else None
+                if held and not (late := renderer.overdue(self._call, request, held, key)):
                     # Being rendered: the previous copy, without a write to the cache (a
                     # write may wait for the shard's lock while the renderer stores).
                     return self._hit(request, stale, state="stale")
-                locked = bool(self._call("add", lock, 1, settings.PAGE_CACHE_LOCK_SECONDS))
-            if stale is not None and not refresh:
+                locked = late or bool(
+                    self._call("add", lock, time.time(), settings.PAGE_CACHE_LOCK_SECONDS)
+                )
+            if stale is not None and not refresh and not late:
                 # The previous copy is still approved text (see _graced): served while
                 # another request, or the renderer, renders the new version.
                 if locked and renderer.alive(self._call):
@@ -261,7 +262,7 @@ class PublicPageCache:
             if not response_is_public(response):
                 return self._mark((response, collected), None)
             response[HEADER] = "miss"
-            tags = self._tag(response, collected, language, key)
+            tags = policy.tag_response(response, collected, language, key)
             if store:
                 self._store(key, response, collected, tags, before)
             return self._mark((response, collected), True)
@@ -311,13 +312,6 @@ class PublicPageCache:
             elif not self._call("get", "lock:" + key):
                 return None
         return None
-
-    @staticmethod
-    def _tag(response: HttpResponse, collected, language: str, key: str = "") -> set[str]:
-        tags = collected.tags | {cache_tags.whole_language(language), cache_tags.ALL}
-        own = [policy.page_tag(key)] if key else []  # for the cache in front only
-        response[TAGS_HEADER] = " ".join(sorted(tags) + own)
-        return tags
 
     def _hit(self, request: HttpRequest, stored: dict, state: str = "hit") -> HttpResponse:
         response = HttpResponse(stored["content"], status=stored["status"])

@@ -2,7 +2,8 @@
 
 Pure rules with no cache calls (healthsite.page_cache.middleware applies them): which
 requests are looked up, which responses are public, which query parameters name a page,
-and how long a page may be kept (until the day something it shows changes).
+which tags a page is stored under, and how long it may be kept (until the day something
+it shows changes).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
 
-from reviews import publication
+from reviews import cache_tags, publication
 
+# The tags of a response, for the HTTP cache in front (Varnish's xkey vmod).
+TAGS_HEADER = "xkey"
 VARY_ALLOWED = {"accept-language", "accept-encoding"}
 
 
@@ -57,6 +60,15 @@ def page_tag(key: str) -> str:
     """The page's own tag in the HTTP cache in front (from its page-cache key): the
     renderer soft-purges it there once it has stored the page again (renderer.py)."""
     return "page-" + key.removeprefix("page:")[:24]
+
+
+def tag_response(response: HttpResponse, collected, language: str, key: str = "") -> set[str]:
+    """The tags a rendered page is stored under (what it showed, its language, all), and
+    the same in its TAGS_HEADER with its own tag (`key`'s) for the cache in front."""
+    tags = collected.tags | {cache_tags.whole_language(language), cache_tags.ALL}
+    own = [page_tag(key)] if key else []  # for the cache in front only
+    response[TAGS_HEADER] = " ".join(sorted(tags) + own)
+    return tags
 
 
 def tag_keys(stored: dict) -> list[str]:
