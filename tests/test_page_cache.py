@@ -2,6 +2,7 @@
 page cache without a query, and every approval or withdrawal shows at once."""
 
 import logging
+import time
 
 import pytest
 from django.core.cache import cache
@@ -248,7 +249,8 @@ def test_a_failing_cache_is_left_alone_longer_after_each_failure_in_a_row(
     settings.PAGE_CACHE_RETRY_SECONDS = 1.0
     settings.PAGE_CACHE_RETRY_MAX_SECONDS = 8.0
     clock = [1000.0]
-    monkeypatch.setattr(middleware, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    fake = SimpleNamespace(monotonic=lambda: clock[0], time=time.time)  # locks: real time
+    monkeypatch.setattr(middleware, "time", fake)
     calls = []
 
     class Hung:
