@@ -20,7 +20,7 @@ stores it, then frees the lock.
 - A page queued more than PAGE_CACHE_RENDER_PATIENCE_SECONDS ago is rendered by the
   next background fetch of the cache in front (one request: `overdue`), which frees the
   lock; the renderer then skips it. Under load the renderer, at its lower priority, can
-  fall seconds behind: through Varnish an approved text showed 2.6 to 3.8 s after it.
+  fall seconds behind (pages waited 2.6 to 5.5 s for it while wrk loaded Varnish).
 - The queue lives in the shared cache (an atomic counter and one entry per item), so a
   renderer on any host may render a page any host queued; each item is taken once.
 - The renderer's request carries REFRESH in its WSGI environ, which no HTTP client can
@@ -127,8 +127,8 @@ def overdue(call, request, held, key: str) -> bool:
     falls behind (at its lower priority, on a machine busy serving) then delays an
     approved text in front by about that long, not by its whole backlog; it skips the
     page once that request has freed the lock. A visitor's own request still gets the
-    previous copy (rendering there held up the requests queued behind the sync worker:
-    gunicorn's p99 with approvals 2.0 to 2.6x against 1.5 to 2.2x without this)."""
+    previous copy: a render there holds up the requests queued behind its sync worker
+    (docs/publishing-benchmark.md, "Twenty-third session")."""
     patience = settings.PAGE_CACHE_RENDER_PATIENCE_SECONDS
     if request.META.get(BACKGROUND) != "1" or not isinstance(held, float) or patience is None:
         return False
