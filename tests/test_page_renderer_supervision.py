@@ -49,22 +49,29 @@ def test_a_killed_renderer_is_replaced_and_a_stopped_one_is_not():
     assert kept.process is second and len(log.started) == 2
 
 
-def test_a_renderer_that_keeps_failing_is_started_again_later_each_time():
+def _restarted(code: str, restarts: int, healthy_after: float) -> Log:
+    """The log of a renderer running `code`, supervised until it has been started again
+    `restarts` times (first delay 0.05 s, at most 0.4 s), then stopped."""
     log = Log()
+    kept = Supervised(
+        log,
+        [sys.executable, "-c", code],
+        first_delay=0.05,
+        max_delay=0.4,
+        healthy_after=healthy_after,
+    )
+    try:
+        wait_for(lambda: len(log.delays) >= restarts)
+    finally:
+        kept.stop()
+    return log
+
+
+def test_a_renderer_that_keeps_failing_is_started_again_later_each_time():
     # Each one fails at once; counted as failing within 30 s of its start, so a loaded
     # machine (CI runs the suites side by side) that takes 0.4 s to start Python does not
     # make a failure look like a healthy run.
-    kept = Supervised(
-        log,
-        [sys.executable, "-c", "raise SystemExit(3)"],
-        first_delay=0.05,
-        max_delay=0.4,
-        healthy_after=30.0,
-    )
-    try:
-        wait_for(lambda: len(log.delays) >= 5)
-    finally:
-        kept.stop()
+    log = _restarted("raise SystemExit(3)", 5, healthy_after=30.0)
     assert log.delays[:5] == [0.05, 0.1, 0.2, 0.4, 0.4]
     starts = len(log.started)
     time.sleep(0.6)
@@ -72,18 +79,8 @@ def test_a_renderer_that_keeps_failing_is_started_again_later_each_time():
 
 
 def test_a_renderer_that_ran_a_while_before_it_died_is_started_again_soon():
-    log = Log()
-    kept = Supervised(
-        log,
-        [sys.executable, "-c", "import time; time.sleep(0.3); raise SystemExit(3)"],
-        first_delay=0.05,
-        max_delay=0.4,
-        healthy_after=0.2,
-    )
-    try:
-        wait_for(lambda: len(log.delays) >= 3)
-    finally:
-        kept.stop()
+    code = "import time; time.sleep(0.3); raise SystemExit(3)"
+    log = _restarted(code, 3, healthy_after=0.2)
     assert log.delays[:3] == [0.05, 0.05, 0.05]
 
 
