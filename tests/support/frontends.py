@@ -67,11 +67,18 @@ def vcl_for(backends: list[str]) -> str:
 
 @contextmanager
 def running_varnish(
-    work: Path, backends: list[str], *, port: int = 0, purge_port: int = 0, memory: str = "64m"
+    work: Path,
+    backends: list[str],
+    *,
+    port: int = 0,
+    purge_port: int = 0,
+    memory: str = "64m",
+    own_session: bool = False,
 ):
     """varnishd with the shipped VCL in front of `backends`; yields its public base URL.
     It takes purges on its `purge` address, 127.0.0.1:`purge_port` (the URL the site's
-    DJANGO_FRONTEND_CACHE_URLS names)."""
+    DJANGO_FRONTEND_CACHE_URLS names). `own_session`: in a session of its own, so Linux
+    schedules it apart from the caller's processes, as a service of its own would be."""
     work.mkdir(parents=True, exist_ok=True)
     vcl = work / "default.vcl"
     vcl.write_text(vcl_for(backends))
@@ -101,6 +108,7 @@ def running_varnish(
         ],
         stdout=log,
         stderr=log,
+        start_new_session=own_session,
     )
     base = f"http://127.0.0.1:{port}"
     try:
