@@ -214,7 +214,7 @@ def _milliseconds(text: str) -> float:
 # wrk and Varnish start in the benchmark's session: Linux schedules them with the site's
 # processes as one group (autogroup), where their threads are most of the runnable tasks,
 # and under the saturating load they took both cores from the app, the approvals and the
-# page renderer for up to 2.75 s at a time (docs/publishing-benchmark.md, "Twenty-fourth
+# page renderer for up to 1.9 s at a time (docs/publishing-benchmark.md, "Twenty-fourth
 # session"). `--own-sessions` starts each in a session of its own, as a separate service
 # is (systemd gives each one): then wrk's group takes up to a core of the two. Neither is
 # a deployment, where the load comes from other machines; the default keeps the figures
