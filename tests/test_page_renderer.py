@@ -167,6 +167,39 @@ def test_a_page_the_renderer_is_late_with_is_rendered_by_the_next_background_fet
     assert page_renderer.run_once() == 0
 
 
+def test_a_lock_taken_while_the_renderer_renders_is_not_freed_by_it(
+    client, site, topic, page_renderer, settings
+):
+    """While the renderer renders a page, a background fetch finds it overdue, renders it
+    and frees its lock; another approval makes the page stale again, and a request takes
+    the lock anew and queues it. The renderer, done, must not free that request's lock
+    (it holds another token): the page it queued is rendered, not skipped and left stale
+    until a later request queues it once more."""
+    client.get(PAGE)
+    _retitle(topic, site, "Новое название")
+    assert client.get(PAGE)["X-Page-Cache"] == "stale"  # queued, under the first lock
+    application = page_renderer.application
+
+    def meanwhile(environ, start_response):
+        settings.PAGE_CACHE_RENDER_PATIENCE_SECONDS = 0
+        assert client.get(PAGE, HTTP_X_BACKGROUND_FETCH="1")["X-Page-Cache"] == "miss"
+        rendered = application(environ, start_response)
+        _retitle(topic, site, "Третье название")
+        assert client.get(PAGE)["X-Page-Cache"] == "stale"  # the lock taken again, queued
+        for signal in (request_started, request_finished):  # as InProcess leaves them
+            signal.disconnect(close_old_connections)
+        return rendered
+
+    page_renderer.application = meanwhile
+    assert page_renderer.run_once() == 1
+    page_renderer.application = application
+
+    assert page_renderer.run_once() == 1  # the page queued under the second lock
+    after = client.get(PAGE)
+    assert after["X-Page-Cache"] == "hit"
+    assert "Третье название" in after.content.decode()
+
+
 def test_an_overdue_page_is_rendered_by_one_background_fetch_and_an_old_lock_is_waited_for(
     settings, rf
 ):

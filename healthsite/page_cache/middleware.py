@@ -233,7 +233,7 @@ class PublicPageCache:
         lock = "lock:" + key
         # The renderer's own request renders under the lock the queueing request took.
         refresh = bool(request.META.get(renderer.REFRESH))
-        locked, queued, late = refresh, False, False
+        locked, queued, late, token = refresh, False, False, None
         try:
             if not refresh:
                 held = self._call("get", lock) if stale is not None else None
@@ -241,14 +241,17 @@ class PublicPageCache:
                     # Being rendered: the previous copy, without a write to the cache (a
                     # write may wait for the shard's lock while the renderer stores).
                     return self._hit(request, stale, state="stale")
+                # The lock holds its taker's token (the time it was taken): freed only
+                # by its holder (renderer.free). Overdue, this request takes it over.
+                token = held if late else time.time()
                 locked = late or bool(
-                    self._call("add", lock, time.time(), settings.PAGE_CACHE_LOCK_SECONDS)
+                    self._call("add", lock, token, settings.PAGE_CACHE_LOCK_SECONDS)
                 )
             if stale is not None and not refresh and not late:
                 # The previous copy is still approved text (see _graced): served while
                 # another request, or the renderer, renders the new version.
                 if locked and renderer.alive(self._call):
-                    queued = renderer.queue(self._call, request, query, key, language)
+                    queued = renderer.queue(self._call, request, query, key, language, token)
                 if queued or not locked:
                     return self._hit(request, stale, state="stale")
             if not locked:
@@ -267,9 +270,9 @@ class PublicPageCache:
                 self._store(key, response, collected, tags, before)
             return self._mark((response, collected), True)
         finally:
-            if locked and not queued:
+            if locked and not queued and not refresh:  # the renderer frees its own
                 with suppress(CacheUnavailable):
-                    self._call("delete", lock)
+                    renderer.free(self._call, lock, token)
 
     def _store(self, key: str, response, collected, tags: set[str], before: Before) -> None:
         try:

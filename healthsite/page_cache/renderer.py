@@ -24,7 +24,10 @@ stores it, then frees the lock.
 - The queue lives in the shared cache (an atomic counter and one entry per item), so a
   renderer on any host may render a page any host queued; each item is taken once.
 - The renderer's request carries REFRESH in its WSGI environ, which no HTTP client can
-  set: the middleware then renders and stores under the lock the queueing request took.
+  set: the middleware then renders and stores under the lock the queueing request took,
+  and leaves it to the renderer to free. A lock holds its taker's token and is freed
+  only while it still does (`free`), so an item is skipped only when its own lock is
+  gone, never because a lock taken after it was freed by someone else.
 - Once a page is stored, the renderer soft-purges it in the HTTP caches in front (its own
   tag, policy.page_tag), so they fetch it again at once rather than when the previous
   copy's PAGE_CACHE_STALE_SURROGATE_SECONDS are over. Best effort, with a short timeout:
@@ -87,6 +90,10 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+def _call(method: str, *args):
+    return getattr(_cache(), method)(*args)
+
+
 def item_key(number: int) -> str:
     return f"render:item:{number}"
 
@@ -97,11 +104,12 @@ def alive(call) -> bool:
     return bool(call("get", ALIVE_KEY))
 
 
-def queue(call, request, query: str, key: str, language: str) -> bool:
+def queue(call, request, query: str, key: str, language: str, token) -> bool:
     """Queue `request`'s page, named by its canonical `query` and cache `key`, in
-    `language`, for the renderer, which frees the page's lock once it is stored. False
-    when the cache could not count or keep the item (diskcache answers a timed-out write
-    with None or False rather than an error): the request then renders the page."""
+    `language`, for the renderer, which frees the page's lock, taken with `token`, once
+    it is stored. False when the cache could not count or keep the item (diskcache
+    answers a timed-out write with None or False rather than an error): the request then
+    renders the page."""
     environ = {name: request.META[name] for name in KEPT if name in request.META}
     environ["REQUEST_METHOD"] = "GET"
     environ["QUERY_STRING"] = query
@@ -114,7 +122,7 @@ def queue(call, request, query: str, key: str, language: str) -> bool:
     number = call("incr", TAIL_KEY)
     if not isinstance(number, int):
         return False
-    item = {"environ": environ, "lock": lock, "queued": time.time()}
+    item = {"environ": environ, "lock": lock, "token": token, "queued": time.time()}
     return call("set", item_key(number), item, settings.PAGE_CACHE_LOCK_SECONDS * 2) is not False
 
 
@@ -135,6 +143,18 @@ def overdue(call, request, held, key: str) -> bool:
     if time.time() - held < patience:
         return False
     return bool(call("add", "late:" + key, 1, max(1, math.ceil(patience))))
+
+
+def free(call, lock: str, token) -> None:
+    """Frees `lock` if it still holds `token`, what its taker wrote. A taker whose lock
+    has since been freed by an overdue fetch and taken by another request must not free
+    that request's: the renderer would then skip the page it queued, left stale until a
+    later request queued it again. (Django's cache has no compare-and-delete; between
+    this read and the delete the lock could change hands only by expiring, seconds
+    after it was taken.) A `token` of None (an item a previous release queued) frees it
+    whoever holds it, as that release did."""
+    if token is None or call("get", lock) == token:
+        call("delete", lock)
 
 
 def misnamed(call, request, key: str) -> None:
@@ -197,11 +217,14 @@ class Renderer:
         return time.monotonic() - counted_at > 1.0
 
     def _render(self, item: dict) -> int:
+        token = item.get("token")
         try:
             if time.time() - item["queued"] > settings.PAGE_CACHE_LOCK_SECONDS:
                 return 0  # its lock has expired: the next request queues it again
-            if not _cache().get(item["lock"]):
-                return 0  # a request found it overdue, rendered and stored it
+            held = _cache().get(item["lock"])
+            if not held or token not in (None, held):
+                return 0  # a request found it overdue and rendered it (and another may
+                # have taken the lock since, and queued it again: rendered from that item)
             environ = _environ(item["environ"])
             statuses = []
             chunks = self.application(
@@ -212,15 +235,18 @@ class Renderer:
                     pass
             if hasattr(chunks, "close"):
                 chunks.close()
-            if statuses[-1:] and statuses[-1].startswith("200"):
-                self._purge_in_front(environ[REFRESH])
-            return 1
         except Exception:
             logger.exception("The renderer could not render %s", item["environ"].get("PATH_INFO"))
             return 0
         finally:
             with suppress(Exception):
-                _cache().delete(item["lock"])
+                free(_call, item["lock"], token)
+        if statuses[-1:] and statuses[-1].startswith("200"):  # after the lock is freed
+            try:
+                self._purge_in_front(environ[REFRESH])
+            except Exception:
+                logger.exception("The renderer could not purge %s", environ.get("PATH_INFO"))
+        return 1
 
     def _purge_in_front(self, key) -> None:
         if not isinstance(key, str) or time.monotonic() < self.purges_paused_until:
