@@ -180,14 +180,20 @@ def test_a_lock_taken_while_the_renderer_renders_is_not_freed_by_it(
     assert client.get(PAGE)["X-Page-Cache"] == "stale"  # queued, under the first lock
     application = page_renderer.application
 
+    def detached():
+        # As InProcess leaves them: the test client connects them again after each of its
+        # requests, and on PostgreSQL they would close the test's connection.
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+
     def meanwhile(environ, start_response):
         settings.PAGE_CACHE_RENDER_PATIENCE_SECONDS = 0
         assert client.get(PAGE, HTTP_X_BACKGROUND_FETCH="1")["X-Page-Cache"] == "miss"
+        detached()
         rendered = application(environ, start_response)
         _retitle(topic, site, "Третье название")
         assert client.get(PAGE)["X-Page-Cache"] == "stale"  # the lock taken again, queued
-        for signal in (request_started, request_finished):  # as InProcess leaves them
-            signal.disconnect(close_old_connections)
+        detached()
         return rendered
 
     page_renderer.application = meanwhile
