@@ -216,7 +216,7 @@ def _milliseconds(text: str) -> float:
 # the benchmark's session (`--one-session`, the default until 7 December), their threads
 # were most of the runnable tasks of the site's group and took both cores for up to 1.9 s
 # at a time, and PostgreSQL's sessions, runnable, got no CPU for up to 5 s (its
-# statements of 10 ms took 0.3 to 5 s, 6 to 15 of them per run; none in own sessions):
+# statements of milliseconds took 0.3 to 5.3 s, 6 to 15 a run; none in own sessions):
 # the approved text was late and the approvals were starved, which made Varnish's tail
 # look better than it is (docs/publishing-benchmark.md, "Twenty-fifth session"). In its
 # own group wrk may take a core of the two; in a deployment the load comes from other
