@@ -30,14 +30,20 @@ def topic(site):
     return publish_topic("rendered-topic", reviewer=site, title="Renderedword")
 
 
+def _detach():
+    """Keep Django from closing the test's database connection at the start and end of a
+    request (closing it would end the test's transaction), as its test client does while
+    it makes one and undoes after."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+
+
 class InProcess(renderer.Renderer):
     """The renderer in the test's process. Like Django's test client, it leaves the test's
-    database connection open at the start and end of each request it renders (closing
-    it would end the test's transaction)."""
+    database connection open at the start and end of each request it renders."""
 
     def run_once(self) -> int:
-        for signal in (request_started, request_finished):
-            signal.disconnect(close_old_connections)
+        _detach()
         try:
             return super().run_once()
         finally:
@@ -180,20 +186,16 @@ def test_a_lock_taken_while_the_renderer_renders_is_not_freed_by_it(
     assert client.get(PAGE)["X-Page-Cache"] == "stale"  # queued, under the first lock
     application = page_renderer.application
 
-    def detached():
-        # As InProcess leaves them: the test client connects them again after each of its
-        # requests, and on PostgreSQL they would close the test's connection.
-        for signal in (request_started, request_finished):
-            signal.disconnect(close_old_connections)
-
     def meanwhile(environ, start_response):
+        # (The test client connects the signals again after each of its requests: on
+        # PostgreSQL the render would then close the test's connection.)
         settings.PAGE_CACHE_RENDER_PATIENCE_SECONDS = 0
         assert client.get(PAGE, HTTP_X_BACKGROUND_FETCH="1")["X-Page-Cache"] == "miss"
-        detached()
+        _detach()
         rendered = application(environ, start_response)
         _retitle(topic, site, "Третье название")
         assert client.get(PAGE)["X-Page-Cache"] == "stale"  # the lock taken again, queued
-        detached()
+        _detach()
         return rendered
 
     page_renderer.application = meanwhile
