@@ -44,8 +44,12 @@ AVERAGE_TITLE = 100  # characters of title and "also called" terms
 
 @dataclass(frozen=True)
 class Weighted:
+    """A query term, its weight, and how many entries of its language hold it (the
+    vocabulary's count; 0 where the vocabulary does not know it)."""
+
     term: str
     weight: float
+    documents: int = 0
 
 
 @dataclass
@@ -99,9 +103,18 @@ def plan_query(query_words: list[str], languages: list[str]) -> dict[str, Plan]:
                 continue
             seen.add(term)
             # A term no entry holds stays in the query (it matches nothing, at no cost).
-            plan.terms.append(Weighted(term, _idf(totals.get(language, 0), documents or 0)))
+            weight = _idf(totals.get(language, 0), documents or 0)
+            plan.terms.append(Weighted(term, weight, documents or 0))
         plans[language] = plan
     return plans
+
+
+def untitled_bound(plan: Plan) -> float:
+    """The highest score an entry whose title holds none of `plan`'s terms can have:
+    each term's body part at the shortest body (the formula above), all terms found.
+    Weights are positive, so every title part of such an entry is 0 and every score is
+    at least 0."""
+    return sum(w.weight * (K1 + 1) / (1 + K1 * (1 - B)) for w in plan.terms)
 
 
 def _number(value: float, vendor: str = "sqlite") -> str:
@@ -133,8 +146,9 @@ class Score:
     expression: str
 
 
-def score_sql(plan: Plan, vendor: str) -> Score:
-    """The score of an entry `e` for `plan` (see above)."""
+def score_sql(plan: Plan, vendor: str, titled: str | None = None) -> Score:
+    """The score of an entry `e` for `plan` (see above); `titled`, for entries whose title
+    holds one of the terms of that engine query only (engines.in_body_sql)."""
 
     def n(value: float) -> str:
         return _number(value, vendor)
@@ -145,7 +159,7 @@ def score_sql(plan: Plan, vendor: str) -> Score:
     params, parts, found = [], [], []
     for number, weighted in enumerate(plan.terms):
         padded = f" {weighted.term} "
-        in_body, in_body_params = in_body_sql(vendor, weighted.term, plan.language)
+        in_body, in_body_params = in_body_sql(vendor, weighted.term, plan.language, titled)
         tf, body = f"tf{number}", f"b{number}"
         # The occurrences of " term " in the spaced title (search.models): the length it
         # loses when they are replaced, over the length of one. PostgreSQL measures bytes

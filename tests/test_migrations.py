@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from search.engines import POSTGRES_BODY_INDEX
+from search.engines import POSTGRES_BODY_INDEX, POSTGRES_TITLE_INDEX
 
 ROOT = Path(settings.BASE_DIR)
 # Plain CREATE INDEX on existing tables, before the rule (README "Upgrade" names them).
@@ -83,32 +83,35 @@ def _index_valid(name: str) -> bool | None:
     return row[0] if row else None
 
 
-def _body_index_valid() -> bool | None:
-    return _index_valid(POSTGRES_BODY_INDEX)
-
-
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's index builds")
+@pytest.mark.parametrize(
+    "migration_name, index",
+    [
+        ("0005_body_terms_costed", POSTGRES_BODY_INDEX),
+        ("0008_title_terms_index", POSTGRES_TITLE_INDEX),
+    ],
+)
 def test_an_index_left_invalid_by_an_interrupted_build_is_built_again(
-    django_db_setup, django_db_blocker
+    django_db_setup, django_db_blocker, migration_name, index
 ):
     """Outside a test transaction: CREATE INDEX CONCURRENTLY cannot run inside one."""
-    migration = importlib.import_module("search.migrations.0005_body_terms_costed")
+    migration = importlib.import_module(f"search.migrations.{migration_name}")
     with django_db_blocker.unblock():
         with connection.cursor() as cursor:
             # What an interrupted CREATE INDEX CONCURRENTLY leaves behind.
             cursor.execute(
                 "UPDATE pg_index SET indisvalid = false WHERE indexrelid = %s::regclass",
-                [POSTGRES_BODY_INDEX],
+                [index],
             )
-        assert _body_index_valid() is False
+        assert _index_valid(index) is False
         try:
             with connection.schema_editor(atomic=False) as editor:
                 migration.create(None, editor)
-            assert _body_index_valid() is True
+            assert _index_valid(index) is True
         finally:
-            if _body_index_valid() is not True:
+            if _index_valid(index) is not True:
                 with connection.cursor() as cursor:
-                    cursor.execute(f"REINDEX INDEX {POSTGRES_BODY_INDEX}")
+                    cursor.execute(f"REINDEX INDEX {index}")
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's index builds")
