@@ -83,7 +83,14 @@ def _index_valid(name: str) -> bool | None:
     return row[0] if row else None
 
 
+# Marked so that pytest-django sets the test database up when this module runs alone (it
+# sets up only the databases marked tests ask for); transactional, since CREATE INDEX
+# CONCURRENTLY cannot run inside the test's transaction.
+OUTSIDE_A_TRANSACTION = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's index builds")
+@OUTSIDE_A_TRANSACTION
 @pytest.mark.parametrize(
     "migration_name, index",
     [
@@ -94,7 +101,6 @@ def _index_valid(name: str) -> bool | None:
 def test_an_index_left_invalid_by_an_interrupted_build_is_built_again(
     django_db_setup, django_db_blocker, migration_name, index
 ):
-    """Outside a test transaction: CREATE INDEX CONCURRENTLY cannot run inside one."""
     migration = importlib.import_module(f"search.migrations.{migration_name}")
     with django_db_blocker.unblock():
         with connection.cursor() as cursor:
@@ -115,6 +121,7 @@ def test_an_index_left_invalid_by_an_interrupted_build_is_built_again(
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's index builds")
+@OUTSIDE_A_TRANSACTION
 def test_the_online_index_operations_build_concurrently_and_mend_an_interrupted_build(
     django_db_setup, django_db_blocker
 ):
