@@ -11,7 +11,6 @@ the unmerged list above a sequential scan: reviews/statistics.py). Runs in
 
 import json
 import re
-from datetime import date
 
 import pytest
 from django.db import connection
@@ -24,7 +23,7 @@ from reviews.models import PublishedVersion
 from search import index as search_index
 from search.engines import POSTGRES_BODY_INDEX
 from search.models import SearchEntry
-from tests.support.factories import make_user
+from tests.support.factories import live_version, make_user
 
 pytestmark = [
     pytest.mark.django_db,
@@ -65,18 +64,8 @@ def bulk_loaded():
     reviewer = make_user()
     now = timezone.now()
     versions = PublishedVersion.objects.bulk_create(
-        PublishedVersion(
-            kind="topic",
-            key=f"bulk-{number}",
-            language="en",
-            payload={"title": f"Bulk topic {number}"},
-            source={},
-            fingerprint="x",
-            approved_by=reviewer,
-            reviewer_credit="r",
-            approved_at=now,
-            next_review_due=date(2099, 1, 1),
-            sort_title=f"bulk topic {number}",
+        live_version(
+            f"bulk-{number}", "en", f"Bulk topic {number}", reviewer=reviewer, approved_at=now
         )
         for number in range(TOPICS)
     )
@@ -98,15 +87,11 @@ def in_russian(english: list[PublishedVersion], sort_title) -> list[PublishedVer
     """Live Russian versions of the `english` ones, written in bulk (sort_title: a
     function of the English version)."""
     return PublishedVersion.objects.bulk_create(
-        PublishedVersion(
-            kind="topic",
-            key=version.key,
-            language="ru",
-            payload={"title": f"Тема {version.key}"},
-            source={},
-            fingerprint="x",
-            approved_by=version.approved_by,
-            reviewer_credit="r",
+        live_version(
+            version.key,
+            "ru",
+            f"Тема {version.key}",
+            reviewer=version.approved_by,
             approved_at=version.approved_at,
             next_review_due=version.next_review_due,
             sort_title=sort_title(version),

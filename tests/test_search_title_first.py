@@ -6,7 +6,6 @@ against the formula recomputed in Python (tests/support/search_reference.py) on 
 databases, where the shortcut holds and where it must not be taken."""
 
 import json
-from datetime import date
 
 import pytest
 from django.db import connection
@@ -17,7 +16,7 @@ from reviews.models import PublishedVersion
 from search import index as search_index
 from search import queries as search_queries
 from search.ranking import untitled_bound
-from tests.support.factories import make_user
+from tests.support.factories import live_version, make_user
 from tests.support.search_reference import reference_scores, reference_table
 
 pytestmark = pytest.mark.django_db
@@ -35,19 +34,8 @@ def entries(monkeypatch):
     reviewer, now = make_user(), timezone.now()
 
     def version(key: str, title: str, body: str) -> PublishedVersion:
-        return PublishedVersion(
-            kind="topic",
-            key=key,
-            language="en",
-            payload={"title": title, "summary": body},
-            source={},
-            fingerprint="x",
-            approved_by=reviewer,
-            reviewer_credit="r",
-            approved_at=now,
-            next_review_due=date(2099, 1, 1),
-            sort_title=title.lower(),
-        )
+        payload = {"title": title, "summary": body}
+        return live_version(key, "en", title, reviewer=reviewer, approved_at=now, payload=payload)
 
     rows = [
         version(

@@ -1,5 +1,6 @@
 """Small builders for test data: content rows, staff users per role, and publishing."""
 
+from datetime import date
 from itertools import count
 
 from django.conf import settings
@@ -136,3 +137,25 @@ def publish_many(objs, languages=LANGUAGES, *, reviewer=None):
 
 def publish_site_notices(languages=LANGUAGES, reviewer=None):
     return publish_many(make_notices(languages), languages, reviewer=reviewer)
+
+
+def live_version(key: str, language: str, title: str, *, reviewer, approved_at, **extra):
+    """An unsaved live topic version (reviews.PublishedVersion) with `title`, for tests
+    that write thousands at once with bulk_create, as the bulk commands do (no approval
+    workflow); `extra` sets or overrides fields (payload, sort_title, ...)."""
+    from reviews.models import PublishedVersion
+
+    fields = {
+        "kind": "topic",
+        "key": key,
+        "language": language,
+        "payload": {"title": title},
+        "source": {},
+        "fingerprint": "x",
+        "approved_by": reviewer,
+        "reviewer_credit": "r",
+        "approved_at": approved_at,
+        "next_review_due": date(2099, 1, 1),
+        "sort_title": title.lower(),
+    }
+    return PublishedVersion(**{**fields, **extra})
