@@ -28,14 +28,18 @@ PAGE = 20
 def entries(monkeypatch):
     """English topics: 60 with "cramp" in their title (titles and bodies of several
     lengths), 45 with it only in a short body, 5 of those also holding the rare "zeta",
-    and 20 with neither. The shortcut is taken from 50 entries holding the words (in
-    the site from search.queries.TITLED_FROM, 1,000)."""
+    and 20 with neither; and Russian versions of 30 of the body-only ones, their short
+    titles holding "cramp" (a search in one language must show no other language's
+    entries, whichever branch reads them). The shortcut is taken from 50 entries holding
+    the words (in the site from search.queries.TITLED_FROM, 1,000)."""
     monkeypatch.setattr(search_queries, "TITLED_FROM", 50)
     reviewer, now = make_user(), timezone.now()
 
-    def version(key: str, title: str, body: str) -> PublishedVersion:
+    def version(key: str, title: str, body: str, language: str = "en") -> PublishedVersion:
         payload = {"title": title, "summary": body}
-        return live_version(key, "en", title, reviewer=reviewer, approved_at=now, payload=payload)
+        return live_version(
+            key, language, title, reviewer=reviewer, approved_at=now, payload=payload
+        )
 
     rows = [
         version(
@@ -50,6 +54,7 @@ def entries(monkeypatch):
         for n in range(45)
     ]
     rows += [version(f"other-{n:03}", f"Other topic {n}", "calf stretch") for n in range(20)]
+    rows += [version(f"body-{n:03}", f"Cramp тема {n}", "спазм", "ru") for n in range(30)]
     search_index.index_many(PublishedVersion.objects.bulk_create(rows))
     statistics.refresh_after_bulk_write()
 
@@ -145,3 +150,26 @@ def test_a_search_for_words_few_entries_hold_scores_every_match(entries, monkeyp
     assert keys(["cramp"], 0)[0] == reference_scores(["cramp"], "en")[:PAGE]
     monkeypatch.setattr(search_queries, "TITLED_FROM", 105)
     assert executed(["cramp"], 0) == {"titled": 1, "every": 0}
+
+
+def test_a_russian_page_shows_russian_entries_then_the_untranslated_english_ones(
+    entries, monkeypatch
+):
+    """On a Russian page the titled branch reads Russian entries only (the 30 whose title
+    holds "cramp"), and past them the page goes on with the English entries of topics
+    with no Russian version, in the formula's order; no English entry of a translated
+    topic shows."""
+    monkeypatch.setattr(search_queries, "TITLED_FROM", 20)
+    russian = reference_scores(["cramp"], "ru")
+    assert len(russian) == 30
+    translated = {f"body-{n:03}" for n in range(30)}
+    english = [key for key in reference_scores(["cramp"], "en") if key not in translated]
+
+    def page(offset: int) -> list[tuple[str, str]]:
+        found = search_index.search(
+            ["cramp"], kind="topic", language="ru", fallback="en", limit=PAGE, offset=offset
+        )
+        return [(row.language, row.key) for row in found]
+
+    assert page(0) == [("ru", key) for key in russian[:20]]
+    assert page(20) == [("ru", key) for key in russian[20:]] + [("en", k) for k in english[:10]]
