@@ -14,12 +14,12 @@ from .ranking import Plan, plan_query, score_sql, untitled_bound
 # Scores are rounded to 6 places: an entry scored above its bound by this much is above
 # every entry the bound holds for, rounded or not.
 MARGIN = 1e-5
-# The titled entries are scored first (`_titled`) only where the vocabulary counts at
-# least this many entries holding the query's terms: for fewer, scoring every match costs
-# less than looking titles up first (a Russian search for "cramp", which no Russian entry
-# holds, read 5,956 English titles from the index of titles and dropped them: 7 -> 9 ms
-# at +10,000 topics). The vocabulary leaves some words out; those searches score every
-# match, as before.
+# The titled entries are scored first (`_titled`) only where the vocabulary's counts of
+# the query's terms (entries holding each) add up to at least this many: for fewer,
+# scoring every match costs less than looking titles up first (a Russian search for
+# "cramp", which no Russian entry holds, read 5,956 English titles from the index of
+# titles and dropped them: 7 -> 9 ms at +10,000 topics). The vocabulary leaves some
+# words out; those searches score every match, as before.
 TITLED_FROM = 1000
 
 
