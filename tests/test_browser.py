@@ -467,7 +467,9 @@ def review_page_screenshots(browser, site_url, shots):
     page.goto(f"{site_url}/admin/reviews/languageversion/queue/")
     page.screenshot(path=str(shots / "review-queue.png"))
     page.get_by_role("link", name="Topic leg-cramps [ru]").click()
-    assert page.locator(".review-preview .care-card").first.is_visible()
+    # The click only starts the navigation: wait for the review page, then look.
+    page.wait_for_url("**/review/**")
+    page.locator(".review-preview .care-card").first.wait_for(state="visible")
     assert page.locator(".review-actions").is_visible()
     page.screenshot(path=str(shots / "review-page.png"))
     # The actions stay in view while the reviewer reads on.
