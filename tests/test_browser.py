@@ -130,6 +130,7 @@ def journey_body_map_region_topic_language_search(browser, site_url, javascript)
     page.locator("input[name=q]").fill("СУДОРОГИ")
     page.locator("input[name=q]").press("Enter")
     assert re.search(r"/ru/search/\?q=", page.url)
+    page.wait_for_load_state()  # Enter only starts the navigation; count() does not wait
     assert page.locator(".search-results a[href='/ru/topics/leg-cramps/']").count() == 1
 
     page.goto(f"{site_url}/ar/")
