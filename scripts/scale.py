@@ -111,12 +111,15 @@ for path in sys.argv[1:]:
 """
 
 
-def cold_render_times(env: dict, paths: list[str], before: dict | None = None) -> dict:
+def cold_render_times(
+    env: dict, paths: list[str], before: dict | None = None, show: bool = True
+) -> dict:
     """How long each page takes to render with the page cache empty (median of 7, in one
-    process: no HTTP, no gunicorn); printed beside `before` (the seed corpus's) if given.
-    Returns {path: ms}."""
-    print("render time with an empty page cache (median of 7)" + (
-        ": seed corpus, then this corpus" if before else ":"))  # fmt: skip
+    process: no HTTP, no gunicorn); printed (unless not `show`) beside `before` (the seed
+    corpus's) if given. Returns {path: ms}."""
+    if show:
+        print("render time with an empty page cache (median of 7)" + (
+            ": seed corpus, then this corpus" if before else ":"))  # fmt: skip
     output = subprocess.run(
         [sys.executable, "-c", COLD_RENDER_SCRIPT, *paths],
         cwd=ROOT,
@@ -130,7 +133,7 @@ def cold_render_times(env: dict, paths: list[str], before: dict | None = None) -
         if line.startswith("RENDER "):  # (the site's own log lines may be there too)
             _label, milliseconds, path = line.split(" ", 2)
             times[path] = float(milliseconds)
-    for path in paths:
+    for path in paths if show else []:
         seed = f"{before[path]:8.1f} ms -> " if before else ""
         print(f"  {path:<58} {seed}{times[path]:8.1f} ms", flush=True)
     return times
