@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from .engines import engine_query, hits_sql, matches_sql, titles_sql
+from .engines import engine_query, hits_sql, matched_by, matches_sql, titles_sql
 from .models import published_version_model
 from .ranking import Plan, plan_query, score_sql, untitled_bound
 
@@ -123,8 +123,8 @@ def _group(plan: Plan, group: int, kind: str, code: str, language: str, vendor: 
     hits = hits_sql(vendor, score, also=missing)
     select = f"SELECT version_id, key, score, {group} AS grp FROM ({hits}) AS found{group}"
     count = f"SELECT e.key {matches_sql(vendor)}"
-    hit_params = [*score.params, engine, kind, code]
-    match_params = [engine, kind, code]
+    hit_params = [*score.params, *matched_by(vendor, engine), kind, code]
+    match_params = [*matched_by(vendor, engine), kind, code]
     if group:
         count += f" AND {missing}"
         hit_params += [kind, language]
