@@ -166,7 +166,7 @@ def matches_sql(vendor: str) -> str:
     an entry holds a term where its title or its body does. It read the stored tsvector
     of title and body (`document`) instead, a test PostgreSQL prices like an addition,
     but each document is stored compressed out of line and read back for every row
-    tested: at +300 topics the planner tested every entry of the language, four passes
+    tested: at +300 topics the planner scanned every entry and tested its document, four passes
     of about 7 ms for the Spanish "dolor muscular" (34 ms; 6.5 ms from the two indexes,
     whose functions are priced as the parses they are; tests/test_search_plans_postgres)."""
     if vendor == "sqlite":
