@@ -23,7 +23,7 @@ from reviews.models import PublishedVersion
 from search import index as search_index
 from search.engines import POSTGRES_BODY_INDEX, POSTGRES_TITLE_INDEX
 from search.models import SearchEntry
-from tests.support.factories import live_version, make_user
+from tests.support.factories import live_version, make_user, search_entry
 
 pytestmark = [
     pytest.mark.django_db,
@@ -72,13 +72,10 @@ def bulk_loaded():
         for number in range(TOPICS)
     )
     SearchEntry.objects.bulk_create(
-        SearchEntry(
-            version=version,
-            kind="topic",
-            key=version.key,
-            language="en",
-            title=f"bulk topic word{number % 500}",
-            body=" ".join(f"filler{(number * 7 + n) % 900}" for n in range(WORDS)),
+        search_entry(
+            version,
+            f"bulk topic word{number % 500}",
+            " ".join(f"filler{(number * 7 + n) % 900}" for n in range(WORDS)),
         )
         for number, version in enumerate(versions)
     )
@@ -106,14 +103,7 @@ def with_russian_entries(english: list[PublishedVersion]) -> None:
     """Russian versions of `english`, with search entries that hold none of the English
     words."""
     SearchEntry.objects.bulk_create(
-        SearchEntry(
-            version=version,
-            kind="topic",
-            key=version.key,
-            language="ru",
-            title=version.payload["title"],
-            body=f"ничего {version.key}",
-        )
+        search_entry(version, version.payload["title"], f"ничего {version.key}")
         for version in in_russian(english, lambda v: v.sort_title)
     )
 
@@ -256,10 +246,7 @@ def test_the_fallback_language_picks_untranslated_entries_before_scoring_them(bu
     english = list(SearchEntry.objects.filter(language="en").select_related("version"))
     # The first stays untranslated.
     russian = in_russian([entry.version for entry in english[1:]], lambda version: "тема")
-    SearchEntry.objects.bulk_create(
-        SearchEntry(version=v, kind="topic", key=v.key, language="ru", title="тема", body="тема")
-        for v in russian
-    )
+    SearchEntry.objects.bulk_create(search_entry(version, "тема", "тема") for version in russian)
     assert statistics.refresh_after_bulk_write()
     word = english[0].title.split()[-1]
     raw = search_index.search(

@@ -18,7 +18,7 @@ from reviews import statistics
 from reviews.models import PublishedVersion
 from search import index as search_index
 from search.models import SearchEntry
-from tests.support.factories import live_version, make_user
+from tests.support.factories import live_version, make_user, search_entry
 
 pytestmark = [
     pytest.mark.django_db,
@@ -48,13 +48,10 @@ def long_entries():
         for n in range(TOPICS)
     )
     SearchEntry.objects.bulk_create(
-        SearchEntry(
-            version=version,
-            kind="topic",
-            key=version.key,
-            language=version.language,
-            title=f"topic {number % TOPICS}" + (" cramp" if number % 7 == 0 else ""),
-            body=body(number % TOPICS),
+        search_entry(
+            version,
+            f"topic {number % TOPICS}" + (" cramp" if number % 7 == 0 else ""),
+            body(number % TOPICS),
         )
         for number, version in enumerate(versions)
     )

@@ -139,6 +139,21 @@ def publish_site_notices(languages=LANGUAGES, reviewer=None):
     return publish_many(make_notices(languages), languages, reviewer=reviewer)
 
 
+def search_entry(version, title: str, body: str):
+    """An unsaved search entry (search.SearchEntry) of the live `version`, for tests that
+    write thousands at once with bulk_create, as the bulk commands do."""
+    from search.models import SearchEntry
+
+    return SearchEntry(
+        version=version,
+        kind=version.kind,
+        key=version.key,
+        language=version.language,
+        title=title,
+        body=body,
+    )
+
+
 def live_version(key: str, language: str, title: str, *, reviewer, approved_at, **extra):
     """An unsaved live topic version (reviews.PublishedVersion) with `title`, for tests
     that write thousands at once with bulk_create, as the bulk commands do (no approval
