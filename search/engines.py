@@ -192,12 +192,12 @@ def matched_by(vendor: str, engine: str) -> list[str]:
 
 
 def titles_sql() -> str:
-    """PostgreSQL: FROM and WHERE of the entries `e` whose title holds any of a query's
-    terms in one language, from the index of title terms (a subset of `matches_sql`'s,
-    the document holding the title). Parameters: the engine query, the kind, the
+    """PostgreSQL: FROM and WHERE of the entries `e` whose title holds any of a query's terms
+    in one language, from the index of title terms (a subset of `matches_sql`'s, which reads
+    the same index and the index of body terms). Parameters: the engine query, the kind, the
     language. The language filters the index's rows (`|| ''`), as in `in_body_sql`: the
-    planner ANDed the lookup with the whole language's keys in their index (0.9 to 1.4
-    ms at +10,000 topics) to save reading rows it reads anyway."""
+    planner ANDed the lookup with the whole language's keys in their index (0.9 to 1.4 ms at
+    +10,000 topics) to save reading rows it reads anyway."""
     return f"""
             FROM reviews_searchentry e
             WHERE {POSTGRES_TITLE_FUNCTION}(e.title) @@ to_tsquery('simple'::regconfig, %s)
