@@ -123,8 +123,8 @@ def _group(plan: Plan, group: int, kind: str, code: str, language: str, vendor: 
     hits = hits_sql(vendor, score, also=missing)
     select = f"SELECT version_id, key, score, {group} AS grp FROM ({hits}) AS found{group}"
     count = f"SELECT e.key {matches_sql(vendor)}"
-    hit_params = [*score.params, *matched_by(vendor, engine), kind, code]
     match_params = [*matched_by(vendor, engine), kind, code]
+    hit_params = [*score.params, *match_params]
     if group:
         count += f" AND {missing}"
         hit_params += [kind, language]
