@@ -9,10 +9,11 @@ Arabic vowel marks and hamza forms, ё/е). A query goes through the same `terms
 term on every database. The database's own full-text engine indexes the terms
 (migration 0008; the approach of Wagtail's database search backends):
 
-- SQLite: an FTS5 table over the entries (external content, kept in step by triggers),
-  ranked by bm25 with the title weighted above the body;
-- PostgreSQL: a stored tsvector column (title weight A, body weight B) with a GIN index,
-  ranked by ts_rank.
+- SQLite: an FTS5 table over the entries (external content, kept in step by triggers);
+- PostgreSQL: GIN indexes of the title's terms and of the body's terms (a stored tsvector
+  of both is still written, no longer read: `engines`).
+
+Both are ranked by one formula computed in SQL (`ranking`), the title above the body.
 
 Stemming happens here, in Python, for both: SQLite's only stemmer (porter) is English,
 PostgreSQL has none for Arabic, and its english/russian/spanish dictionaries are these
