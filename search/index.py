@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from .engines import FTS_TABLE, engine_schema
 from .models import SearchEntry, SearchTerm, published_version_model
-from .queries import search
+from .queries import MOST, search
 from .ranking import (
     AVERAGE_BODY,
     AVERAGE_TITLE,
@@ -55,6 +55,7 @@ __all__ = [
     "FTS_TABLE",
     "K1",
     "K1_TITLE",
+    "MOST",
     "STEMMERS",
     "TITLE_WEIGHT",
     "Plan",

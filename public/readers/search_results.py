@@ -19,11 +19,13 @@ class SearchResults:
     topics not translated yet (a page may hold both). `corrected` maps words the
     vocabulary did not know to the known words searched instead ("did you mean");
     `in_english` holds English matches offered when nothing was found in the visitor's
-    language."""
+    language. `more`: more topics match than a search lists (search.index.MOST), the
+    page's total being that many."""
 
     page: Paged
     corrected: dict[str, str] = field(default_factory=dict)
     in_english: list[ServedVersion] = field(default_factory=list)
+    more: bool = False
 
     @property
     def translated(self) -> list[ServedVersion]:
@@ -60,8 +62,13 @@ def search_topics(words: list[str], language: str, number: int = 1) -> SearchRes
     a SET before it and a RESET after (no parallel workers: `_found`).
 
     The visitor's language first; then, for topics with no live version in that language
-    yet, their English text, so a not-yet-translated topic can still be found.
+    yet, their English text, so a not-yet-translated topic can still be found. At most
+    the best search.index.MOST are listed (`more` says when more match).
     """
+    if offset(number) >= search_index.MOST:
+        # Past the best MOST: no such page (the view answers 404), and no query, which
+        # would score every match to skip them.
+        return SearchResults(Paged([], number, 0))
     fallback = SOURCE_LANGUAGE if language != SOURCE_LANGUAGE else None
     languages = [language] + ([fallback] if fallback else [])
     # The page lists this language's topics, and the English text of those not
@@ -98,8 +105,10 @@ def search_topics(words: list[str], language: str, number: int = 1) -> SearchRes
             )
         )
         in_english = [ServedVersion(version, SOURCE_LANGUAGE) for version in english]
+    shown = [ServedVersion(version, language) for version in versions]
     return SearchResults(
-        Paged([ServedVersion(version, language) for version in versions], number, total),
+        Paged(shown, number, min(total, search_index.MOST)),
         corrected=plans[language].corrected,
         in_english=in_english,
+        more=total > search_index.MOST,
     )

@@ -68,6 +68,8 @@ def _search_context(request: HttpRequest, language: str) -> dict:
         "results": results,
         "suggestion": _suggestion(words, results.corrected) if results else "",
         "result_count": results.total if results else 0,
+        # More match than a search lists: the page says "more than" that many.
+        "more_than": search_index.MOST if results and results.more else None,
         **pagination.links(results.page if results else None, request.path, kept),
         **language_links(request, "public:search", query=pagination.page_query(number, kept)),
     }

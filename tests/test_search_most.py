@@ -1,0 +1,93 @@
+"""A search lists its best search.index.MOST matches at most (fifty pages) and counts its
+matches only as far as one more: the page then says "more than" that many. Counting every
+match of a word in most topics cost a third of such a search at +10,000 topics, and a page
+deep in the results scored every match to show twenty."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from reviews.models import PublishedVersion
+from search import index as search_index
+from tests.support.factories import live_version
+
+# Every test here wants the published site: built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("published_site_once")]
+
+MOST = search_index.MOST
+FIRST_THREE = {"kind": "topic", "limit": 3, "offset": 0}
+
+
+def many(site, count: int) -> None:
+    """`count` live English topics holding the word "quokka" alike (their keys order
+    them), written in bulk and indexed as `manage.py rebuild_search_index` does."""
+    now = timezone.now()
+    PublishedVersion.objects.bulk_create(
+        live_version(
+            f"many-{number:04}",
+            "en",
+            f"Quokka {number}",
+            reviewer=site,
+            approved_at=now,
+            payload={"title": f"Quokka {number}", "summary": "About the quokka."},
+        )
+        for number in range(count)
+    )
+    search_index.rebuild(["topic"])
+
+
+def listed(client, page: int = 1) -> tuple[int, list[str], str]:
+    response = client.get("/en/search/", {"q": "quokka", "page": page})
+    html = response.content.decode()
+    return response.status_code, re.findall(r'href="/en/topics/(many-\d+)/"', html), html
+
+
+def test_more_matches_than_a_search_lists(client, site):
+    many(site, MOST + 5)
+    status, keys, html = listed(client)
+    assert status == 200
+    assert keys == [f"many-{number:04}" for number in range(20)]
+    assert f"More than {MOST} topics found for “quokka”." in html
+    assert "Page 1 of 50" in html
+    status, keys, html = listed(client, 50)
+    assert keys == [f"many-{number:04}" for number in range(MOST - 20, MOST)]
+    assert 'rel="next"' not in html
+    assert listed(client, 51)[0] == 404
+
+
+def test_as_many_matches_as_a_search_lists(client, site):
+    many(site, MOST)
+    status, keys, html = listed(client)
+    assert f"{MOST} topics found for “quokka”." in html
+    assert "More than" not in html
+    assert "Page 1 of 50" in html
+    assert listed(client, 50)[1][-1] == f"many-{MOST - 1:04}"
+    assert listed(client, 51)[0] == 404
+
+
+def test_the_count_stops_past_most(site):
+    many(site, MOST + 30)
+    rows = list(
+        search_index.search(
+            ["quokka"], kind="topic", language="en", fallback=None, limit=3, offset=0
+        )
+    )
+    assert [row.key for row in rows] == ["many-0000", "many-0001", "many-0002"]
+    assert {row.search_total for row in rows} == {MOST + 1}
+
+
+def test_the_count_stops_past_most_across_the_fallback(site):
+    # A Russian page: no Russian entry holds the word, every English one follows.
+    many(site, MOST + 30)
+    rows = list(
+        search_index.search(
+            ["quokka"], kind="topic", language="ru", fallback="en", limit=3, offset=0
+        )
+    )
+    assert [(row.key, row.search_group) for row in rows] == [
+        ("many-0000", 1),
+        ("many-0001", 1),
+        ("many-0002", 1),
+    ]
+    assert rows[0].search_total == MOST + 1
