@@ -222,8 +222,11 @@ def hits_sql(vendor: str, score: Score, also: str = "", matches: str | None = No
         ) AS scored"""
 
 
-def engine_query(plan: Plan, vendor: str) -> str:
-    """The query string of the engine: any of the terms (OR)."""
+def engine_query(plan: Plan, vendor: str, every: bool = False) -> str:
+    """The query string of the engine: any of the terms (OR), or with `every` all of
+    them (AND)."""
     if vendor == "sqlite":
-        return " OR ".join('"' + w.term.replace('"', '""') + '"' for w in plan.terms)
-    return " | ".join("'" + w.term.replace("'", "''") + "'" for w in plan.terms)
+        joiner = " AND " if every else " OR "
+        return joiner.join('"' + w.term.replace('"', '""') + '"' for w in plan.terms)
+    joiner = " & " if every else " | "
+    return joiner.join("'" + w.term.replace("'", "''") + "'" for w in plan.terms)

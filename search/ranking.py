@@ -117,6 +117,17 @@ def untitled_bound(plan: Plan) -> float:
     return sum(w.weight * (K1 + 1) / (1 + K1 * (1 - B)) for w in plan.terms)
 
 
+def lacking_bound(plan: Plan, required: list[Weighted]) -> float:
+    """The highest score an entry whose title lacks one of the `required` terms (of
+    `plan`) can have: every other term's title part at its limit (TITLE_WEIGHT times
+    its weight times K1_TITLE + 1, which a title's part only approaches: its length is
+    never 0), the lightest required term's title part 0, each body part as in
+    `untitled_bound`, all terms found."""
+    title = [TITLE_WEIGHT * (K1_TITLE + 1) * w.weight for w in plan.terms]
+    lightest = min(TITLE_WEIGHT * (K1_TITLE + 1) * w.weight for w in required)
+    return sum(title) - lightest + untitled_bound(plan)
+
+
 def _number(value: float, vendor: str = "sqlite") -> str:
     """A weight as a literal both databases read alike. SQLite computes in floating
     point whatever the literal; PostgreSQL would compute a plain decimal literal in its
