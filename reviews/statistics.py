@@ -32,7 +32,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from search.engines import POSTGRES_BODY_INDEX, POSTGRES_INDEX, POSTGRES_TITLE_INDEX
+from search.engines import POSTGRES_BODY_INDEX, POSTGRES_TITLE_INDEX
 
 # The tables the public pages read (snapshots, their placements, the search entries,
 # the A–Z list's places).
@@ -50,7 +50,7 @@ def refresh_after_bulk_write() -> bool:
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        for index in (POSTGRES_INDEX, POSTGRES_BODY_INDEX, POSTGRES_TITLE_INDEX):
+        for index in (POSTGRES_BODY_INDEX, POSTGRES_TITLE_INDEX):
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
     refresh(TABLES)
     return True

@@ -5,8 +5,8 @@ query's terms.
 - SQLite: an FTS5 table over the entries (external content, kept in step by triggers);
 - PostgreSQL: GIN indexes of the title's terms and of the body's terms (migrations search
   0005 and 0008), which find the matches and tell the ranking where a term is. The
-  stored tsvector of both (`document`, with its GIN index) is no longer read: a later
-  release drops it, once no running release reads it (a rolling deploy runs both).
+  stored tsvector of both (`document`, with its GIN index) that reviews 0008 made was
+  read until 7 December 2026 and is dropped by search 0009.
 
 Both see the same terms (`search.terms`: the 'simple' configuration on PostgreSQL, plain
 unicode61 tokens on SQLite); the score is computed alike on both (`search.ranking`).
@@ -47,8 +47,8 @@ SQLITE_DROP = [
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 ]
 
-# The GIN index of the entries' tsvector (reviews.statistics merges its pending list after
-# bulk writes). Written still, no longer read by a search (the module's docstring).
+# The entries' tsvector and its GIN index, as migration reviews 0008 made them (search 0009
+# drops both: the module's docstring).
 POSTGRES_INDEX = "reviews_searchentry_document"
 POSTGRES_SCHEMA = [
     """ALTER TABLE reviews_searchentry ADD COLUMN document tsvector GENERATED ALWAYS AS (

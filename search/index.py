@@ -10,8 +10,8 @@ term on every database. The database's own full-text engine indexes the terms
 (migration 0008; the approach of Wagtail's database search backends):
 
 - SQLite: an FTS5 table over the entries (external content, kept in step by triggers);
-- PostgreSQL: GIN indexes of the title's terms and of the body's terms (a stored tsvector
-  of both is still written, no longer read: `engines`).
+- PostgreSQL: GIN indexes of the title's terms and of the body's terms (`engines`; the
+  stored tsvector of both that search read before is dropped by search 0009).
 
 Both are ranked by one formula computed in SQL (`ranking`), the title above the body.
 

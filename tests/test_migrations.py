@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from search.engines import POSTGRES_BODY_INDEX, POSTGRES_TITLE_INDEX
+from search.engines import POSTGRES_BODY_INDEX, POSTGRES_INDEX, POSTGRES_TITLE_INDEX
 
 ROOT = Path(settings.BASE_DIR)
 # Plain CREATE INDEX on existing tables, before the rule (README "Upgrade" names them).
@@ -153,3 +153,33 @@ def test_the_online_index_operations_build_concurrently_and_mend_an_interrupted_
             if _index_valid(index.name) is not True:
                 with connection.cursor() as cursor:
                     cursor.execute(f"REINDEX INDEX {index.name}")
+
+
+def _columns(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        return {
+            column.name for column in connection.introspection.get_table_description(cursor, table)
+        }
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's index builds")
+@OUTSIDE_A_TRANSACTION
+def test_the_unread_document_is_dropped_and_comes_back_when_reversed(
+    django_db_setup, django_db_blocker
+):
+    """search 0009: the entries' stored tsvector and its index are gone after migrating;
+    reversed, both come back (a rollback to the release before), and forward again."""
+    migration = importlib.import_module("search.migrations.0009_drop_document")
+    with django_db_blocker.unblock():
+        assert "document" not in _columns("reviews_searchentry")
+        assert _index_valid(POSTGRES_INDEX) is None
+        try:
+            with connection.schema_editor(atomic=False) as editor:
+                migration.restore(None, editor)
+            assert "document" in _columns("reviews_searchentry")
+            assert _index_valid(POSTGRES_INDEX) is True
+        finally:
+            with connection.schema_editor(atomic=False) as editor:
+                migration.drop(None, editor)
+        assert "document" not in _columns("reviews_searchentry")
+        assert _index_valid(POSTGRES_INDEX) is None
