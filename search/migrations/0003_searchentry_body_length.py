@@ -25,7 +25,7 @@ def refresh_postgres(apps, schema_editor):
     scan every entry until autovacuum ran."""
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("SELECT gin_clean_pending_list(%s::regclass)", [POSTGRES_INDEX])
+    schema_editor.execute("SELECT gin_clean_pending_list(to_regclass(%s))", [POSTGRES_INDEX])
     schema_editor.execute("ANALYZE reviews_searchentry")
 
 

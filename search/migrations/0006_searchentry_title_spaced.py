@@ -31,8 +31,10 @@ def fill(apps, schema_editor):
             if cursor.rowcount < BATCH:
                 break
     if schema_editor.connection.vendor == "postgresql":
+        # (An index no longer there is skipped: search 0009 drops the first, and a test
+        # runs this fill on today's schema.)
         for index in (POSTGRES_INDEX, POSTGRES_BODY_INDEX):
-            schema_editor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+            schema_editor.execute("SELECT gin_clean_pending_list(to_regclass(%s))", [index])
         schema_editor.execute("ANALYZE reviews_searchentry")
 
 
