@@ -67,7 +67,7 @@ def search(
     found, before, before_params = " UNION ALL ".join(selects), "", []
     held = sum(weighted.documents for weighted in plans[language].terms)
     if vendor == "postgresql" and held >= TITLED_FROM and limit > 0:
-        tiers = _tiers(plans[language], vendor)
+        tiers = _tiers(plans[language])
         before, before_params = _titled(tiers, plans[language], kind, language, offset + limit)
         found = _first_enough(len(tiers), found)
     # The total counts the matches again without scoring them (an index lookup), rather
@@ -91,7 +91,7 @@ def search(
     )
 
 
-def _tiers(plan: Plan, vendor: str) -> list[tuple[str, float]]:
+def _tiers(plan: Plan) -> list[tuple[str, float]]:
     """The sets of the visitor's matches scored first, smallest first, each as the engine
     query of their titles and the best score an entry outside it can have: the entries
     whose title holds every term (`lacking_bound`), those whose title holds the heaviest
@@ -99,7 +99,7 @@ def _tiers(plan: Plan, vendor: str) -> list[tuple[str, float]]:
     has the last only. The titles holding any term of "dolor muscular" are 4,074 of the
     10,032 Spanish entries at +10,000 topics, those holding both 940; of "muscle pain
     at night" 4,702 of the English ones, none holding all three, 314 "night"."""
-    tiers = []
+    tiers, vendor = [], "postgresql"  # (only PostgreSQL has an index of title terms)
     if len(plan.terms) > 1:
         heaviest = max(plan.terms, key=lambda weighted: weighted.weight)
         tiers.append((engine_query(plan, vendor, every=True), lacking_bound(plan, plan.terms)))
