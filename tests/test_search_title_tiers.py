@@ -34,13 +34,17 @@ def entries(monkeypatch):
     - "gamma epsilon": 25 long titles holding both, and 5 short titles holding
       "epsilon" twice over a body holding "gamma", which outscore them;
     - "common rare": 25 short titles holding "rare" over a body holding "common", 60
-      titles holding "common"; no title holds both."""
+      titles holding "common"; no title holds both.
+    The 25 topics of the first query have Russian versions too, the same words in
+    their titles."""
     monkeypatch.setattr(search_queries, "TITLED_FROM", 10)
     reviewer, now = make_user(), timezone.now()
 
-    def version(key: str, title: str, body: str) -> PublishedVersion:
+    def version(key: str, title: str, body: str, language: str = "en") -> PublishedVersion:
         payload = {"title": title, "summary": body}
-        return live_version(key, "en", title, reviewer=reviewer, approved_at=now, payload=payload)
+        return live_version(
+            key, language, title, reviewer=reviewer, approved_at=now, payload=payload
+        )
 
     rows = [version(f"pair-{n:02}", "Gamma delta", "gamma delta") for n in range(25)]
     rows += [
@@ -50,6 +54,7 @@ def entries(monkeypatch):
     rows += [version(f"eps-{n:02}", "Epsilon epsilon", "gamma") for n in range(5)]
     rows += [version(f"rare-{n:02}", f"Rare {n}", "common") for n in range(25)]
     rows += [version(f"common-{n:02}", f"Common topic {n}", "z") for n in range(60)]
+    rows += [version(f"pair-{n:02}", "Gamma delta", "gamma delta", "ru") for n in range(25)]
     search_index.index_many(PublishedVersion.objects.bulk_create(rows))
     statistics.refresh_after_bulk_write()
 
@@ -127,3 +132,29 @@ def test_no_entry_lacking_a_required_word_in_its_title_scores_above_its_bound(en
     for required in (plan.terms, [rarest]):
         lacking = [key for key in scores if any(w.term not in titles[key] for w in required)]
         assert max(scores[key] for key in lacking) <= lacking_bound(plan, required), required
+
+
+def test_a_russian_page_takes_its_sets_from_russian_titles(entries):
+    """On a Russian page the first set is the 25 Russian titles holding both words (the
+    English ones hold them too): page 1 is 20 of them; page 2 the last five, then the
+    English entries of topics with no Russian version, in the formula's order."""
+    russian = reference_scores(["gamma", "delta"], "ru")
+    assert sorted(russian) == [f"pair-{n:02}" for n in range(25)]
+    english = [key for key in reference_scores(["gamma", "delta"], "en") if key not in russian]
+
+    def page(offset: int) -> list[tuple[str, str]]:
+        found = search_index.search(
+            ["gamma", "delta"],
+            kind="topic",
+            language="ru",
+            fallback="en",
+            limit=PAGE,
+            offset=offset,
+        )
+        return [(row.language, row.key) for row in found]
+
+    assert page(0) == [("ru", key) for key in russian[:20]]
+    assert page(20) == [("ru", key) for key in russian[20:]] + [("en", k) for k in english[:15]]
+    if connection.vendor == "postgresql":
+        loops = executed(["gamma", "delta"], 0, "ru")
+        assert {name for name, count in loops.items() if count} == {"titled0"}, loops
