@@ -6,6 +6,7 @@ against the formula recomputed in Python (tests/support/search_reference.py) on 
 databases, where the shortcut holds and where it must not be taken."""
 
 import json
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -16,7 +17,7 @@ from reviews.models import PublishedVersion
 from search import index as search_index
 from search import queries as search_queries
 from search.ranking import untitled_bound
-from tests.support.factories import live_version, make_user
+from tests.support.factories import make_user, searched_version
 from tests.support.search_reference import reference_scores, reference_table
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +36,7 @@ def entries(monkeypatch):
     monkeypatch.setattr(search_queries, "TITLED_FROM", 50)
     reviewer, now = make_user(), timezone.now()
 
-    def version(key: str, title: str, body: str, language: str = "en") -> PublishedVersion:
-        payload = {"title": title, "summary": body}
-        return live_version(
-            key, language, title, reviewer=reviewer, approved_at=now, payload=payload
-        )
+    version = partial(searched_version, reviewer=reviewer, approved_at=now)
 
     rows = [
         version(

@@ -6,9 +6,10 @@ it can (search.ranking `lacking_bound`). The order and the pages are the formula
 was scored is asked of PostgreSQL's plan."""
 
 import json
+from functools import partial
 
 import pytest
-from django.db import connection  # noqa: F401 - read by the skipif conditions
+from django.db import connection
 from django.utils import timezone
 
 from reviews import statistics
@@ -16,7 +17,7 @@ from reviews.models import PublishedVersion
 from search import index as search_index
 from search import queries as search_queries
 from search.ranking import lacking_bound
-from tests.support.factories import live_version, make_user
+from tests.support.factories import make_user, searched_version
 from tests.support.search_reference import reference_scores, reference_table
 
 from .test_search_title_first import PAGE, executed, keys
@@ -40,11 +41,7 @@ def entries(monkeypatch):
     monkeypatch.setattr(search_queries, "TITLED_FROM", 10)
     reviewer, now = make_user(), timezone.now()
 
-    def version(key: str, title: str, body: str, language: str = "en") -> PublishedVersion:
-        payload = {"title": title, "summary": body}
-        return live_version(
-            key, language, title, reviewer=reviewer, approved_at=now, payload=payload
-        )
+    version = partial(searched_version, reviewer=reviewer, approved_at=now)
 
     rows = [version(f"pair-{n:02}", "Gamma delta", "gamma delta") for n in range(25)]
     rows += [

@@ -174,3 +174,15 @@ def live_version(key: str, language: str, title: str, *, reviewer, approved_at, 
         "sort_title": title.lower(),
     }
     return PublishedVersion(**{**fields, **extra})
+
+
+def searched_version(
+    key: str, title: str, body: str, language: str = "en", *, reviewer, approved_at
+):
+    """An unsaved live topic version whose payload is `title` and, as its summary, `body`:
+    what its search entry reads (search.index.entry_for), for the search tests that write
+    hundreds at once (see live_version)."""
+    payload = {"title": title, "summary": body}
+    return live_version(
+        key, language, title, reviewer=reviewer, approved_at=approved_at, payload=payload
+    )
