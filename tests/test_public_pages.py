@@ -353,7 +353,11 @@ def test_sitemap_files_stay_bounded_and_unknown_ones_are_not_found(client, site,
     assert len(sitemap_urls(client)) == 4 + 2 * 4 + 5  # homes, regions, topics
     for path in [
         "/sitemap-topics-en.xml?p=4",
+        "/sitemap-topics-en.xml?p=0",
         "/sitemap-topics-en.xml?p=x",
+        "/sitemap-topics-en.xml?p=2.0",
+        f"/sitemap-topics-en.xml?p={10**30}",  # past any OFFSET a database takes
+        "/sitemap-home.xml?p=2",
         "/sitemap-nothing.xml",
     ]:
         assert client.get(path).status_code == 404, path
