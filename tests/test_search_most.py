@@ -3,9 +3,11 @@ matches only as far as one more: the page then says "more than" that many. Count
 match of a word in most topics cost a third of such a search at +10,000 topics, and a page
 deep in the results scored every match to show twenty."""
 
+import json
 import re
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from reviews.models import PublishedVersion
@@ -19,20 +21,23 @@ MOST = search_index.MOST
 FIRST_THREE = {"kind": "topic", "limit": 3, "offset": 0}
 
 
-def many(site, count: int) -> None:
+def many(site, count: int, untitled: int = 0) -> None:
     """`count` live English topics holding the word "quokka" alike (their keys order
-    them), written in bulk and indexed as `manage.py rebuild_search_index` does."""
+    them), and `untitled` more holding it in their text only, written in bulk and indexed
+    as `manage.py rebuild_search_index` does."""
     now = timezone.now()
+    titles = [f"Quokka {number}" for number in range(count)]
+    titles += [f"Wombat {number}" for number in range(untitled)]
     PublishedVersion.objects.bulk_create(
         live_version(
             f"many-{number:04}",
             "en",
-            f"Quokka {number}",
+            title,
             reviewer=site,
             approved_at=now,
-            payload={"title": f"Quokka {number}", "summary": "About the quokka."},
+            payload={"title": title, "summary": "About the quokka."},
         )
-        for number in range(count)
+        for number, title in enumerate(titles)
     )
     search_index.rebuild(["topic"])
 
@@ -91,3 +96,43 @@ def test_the_count_stops_past_most_across_the_fallback(site):
         ("many-0002", 1),
     ]
     assert rows[0].search_total == MOST + 1
+
+
+@pytest.mark.parametrize(
+    ("titled", "untitled", "total"),
+    [(MOST // 2, MOST // 2 + 1, MOST + 1), (MOST - 10, 5, MOST - 5)],
+)
+def test_the_count_adds_the_matches_in_text_only_to_those_in_titles(site, titled, untitled, total):
+    """Fewer titles than MOST hold the word: the total counts the other matches too."""
+    many(site, titled, untitled=untitled)
+    rows = list(search_index.search(["quokka"], language="en", fallback=None, **FIRST_THREE))
+    assert rows[0].search_total == total
+
+
+def _count_branches(raw) -> list[int]:
+    """How many times each scan of the search entries under the statement's total ran."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + raw.raw_query, raw.params)
+        (document,) = cursor.fetchone()
+    plan = document if isinstance(document, list) else json.loads(document)
+    scans: list[int] = []
+
+    def walk(node, counting: bool) -> None:
+        counting = counting or "InitPlan" in node.get("Subplan Name", "")
+        if counting and node.get("Relation Name") == "reviews_searchentry":
+            scans.append(node["Actual Loops"])
+        for child in node.get("Plans", []):
+            walk(child, counting and "CTE" not in node.get("Subplan Name", ""))
+
+    walk(plan[0]["Plan"], False)
+    return scans
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's plan")
+def test_on_postgresql_more_titles_than_most_decide_the_count_alone(site):
+    """More than MOST titles hold the word: the total is MOST + 1 from the index of
+    titles, and the count of every match of title or text never runs."""
+    many(site, MOST + 30, untitled=10)
+    raw = search_index.search(["quokka"], language="en", fallback=None, **FIRST_THREE)
+    assert list(raw)[0].search_total == MOST + 1
+    assert sorted(_count_branches(raw)) == [0, 1]
