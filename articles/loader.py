@@ -184,9 +184,19 @@ def _upsert(model, lookup: dict, entry: dict, report: LoadReport, label: str) ->
     for name, slugs in many.items():
         related = model._meta.get_field(name).related_model
         getattr(obj, name).set(related.objects.filter(slug__in=slugs))
-    # The file is the whole truth for a changed entry: its parts are replaced in order.
-    for part_name, related_name in model.content_parts.items():
-        relation = model._meta.get_field(related_name)
+    written = _replace_parts(obj, entry, created)
+    obj.loaded_text = stored_text(obj, parts=written)
+    obj.save(update_fields=["loaded_text"])
+    (report.created if created else report.updated).append(label)
+    report.written.append(obj)
+
+
+def _replace_parts(obj: models.Model, entry: dict, created: bool) -> dict[str, list]:
+    """The file is the whole truth for a changed entry: its parts are replaced, in order.
+    Returns the rows written ({related name: rows})."""
+    written: dict[str, list] = {}
+    for part_name, related_name in type(obj).content_parts.items():
+        relation = obj._meta.get_field(related_name)
         if not created:
             getattr(obj, related_name).all().delete()
         children = []
@@ -194,8 +204,5 @@ def _upsert(model, lookup: dict, entry: dict, report: LoadReport, label: str) ->
             child = relation.related_model(**{relation.field.name: obj, "order": order})
             _assign(child, item)
             children.append(child)
-        relation.related_model.objects.bulk_create(children)
-    obj.loaded_text = stored_text(obj)
-    obj.save(update_fields=["loaded_text"])
-    (report.created if created else report.updated).append(label)
-    report.written.append(obj)
+        written[related_name] = relation.related_model.objects.bulk_create(children)
+    return written

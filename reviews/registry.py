@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from articles.languages import SOURCE_LANGUAGE, language_codes
-from articles.models import Article, BodyRegion, SiteNotice, WarningSign
+from articles.models import Article, BodyRegion, SiteNotice, WarningSign, without_loaded_text
 from articles.translation import required_fields, translated_fields
 
 from .models import ContentKind, Placement, PublishedVersion, RelatedLink
@@ -139,8 +139,11 @@ class ReviewedKind:
         return (*(part.related_name for part in self.parts), *many)
 
     def objects(self):
-        """The rows of this kind with every part a language version reads, fetched once."""
-        return self.model.objects.prefetch_related(*self.related)
+        """The rows of this kind with every part a language version reads, fetched once
+        (none of them with the loader's stored state: articles.models.without_loaded_text)."""
+        field, rows = self.model._meta.get_field, without_loaded_text
+        parts = [models.Prefetch(n, rows(field(n).related_model)) for n in self.related]
+        return rows(self.model).prefetch_related(*parts)
 
     def get(self, key: str) -> models.Model:
         return self.objects().get(**{self.key_field: key})

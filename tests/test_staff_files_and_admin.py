@@ -185,6 +185,30 @@ def test_regions_notices_and_numbers_edited_in_the_admin_export_and_load_unchang
     assert exported_files(corpus) == exported
 
 
+def test_the_rows_a_language_version_is_read_from_leave_the_loader_s_state_unread(
+    tmp_path, django_assert_max_num_queries
+):
+    """A workflow action reads an item with its parts (reviews.registry `objects`) without
+    `loaded_text`, the whole entry in every language as JSON, which it never looks at; a
+    row so read and saved keeps it."""
+    from reviews.registry import registry
+
+    root = write_content(tmp_path, {"one": topic_toml(slug="one", title="One")})
+    call_command("load_content", str(root))
+    stored = Article.objects.get(slug="one").loaded_text
+    adapter = registry["topic"]
+    article = adapter.get("one")
+    with django_assert_max_num_queries(0):
+        related = [adapter.source_text(article, code) for code in ("en", "ru")]
+        linked = [obj for name in adapter.related for obj in getattr(article, name).all()]
+    assert related[0]["title"] == "One" and linked
+    assert "loaded_text" in article.get_deferred_fields()
+    assert all("loaded_text" not in obj.__dict__ for obj in linked)
+    article.title_en = "One, retitled"
+    article.save()
+    assert Article.objects.get(slug="one").loaded_text == stored
+
+
 def test_what_the_loader_last_wrote_is_never_reviewed_text(tmp_path):
     """`loaded_text` (every language, as last loaded) is bookkeeping: it is not in a
     published snapshot (it held the unapproved Russian text in the English one) and an

@@ -22,6 +22,7 @@ from .fields import (
     loaded_text_field,
     long_text,
     short_text,
+    without_loaded_text,
 )
 
 # The models register in this order (regions, topics, notices), as they always did.
@@ -48,4 +49,5 @@ __all__ = [
     "loaded_text_field",
     "long_text",
     "short_text",
+    "without_loaded_text",
 ]

@@ -43,6 +43,16 @@ def loaded_text_field():
     )
 
 
+def without_loaded_text(model: type[models.Model]) -> models.QuerySet:
+    """`model`'s rows without their `loaded_text` (a whole entry in every language, as
+    JSON), for readers that never look at it: decoding it took three quarters of reading
+    200 topics (87 -> 24 ms); saving such a row leaves it as it is."""
+    rows = model._default_manager.all()
+    if any(field.name == "loaded_text" for field in model._meta.concrete_fields):
+        return rows.defer("loaded_text")
+    return rows
+
+
 def content_hash_field():
     return models.CharField(
         max_length=64,
