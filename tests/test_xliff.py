@@ -308,3 +308,29 @@ def test_the_memory_offers_approved_sentences_of_a_longer_field(client, site, tr
     assert match.findtext("x:source", namespaces=NS) == "Drink water."
     assert match.findtext("x:target", namespaces=NS) == "Beba agua."
     assert summary.find("x:target", NS) is None
+
+
+def test_an_import_over_http_keeps_what_the_loader_last_wrote(client, outdated, translator):
+    """An import saves the rows it read for the language version (without the loader's
+    stored state, reviews.registry `objects`): sent as a browser sends the form (CSRF
+    token, the file), it keeps `loaded_text`, so the next load of a changed file still
+    sees the translator's edit and refuses to overwrite it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .support.browser_forms import BrowserForm, csrf_client
+
+    stored = {"summary_es": "as the loader last wrote it"}
+    Article.objects.filter(slug="night-cramps").update(loaded_text=stored)
+    browser = csrf_client()
+    browser.force_login(translator)
+    page = browser.get(reverse(URL))
+    token = BrowserForm.from_response(page)["csrfmiddlewaretoken"]
+    content = download(client, topic="night-cramps")
+    content = set_target(content, "topic/night-cramps", "summary", "Calambres de noche.")
+    file = SimpleUploadedFile("es.xlf", content)
+    data = {"import-language": "es", "import-file": file, "import": "1"}
+    response = browser.post(reverse(URL), {**data, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    article = Article.objects.get(slug="night-cramps")
+    assert article.summary_es == "Calambres de noche."
+    assert article.loaded_text == stored
