@@ -91,10 +91,10 @@ class _LanguageSitemap(Sitemap):
     def elements(self, page, origin: str) -> list[str]:
         """The file's <url> elements, as Django's sitemap template writes them: each
         address with its alternates in the languages it is live in and x-default.
-        Addresses live in the same languages share one element but for the slug and the
-        date (`_element`): an address costs a lookup and one replace, where building
-        each address's five locations and escaping them took half a full file's
-        render."""
+        Addresses live in the same languages share the element's end (`_rest`), and
+        the slug and the date are put in: an address costs a lookup and one replace,
+        where building each address's up to six locations and escaping them took half a
+        full file's render."""
         keys = self.page_keys(page)
         published = readers.sitemap_entries(self.kind, keys, self.language)
         patterns = {

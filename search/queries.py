@@ -71,7 +71,7 @@ def search(
         tiers = _tiers(plans[language])
         before, before_params = _titled(tiers, plans[language], kind, language, offset + limit)
         found = _first_enough(len(tiers), found)
-        total, total_params = _titles_first(plans[language], kind, language, total, total_params)
+        total, total_params = _titles_first(tiers[-1][0], kind, language, total, total_params)
     sql = f"""{before}
         SELECT {_columns(vendor)}, page.grp AS search_group, {total} AS search_total
         FROM (
@@ -139,17 +139,16 @@ def _capped(counted: list[str], params: list) -> tuple[str, list]:
     return f"(SELECT COUNT(*) FROM ({counting}) AS capped)", [*params, MOST + 1]
 
 
-def _titles_first(plan: Plan, kind: str, language: str, total: str, params: list):
+def _titles_first(engine: str, kind: str, language: str, total: str, params: list):
     """(SQL, parameters) of the total `total` (with its `params`), unless more than MOST
-    entries in the visitor's language hold a term in their title: then MOST + 1, read
-    from the index of titles alone. PostgreSQL evaluates the second count only where the
-    first does not decide (a CASE's subqueries run when reached): a word in thousands of
+    entries in the visitor's language hold a term of `engine` (the last tier's query:
+    any term) in their title: then MOST + 1, read from the index of titles alone.
+    PostgreSQL evaluates the second count only where the first does not decide (a CASE's subqueries run when reached): a word in thousands of
     titles ("cramp" in 3,447 English ones at +10,000 topics) no longer ANDs every
     match of title or body with the whole language's entries (2.1 of 10.8 ms of the
     statement of the Arabic "ألم")."""
     titled = f"SELECT 1 {titles_sql()} LIMIT %s"
     sql = f"(CASE WHEN (SELECT COUNT(*) FROM ({titled}) AS t) > %s THEN %s ELSE {total} END)"
-    engine = engine_query(plan, "postgresql")
     return sql, [engine, kind, language, MOST + 1, MOST, MOST + 1, *params]
 
 
