@@ -143,10 +143,10 @@ def _titles_first(engine: str, kind: str, language: str, total: str, params: lis
     """(SQL, parameters) of the total `total` (with its `params`), unless more than MOST
     entries in the visitor's language hold a term of `engine` (the last tier's query:
     any term) in their title: then MOST + 1, read from the index of titles alone.
-    PostgreSQL evaluates the second count only where the first does not decide (a CASE's subqueries run when reached): a word in thousands of
-    titles ("cramp" in 3,447 English ones at +10,000 topics) no longer ANDs every
-    match of title or body with the whole language's entries (2.1 of 10.8 ms of the
-    statement of the Arabic "ألم")."""
+    PostgreSQL evaluates the second count only where the first does not decide (a
+    CASE's subqueries run when reached): a word in thousands of titles ("cramp" in 3,447
+    English ones at +10,000 topics) no longer ANDs every match of title or body with the
+    whole language's entries (2.1 of 10.8 ms of the statement of the Arabic "ألم")."""
     titled = f"SELECT 1 {titles_sql()} LIMIT %s"
     sql = f"(CASE WHEN (SELECT COUNT(*) FROM ({titled}) AS t) > %s THEN %s ELSE {total} END)"
     return sql, [engine, kind, language, MOST + 1, MOST, MOST + 1, *params]
