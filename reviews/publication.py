@@ -71,6 +71,10 @@ EPOCH_KEY = "pages:epoch"
 HARD_KEY = "pages:hard"
 SEEN_KEY = "outbox:seen"
 TAG_KEY = "tag:{}"
+# A new token after every write of the keys above and of the catalogue generation
+# (note_change): a worker that reads the same version may use what it read of them
+# since (healthsite.page_cache.known).
+VERSION_KEY = "pages:version"
 
 
 def _cache():
@@ -125,6 +129,12 @@ def invalidate_page_cache(tags: Iterable[str], *, grace: bool = False) -> None:
     if not grace:
         values[HARD_KEY] = new_token()
     _cache().set_many(values, None)
+    note_change()
+
+
+def note_change() -> None:
+    """After a write of a key a page is checked against: a new version, written last."""
+    _cache().set(VERSION_KEY, new_token(), None)
 
 
 def _note_seen(seq: int) -> None:
@@ -132,12 +142,14 @@ def _note_seen(seq: int) -> None:
     seen = cache.get(SEEN_KEY)
     if seen is None or seen < seq:
         cache.set(SEEN_KEY, seq, None)
+        note_change()
 
 
 def reset_seen() -> None:
     """The page cache has seen the newest row of this database's outbox (and no later)."""
     newest = Invalidation.objects.aggregate(newest=Max("seq"))["newest"] or 0
     _cache().set(SEEN_KEY, newest, None)
+    note_change()
 
 
 def catch_up(seen: int | None) -> bool:

@@ -79,6 +79,7 @@ def share(language: str) -> str:
     cache.set(FILES_KEY.format(language=language), files, None)
     token = publication.new_token()
     cache.set(GENERATION_KEY, token, None)
+    publication.note_change()
     logger.info("Interface strings shared: %s (%d files)", language, len(files))
     return token
 

@@ -53,7 +53,11 @@ other than GET/HEAD, and requests carrying a session or CSRF cookie or credentia
 keep the stored ETag and Cache-Control, and answer If-None-Match with 304.
 
 The same middleware keeps each worker's interface strings current
-(strings.sharing), reading the catalogue generation in the same round trip.
+(strings.sharing), reading the catalogue generation with the tokens.
+
+A hit on a page a worker holds in memory reads one key while nothing changed: every write
+of a token, the outbox record or the catalogue generation is followed by a new
+`pages:version` (known.py).
 """
 
 from .middleware import HEADER, PublicPageCache

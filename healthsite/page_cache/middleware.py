@@ -20,13 +20,14 @@ from reviews import cache_tags, publication
 from strings import sharing as shared_catalogues
 
 from . import policy, renderer
+from .known import NAMES, KnownKeys
 from .policy import Before, canonical_query, lifetime, request_is_cacheable, response_is_public
 
 logger = logging.getLogger("healthsite.page_cache")
 
 HEADER = "X-Page-Cache"
 # Each worker also keeps the entries it used last in memory; a hit then costs one
-# shared-cache read (the tokens of its tags).
+# shared-cache read (the version of the tokens of its tags: known.py).
 LOCAL_ENTRIES = 256
 
 
@@ -43,6 +44,7 @@ class PublicPageCache:
         self.get_response = get_response
         self.catalogues = shared_catalogues.CatalogueWatcher()
         self.local: OrderedDict[str, dict] = OrderedDict()
+        self.known = KnownKeys()
         self.down_until = 0.0
         self.failures = 0  # failed cache calls in a row
         self.next_outbox_check = 0.0
@@ -64,6 +66,7 @@ class PublicPageCache:
         return result
 
     def _pause(self) -> None:
+        self.known.forget()  # the cache may come back with other data
         self.failures += 1
         self.down_until = time.monotonic() + policy.retry_pause(self.failures)
 
@@ -116,27 +119,27 @@ class PublicPageCache:
         )
 
     def _lookup(self, key: str) -> tuple[dict | None, dict]:
-        """One round trip (two when the entry is not in this worker's memory or is out of
-        date there): the catalogue, epoch and hard tokens, the outbox record, the entry
-        and its tags' tokens."""
-        names = [
-            shared_catalogues.GENERATION_KEY,
-            publication.EPOCH_KEY,
-            publication.SEEN_KEY,
-            publication.HARD_KEY,
-        ]
+        """The entry (from this worker's memory where it is there and in date) and the
+        values it is checked against (`_checked`)."""
         stored = self.local.get(key)
         if stored is not None:
-            found = self._call("get_many", names + policy.tag_keys(stored))
+            found = self._checked(stored)
             if self._valid(stored, found):
                 return stored, found
             # Out of date here; another worker may have stored the new version.
             del self.local[key]
-        found = self._call("get_many", [*names, key])
-        stored = found.get(key)
-        if stored is not None:
-            found.update(self._call("get_many", policy.tag_keys(stored)))
-        return stored, found
+        stored = self._call("get", key)
+        return stored, self._checked(stored)
+
+    def _checked(self, stored: dict | None) -> dict:
+        """The catalogue, epoch and hard tokens, the outbox record and the tokens of the
+        tags of `stored`: while nothing changed, one read of their version (known.py). A
+        page judged out of date on what was known is judged again on fresh values."""
+        keys = NAMES + (policy.tag_keys(stored) if stored is not None else [])
+        found, fresh = self.known.read(self._call, keys)
+        if stored is not None and not fresh and not self._valid(stored, found):
+            found = self.known.read(self._call, keys, fresh=True)[0]
+        return found
 
     @staticmethod
     def _graced(stored: dict | None, found: dict) -> bool:
