@@ -71,8 +71,8 @@ EPOCH_KEY = "pages:epoch"
 HARD_KEY = "pages:hard"
 SEEN_KEY = "outbox:seen"
 TAG_KEY = "tag:{}"
-# A new token after every write of the keys above and of the catalogue generation
-# (note_change): a worker that reads the same version may use what it read of them
+# A new token with every write of the keys above and of the catalogue generation
+# (with_new_version): a worker that reads the same version may use what it read of them
 # since (healthsite.page_cache.known).
 VERSION_KEY = "pages:version"
 
@@ -128,28 +128,26 @@ def invalidate_page_cache(tags: Iterable[str], *, grace: bool = False) -> None:
     values[EPOCH_KEY] = new_token()
     if not grace:
         values[HARD_KEY] = new_token()
-    _cache().set_many(values, None)
-    note_change()
+    _cache().set_many(with_new_version(values), None)
 
 
-def note_change() -> None:
-    """After a write of a key a page is checked against: a new version, written last."""
-    _cache().set(VERSION_KEY, new_token(), None)
+def with_new_version(values: dict) -> dict:
+    """`values` of keys a page is checked against, and a new version written last, in
+    the same call (Redis writes them at once; diskcache in this order)."""
+    return {**values, VERSION_KEY: new_token()}
 
 
 def _note_seen(seq: int) -> None:
     cache = _cache()
     seen = cache.get(SEEN_KEY)
     if seen is None or seen < seq:
-        cache.set(SEEN_KEY, seq, None)
-        note_change()
+        cache.set_many(with_new_version({SEEN_KEY: seq}), None)
 
 
 def reset_seen() -> None:
     """The page cache has seen the newest row of this database's outbox (and no later)."""
     newest = Invalidation.objects.aggregate(newest=Max("seq"))["newest"] or 0
-    _cache().set(SEEN_KEY, newest, None)
-    note_change()
+    _cache().set_many(with_new_version({SEEN_KEY: newest}), None)
 
 
 def catch_up(seen: int | None) -> bool:

@@ -78,8 +78,7 @@ def share(language: str) -> str:
     cache = _cache()
     cache.set(FILES_KEY.format(language=language), files, None)
     token = publication.new_token()
-    cache.set(GENERATION_KEY, token, None)
-    publication.note_change()
+    cache.set_many(publication.with_new_version({GENERATION_KEY: token}), None)
     logger.info("Interface strings shared: %s (%d files)", language, len(files))
     return token
 

@@ -74,7 +74,7 @@ def test_a_change_is_seen_once_its_version_is_written(client, topic, shared):
     shared.set(TAG, publication.new_token(), None)
     assert client.get(URL)["X-Page-Cache"] == "hit"
     # ...and is, as soon as the version is renewed.
-    publication.note_change()
+    shared.set(publication.VERSION_KEY, publication.new_token(), None)
     assert client.get(URL)["X-Page-Cache"] == "miss"
     assert client.get(URL)["X-Page-Cache"] == "hit"
 

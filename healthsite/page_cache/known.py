@@ -2,11 +2,11 @@
 
 A hit compares the catalogue generation, the epoch, the hard token, the outbox record and
 the token of each of the page's tags: about nine keys, nine reads of a diskcache shard on
-one host (Django's get_many reads them one by one). Every write of any of them is
-followed by a new `pages:version` token (reviews.publication.note_change, written last).
-So while a worker reads the same version, the values it read after first reading that
-version still hold, and a hit costs one read, of the version. Once the version has
-changed, nothing read before is used.
+one host (Django's get_many reads them one by one). Every write of any of them comes
+with a new `pages:version` token, written last in the same call (Redis writes them at
+once: reviews.publication.with_new_version). So while a worker reads the same version,
+the values it read after first reading that version still hold, and a hit costs one
+read, of the version. Once the version has changed, nothing read before is used.
 
 A key the cache does not hold is known as such: the keys a hit reads that are only ever
 created on a miss (the epoch, the hard token, a tag's first token: `add`) are judged
