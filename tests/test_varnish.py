@@ -4,11 +4,12 @@ the workflow is gone from the cache as soon as it returns (the site bans the cac
 
 import gzip
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
 
-from .support.admin_http import approve_summary
+from .support.admin_http import Staff, approve_summary, review_page
 from .support.frontends import have, hung_varnish, request, running_varnish
 from .support.serving import ROOT, free_port, manage, running_gunicorn, site_env
 
@@ -226,6 +227,30 @@ def test_a_withdrawn_page_is_gone_from_the_cache_when_the_withdrawal_returns(sta
         status, headers, body = request(cache + path)
         assert status == 200 and headers["x-cache"] == "MISS", path
         assert "leg-cramps" not in body.decode(), path
+
+
+def test_withdrawn_in_the_admin_over_http_is_gone_from_every_worker_at_once(stack):
+    """gunicorn's workers hold the topic's pages in memory, checked by one read of the
+    tokens' version (healthsite/page_cache/known.py), when a reviewer withdraws the topic
+    in the admin as a browser sends the form: no worker and not Varnish serves it after."""
+    app, cache = stack["app"], stack["cache"]
+    slug = "wry-neck-and-cervical-dystonia"
+    shown = {f"/en/topics/{slug}/": "", "/en/regions/neck/": f"/en/topics/{slug}/"}
+    places = [(base, path) for base in (app, cache) for path in shown] * 8
+    urls = [base + path for base, path in places]
+
+    with ThreadPoolExecutor(4) as pool:  # concurrent, so that both workers serve them
+        assert {status for status, _h, _b in pool.map(request, urls)} == {200}
+        assert request(app + f"/en/topics/{slug}/")[1]["x-page-cache"] == "hit"
+        reviewer = Staff(app, "reviewer")
+        page = review_page(stack["env"], slug)
+        done = reviewer.post(page, {"action": "withdraw", "comment": "withdrawn over HTTP"})
+        assert "Withdrawn from the public site" in done.text
+        answers = pool.map(request, urls)
+        for (base, path), (status, _headers, body) in zip(places, answers, strict=True):
+            text = shown[path]
+            assert status == (200 if text else 410), base + path
+            assert not text or text not in body.decode(), base + path
 
 
 def test_metrics_are_never_served_through_the_cache_and_show_its_hit_counters(stack):

@@ -56,7 +56,7 @@ The same middleware keeps each worker's interface strings current
 (strings.sharing), reading the catalogue generation with the tokens.
 
 A hit on a page a worker holds in memory reads one key while nothing changed: every write
-of a token, the outbox record or the catalogue generation is followed by a new
+of a token, the outbox record or the catalogue generation comes with a new
 `pages:version` (known.py).
 """
 
