@@ -26,8 +26,7 @@ from .policy import Before, canonical_query, lifetime, request_is_cacheable, res
 logger = logging.getLogger("healthsite.page_cache")
 
 HEADER = "X-Page-Cache"
-# Each worker also keeps the entries it used last in memory; a hit then costs one
-# shared-cache read (the version of the tokens of its tags: known.py).
+# Entries each worker keeps in memory, a hit on them checked by one read (known.py).
 LOCAL_ENTRIES = 256
 
 
@@ -251,12 +250,13 @@ class PublicPageCache:
                     self._call("add", lock, token, settings.PAGE_CACHE_LOCK_SECONDS)
                 )
             if stale is not None and not refresh and not late:
-                # The previous copy is still approved text (see _graced): served while
-                # another request, or the renderer, renders the new version.
-                if locked and renderer.alive(self._call):
-                    queued = renderer.queue(self._call, request, query, key, language, token)
+                # The previous copy is still approved text (see _graced): served while the
+                # renderer (queued once it is sent: queue_after) or a request renders anew.
+                answer = self._hit(request, stale, state="stale")
+                if queued := locked and renderer.alive(self._call):
+                    renderer.queue_after(self._call, answer, request, query, key, language, token)
                 if queued or not locked:
-                    return self._hit(request, stale, state="stale")
+                    return answer
             if not locked:
                 waited = self._wait_for(request, key)
                 if waited is not None:

@@ -5,10 +5,10 @@ still approved text and may be served while the page is rendered again (the midd
 grace). Rendered by the request that finds it, a page holds up every request queued
 behind that sync worker for the 5 to 25 ms of the render: that was the tail of the site's
 latency while reviewers approve (docs/publishing-benchmark.md). So the request that finds
-such a page takes its lock, answers with the previous copy, and queues the page here; the
-renderer, one process per host beside gunicorn's workers (healthsite/gunicorn.conf.py
-starts it, at a lower CPU priority), renders it through the same middleware stack and
-stores it, then frees the lock.
+such a page takes its lock, answers with the previous copy, and once that is sent queues
+the page here (queue_after); the renderer, one process per host beside gunicorn's
+workers (healthsite/gunicorn.conf.py starts it, at a lower CPU priority), renders it
+through the same middleware stack and stores it, then frees the lock.
 
 - Only pages whose previous copy may be served are queued. After a withdrawal or any
   other change without grace, the request renders the page itself, as before: the
@@ -108,8 +108,8 @@ def queue(call, request, query: str, key: str, language: str, token) -> bool:
     """Queue `request`'s page, named by its canonical `query` and cache `key`, in
     `language`, for the renderer, which frees the page's lock, taken with `token`, once
     it is stored. False when the cache could not count or keep the item (diskcache
-    answers a timed-out write with None or False rather than an error): the request then
-    renders the page."""
+    answers a timed-out write with None or False rather than an error): queue_after then
+    frees the lock and drops the previous copy."""
     environ = {name: request.META[name] for name in KEPT if name in request.META}
     environ["REQUEST_METHOD"] = "GET"
     environ["QUERY_STRING"] = query
@@ -124,6 +124,29 @@ def queue(call, request, query: str, key: str, language: str, token) -> bool:
         return False
     item = {"environ": environ, "lock": lock, "token": token, "queued": time.time()}
     return call("set", item_key(number), item, settings.PAGE_CACHE_LOCK_SECONDS * 2) is not False
+
+
+def queue_after(call, response, request, query: str, key: str, language: str, token):
+    """`queue` the page once `response`, its previous copy, has been sent (the WSGI server
+    closes a response after writing it). The renderer's purge of the caches in front
+    (Renderer._purge_in_front) then comes after they took that copy: queued before it,
+    on a loaded host the renderer could render, store and purge before the cache in front
+    stored the previous copy, which it then kept PAGE_CACHE_STALE_SURROGATE_SECONDS. If
+    the page cannot be queued, its lock is freed and its previous copy dropped: the next
+    request renders it (the renderer would never, and the previous copy would be served
+    while its lock lasted)."""
+
+    def after_sending():
+        try:
+            if queue(call, request, query, key, language, token):
+                return
+        except Exception:  # the cache failed (the worker's cache calls pause)
+            logger.warning("The page %s could not be queued", request.path, exc_info=True)
+        with suppress(Exception):
+            free(call, "lock:" + key, token)
+            call("delete", key)
+
+    response._resource_closers.append(after_sending)  # noqa: SLF001 (Django's closers)
 
 
 def overdue(call, request, held, key: str) -> bool:
