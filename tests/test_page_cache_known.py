@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
 
+from healthsite.page_cache import renderer
 from reviews import cache_tags, publication, workflow
 from strings import sharing
 from tests.support.once import built_once
@@ -89,14 +90,37 @@ def test_a_withdrawal_reaches_a_worker_that_knew_the_version(client, site, topic
 def test_a_page_stored_under_a_token_this_worker_knew_otherwise_is_read_again(
     client, topic, shared
 ):
-    """The token changed without a change (evicted and made again by another worker):
-    the page another worker stored under it is a hit here too, not rendered again."""
+    """The token changed without a change (evicted, and made again by another worker
+    that rendered a page): the page that worker stored under it is a hit here too, not
+    rendered again on every request while this worker knows the old token."""
     client.get(URL)
     assert client.get(URL)["X-Page-Cache"] == "hit"  # the token known here
-    shared.set(TAG, publication.new_token(), None)
+    shared.delete(TAG)
     other = URL + "?country=GB"  # the same topic's tags, not in this worker's memory
-    assert Client().get(other)["X-Page-Cache"] == "miss"  # stored under the new token
-    assert client.get(other)["X-Page-Cache"] == "hit"
+    assert Client().get(other)["X-Page-Cache"] == "miss"  # stored under a new token
+    assert shared.get(TAG) is not None
+    for _ in range(2):
+        assert client.get(other)["X-Page-Cache"] == "hit"
+
+
+def test_a_page_waiting_for_the_renderer_costs_a_request_three_reads(client, topic, shared, reads):
+    """After an approval the page's previous copy is served until the renderer stores
+    the new one: each of those requests reads the page, the version and the page's lock,
+    not every token again (twelve reads before the tokens made on a miss came with a
+    new version)."""
+    shared.set(renderer.ALIVE_KEY, 1, 60)  # a renderer signalled (it is not run here)
+    client.get(URL)
+    publication.invalidate_page_cache([cache_tags.item("topic", "known-topic", "en")], grace=True)
+    assert client.get(URL)["X-Page-Cache"] == "stale"  # queued
+    for _ in range(2):
+        reads.clear()
+        assert client.get(URL)["X-Page-Cache"] == "stale"
+        assert sorted(reads) == sorted([publication.VERSION_KEY, *shared_page_and_lock(reads)])
+
+
+def shared_page_and_lock(reads: list[str]) -> list[str]:
+    page = next(key for key in reads if key.startswith("page:"))
+    return [page, "lock:" + page]
 
 
 @pytest.fixture

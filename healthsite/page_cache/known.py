@@ -8,15 +8,16 @@ once: reviews.publication.with_new_version). So while a worker reads the same ve
 the values it read after first reading that version still hold, and a hit costs one
 read, of the version. Once the version has changed, nothing read before is used.
 
-A key the cache does not hold is known as such: the keys a hit reads that are only ever
-created on a miss (the epoch, the hard token, a tag's first token: `add`) are judged
-afresh wherever that matters (a page judged out of date, a page rendered). A value read
-while a change is being written (its tokens written, its version not yet)
-is at most newer than the version it is kept under: a page it judges out of date is read
-afresh, never served from older knowledge. A key the cache lost without a change (a
-token evicted) only loses its copy here when something changes; that is not a change of
-what a page shows. A cache that restarted empty or came back with other data has another
-version (or none), and everything is read again.
+A key the cache does not hold is known as such. The keys made on a miss (the epoch, the
+hard token, a tag's first token, with `add`: the middleware's `_create`) come with a new
+version too, written after them and before the page stored under them: a worker that
+knew a key as absent, or as the token the cache lost (evicted), reads it again before it
+judges a page stored under the new one. A value read while a change is being written
+(its tokens written, its version not yet) is at most newer than the version it is kept
+under: a page it judges out of date is rendered, never served from older knowledge. A
+key the cache lost without a change only loses its copy here when the version changes;
+that is not a change of what a page shows. A cache that restarted empty or came back
+with other data has another version (or none), and everything is read again.
 """
 
 from __future__ import annotations
@@ -41,12 +42,10 @@ class KnownKeys:
     def forget(self) -> None:
         self.version, self.values = None, {}
 
-    def read(self, call: Callable, keys: list[str], *, fresh: bool = False) -> tuple[dict, bool]:
+    def read(self, call: Callable, keys: list[str]) -> dict:
         """The values of `keys` the cache holds (`call`: the guarded cache call), from
-        what is known where the version is unchanged; one round trip while it is. Also
-        returns whether every value was read just now (so a page judged out of date by
-        them is out of date)."""
-        wanted = keys if fresh else [key for key in keys if key not in self.values]
+        what is known where the version is unchanged; one round trip while it is."""
+        wanted = [key for key in keys if key not in self.values]
         found = call("get_many", [VERSION_KEY, *wanted])  # the version first: read before
         version = found.pop(VERSION_KEY, None)
         if version is None or version != self.version:
@@ -56,9 +55,8 @@ class KnownKeys:
             self.forget()
             if version is None:  # never written, or lost: known from the next read on
                 call("add", VERSION_KEY, new_token(), None)
-                return found, True
+                return found
             self.version = version
             wanted = keys
         self.values.update({key: found.get(key, ABSENT) for key in wanted})
-        held = {key: self.values[key] for key in keys if self.values[key] is not ABSENT}
-        return held, len(wanted) == len(keys)
+        return {key: self.values[key] for key in keys if self.values[key] is not ABSENT}

@@ -125,20 +125,15 @@ class PublicPageCache:
             found = self._checked(stored)
             if self._valid(stored, found):
                 return stored, found
-            # Out of date here; another worker may have stored the new version.
-            del self.local[key]
+            del self.local[key]  # out of date; another worker may have stored it anew
         stored = self._call("get", key)
         return stored, self._checked(stored)
 
     def _checked(self, stored: dict | None) -> dict:
         """The catalogue, epoch and hard tokens, the outbox record and the tokens of the
-        tags of `stored`: while nothing changed, one read of their version (known.py). A
-        page judged out of date on what was known is judged again on fresh values."""
+        tags of `stored`: while nothing changed, one read of their version (known.py)."""
         keys = NAMES + (policy.tag_keys(stored) if stored is not None else [])
-        found, fresh = self.known.read(self._call, keys)
-        if stored is not None and not fresh and not self._valid(stored, found):
-            found = self.known.read(self._call, keys, fresh=True)[0]
-        return found
+        return self.known.read(self._call, keys)
 
     @staticmethod
     def _graced(stored: dict | None, found: dict) -> bool:
@@ -153,15 +148,20 @@ class PublicPageCache:
         """The current token of each tag, creating those the cache does not hold."""
         keys = {publication.tag_key(tag): tag for tag in tags}
         found = self._call("get_many", [*keys, publication.EPOCH_KEY, publication.HARD_KEY])
-        for key in ({*keys, publication.HARD_KEY}) - found.keys():
-            self._call("add", key, publication.new_token(), None)
-        missing = [key for key in [*keys, publication.HARD_KEY] if key not in found]
-        if missing:
+        if missing := [key for key in [*keys, publication.HARD_KEY] if key not in found]:
+            self._create(missing)
             found.update(self._call("get_many", missing))
         return {tag: found.get(key) for key, tag in keys.items()} | {
             "": found.get(publication.EPOCH_KEY),
             publication.HARD_KEY: found.get(publication.HARD_KEY),
         }
+
+    def _create(self, keys: list[str]) -> None:
+        """First tokens for `keys` the cache does not hold (`add`: another worker may make
+        them too), then a new version: no worker judges a page by what it knew (known.py)."""
+        for key in keys:
+            self._call("add", key, publication.new_token(), None)
+        self._call("set", publication.VERSION_KEY, publication.new_token(), None)
 
     # -- the request ----------------------------------------------------------------------------
 
@@ -192,7 +192,7 @@ class PublicPageCache:
                 return self._hit(request, stored)
             epoch = found.get(publication.EPOCH_KEY)
             if epoch is None:
-                self._call("add", publication.EPOCH_KEY, publication.new_token(), None)
+                self._create([publication.EPOCH_KEY])
                 epoch = self._call("get", publication.EPOCH_KEY)
         except CacheUnavailable:
             return self._without_cache(request, language)
