@@ -120,7 +120,7 @@ def test_a_page_waiting_for_the_renderer_costs_a_request_three_reads(client, top
 
 def shared_page_and_lock(reads: list[str]) -> list[str]:
     page = next(key for key in reads if key.startswith("page:"))
-    return [page, "lock:" + page]
+    return [page, renderer.lock_key(page)]
 
 
 @pytest.fixture

@@ -282,6 +282,39 @@ def test_a_page_the_cache_could_not_queue_is_rendered_by_the_next_request(
     assert "Новое название" in page.content.decode()
 
 
+def test_a_cache_that_fails_as_a_page_is_queued_is_not_called_again_by_that_request(
+    client, site, topic, page_renderer, monkeypatch
+):
+    """Each call to a hung Redis waits out its timeout (0.2 s) while the sync worker
+    holds the next visitor: once queueing the page has failed, the request does not also
+    try to free the lock and drop the previous copy (the lock expires by itself)."""
+    from django.core.cache import caches
+
+    shared = caches["default"]
+    client.get(PAGE)
+    _retitle(topic, site, "Новое название")
+    calls: list[str] = []
+
+    def hung(*args, **kwargs):
+        calls.append("incr")
+        raise ConnectionError("Timeout reading from socket")
+
+    monkeypatch.setattr(shared, "incr", hung)
+    for name in ("get", "get_many", "add", "set", "delete"):
+        original = getattr(shared, name)
+
+        def counted(*args, _original=original, _name=name, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(shared, name, counted)
+
+    page = client.get(PAGE)
+
+    assert (page.status_code, page["X-Page-Cache"]) == (200, "stale")
+    assert calls[-1] == "incr"
+
+
 def test_a_withdrawal_while_the_page_waits_for_the_renderer_shows_at_once(
     client, site, topic, page_renderer
 ):

@@ -232,7 +232,7 @@ class PublicPageCache:
         stale: dict | None = None,
         query: str = "",
     ) -> HttpResponse:
-        lock = "lock:" + key
+        lock = renderer.lock_key(key)
         # The renderer's own request renders under the lock the queueing request took.
         refresh = bool(request.META.get(renderer.REFRESH))
         locked, queued, late, token = refresh, False, False, None
@@ -315,7 +315,7 @@ class PublicPageCache:
                 found = self._call("get_many", policy.tag_keys(stored))
                 if self._valid(stored, found):
                     return self._hit(request, stored)
-            elif not self._call("get", "lock:" + key):
+            elif not self._call("get", renderer.lock_key(key)):
                 return None
         return None
 

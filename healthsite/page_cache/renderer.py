@@ -98,6 +98,12 @@ def item_key(number: int) -> str:
     return f"render:item:{number}"
 
 
+def lock_key(key: str) -> str:
+    """The lock of the page stored under `key`: taken by the request that renders it or
+    queues it here."""
+    return "lock:" + key
+
+
 def alive(call) -> bool:
     """Whether a renderer has signalled lately (`call`: the middleware's guarded cache
     call)."""
@@ -117,7 +123,7 @@ def queue(call, request, query: str, key: str, language: str, token) -> bool:
     # a cookie, which is not kept), and the key itself (see misnamed).
     environ["HTTP_ACCEPT_LANGUAGE"] = language
     environ[REFRESH] = key
-    lock = "lock:" + key
+    lock = lock_key(key)
     call("add", TAIL_KEY, 0, None)  # the first item ever, or since the cache was cleared
     number = call("incr", TAIL_KEY)
     if not isinstance(number, int):
@@ -138,13 +144,12 @@ def queue_after(call, response, request, query: str, key: str, language: str, to
 
     def after_sending():
         try:
-            if queue(call, request, query, key, language, token):
-                return
-        except Exception:  # the cache failed (the worker's cache calls pause)
+            if not queue(call, request, query, key, language, token):
+                free(call, lock_key(key), token)
+                call("delete", key)
+        except Exception:  # the cache failed: no more calls to it (each could wait a
+            # timeout); the lock expires within PAGE_CACHE_LOCK_SECONDS
             logger.warning("The page %s could not be queued", request.path, exc_info=True)
-        with suppress(Exception):
-            free(call, "lock:" + key, token)
-            call("delete", key)
 
     response._resource_closers.append(after_sending)  # noqa: SLF001 (Django's closers)
 
