@@ -27,11 +27,11 @@ and renders; others wait up to PAGE_CACHE_WAIT_SECONDS for its entry, then rende
 themselves. Serving while re-rendering: when the page is stale only because of re-approvals
 (reviews.publication: invalidations with grace, no withdrawal or other hard change since
 it was stored), every request gets the previous copy at once (`X-Page-Cache: stale`, kept
-by the cache in front for PAGE_CACHE_STALE_SURROGATE_SECONDS) instead of waiting, and the
-page renderer (renderer.py: a process beside the workers, started by gunicorn's master)
-renders and stores the new one, so no request worker spends a render on it, then
-soft-purges the page's own tag in the cache in front; without a live renderer, the first
-request renders it. A page rendered while an
+by the cache in front for PAGE_CACHE_STALE_SURROGATE_SECONDS) instead of waiting; once
+that copy is sent, the page is queued for the page renderer (renderer.py: a process
+beside the workers, started by gunicorn's master), which renders and stores the new
+one, so no request worker spends a render on it, then soft-purges the page's own tag in
+the cache in front; without a live renderer, the first request renders it. A page rendered while an
 invalidation of what it shows was applied may show either state: it is sent with
 Surrogate-Control: no-store and not kept. For a page rendered again, that is known from
 the tokens its previous copy's tags had before the render (policy.Before), so approvals
@@ -56,8 +56,8 @@ The same middleware keeps each worker's interface strings current
 (strings.sharing), reading the catalogue generation with the tokens.
 
 A hit on a page a worker holds in memory reads one key while nothing changed: every write
-of a token, the outbox record or the catalogue generation comes with a new
-`pages:version` (known.py).
+of a token (an approval's, or the first one a miss makes), the outbox record or the
+catalogue generation comes with a new `pages:version` (known.py).
 """
 
 from .middleware import HEADER, PublicPageCache
