@@ -133,14 +133,15 @@ def queue(call, request, query: str, key: str, language: str, token) -> bool:
 
 
 def queue_after(call, response, request, query: str, key: str, language: str, token):
-    """`queue` the page once `response`, its previous copy, has been sent (the WSGI server
-    closes a response after writing it). The renderer's purge of the caches in front
-    (Renderer._purge_in_front) then comes after they took that copy: queued before it,
-    on a loaded host the renderer could render, store and purge before the cache in front
-    stored the previous copy, which it then kept PAGE_CACHE_STALE_SURROGATE_SECONDS. If
-    the page cannot be queued, its lock is freed and its previous copy dropped: the next
-    request renders it (the renderer would never, and the previous copy would be served
-    while its lock lasted)."""
+    """`queue` the page once `response`, its previous copy, has been written (the WSGI
+    server closes a response after writing it). The renderer's purge of the caches in
+    front (Renderer._purge_in_front) then follows their reading that copy by the
+    renderer's poll and render: queued before it, on a loaded host the renderer could
+    render, store and purge before the cache in front stored the previous copy, which it
+    then kept PAGE_CACHE_STALE_SURROGATE_SECONDS. If the cache refuses the item, the lock
+    is freed and the previous copy dropped: the next request renders the page (the
+    renderer would never, and the previous copy would be served while its lock lasted).
+    If the cache fails, nothing more is asked of it; the lock expires by itself."""
 
     def after_sending():
         try:
