@@ -78,6 +78,24 @@ def test_head_and_revalidation_come_from_the_cache(client, topic, django_assert_
     assert not_modified.content == b""
 
 
+def test_a_page_revalidated_before_it_was_cached_is_stored_and_answered_304(client, topic):
+    """A browser (or the cache in front) asks with the ETag of a copy it holds for a page
+    this cache does not hold: the page is rendered, stored whole, and answered 304 with
+    its lifetime. (Rendered as asked, it was a 304, which is no page to store: every such
+    ask rendered it again.)"""
+    url = "/en/topics/cached-topic/"
+    etag = client.get(url)["ETag"]
+    cache.clear()
+
+    answer = client.get(url, headers={"If-None-Match": etag})
+
+    assert (answer.status_code, answer["X-Page-Cache"]) == (304, "miss")
+    assert int(answer["Surrogate-Control"].removeprefix("max-age=")) > 60
+    again = client.get(url)
+    assert (again.status_code, again["X-Page-Cache"]) == (200, "hit")
+    assert again["ETag"] == etag
+
+
 def test_an_approval_shows_at_once_through_the_cache(client, site, topic):
     assert "second-topic" not in client.get("/en/regions/legs/").content.decode()
     assert client.get("/en/regions/legs/")["X-Page-Cache"] == "hit"

@@ -14,7 +14,7 @@ from django.db import close_old_connections
 
 from feedback import guard
 from healthsite.page_cache import renderer
-from reviews import workflow
+from reviews import publication, workflow
 from tests.support.factories import publish
 from tests.support.metrics import scrape
 from tests.support.published import publish_topic
@@ -170,6 +170,48 @@ def test_a_page_the_renderer_is_late_with_is_rendered_by_the_next_background_fet
     after = client.get(PAGE)
     assert after["X-Page-Cache"] == "hit"
     assert "Новое название" in after.content.decode()
+    assert page_renderer.run_once() == 0
+
+
+def test_a_background_fetch_of_a_page_an_approval_made_stale_renders_it_at_once(
+    client, site, topic, page_renderer
+):
+    """No visitor waits for a background fetch of the cache in front: it renders the
+    approved text itself, so the cache in front gets it in one fetch, where it got the
+    previous copy, then a purge once the renderer had stored the page, then a second
+    fetch. Nothing is queued."""
+    client.get(PAGE)
+    _retitle(topic, site, "Новое название")
+    queued = _queued()
+
+    fetched = client.get(PAGE, HTTP_X_BACKGROUND_FETCH="1")
+
+    assert fetched["X-Page-Cache"] == "miss"
+    assert "Новое название" in fetched.content.decode()
+    assert _queued() == queued
+    after = client.get(PAGE)
+    assert after["X-Page-Cache"] == "hit"
+    assert "Новое название" in after.content.decode()
+    assert page_renderer.run_once() == 0
+
+
+def test_a_page_a_change_left_as_it_was_is_stored_once_by_a_background_fetch(
+    client, site, topic, page_renderer, monkeypatch
+):
+    """A change whose tag the page carries but which leaves its text as it was: the
+    cache in front fetches it again with its copy's ETag, and gets a 304 with the page's
+    whole lifetime (not the previous copy's second), and the page is stored, so the next
+    fetch is a hit rather than another render."""
+    monkeypatch.setattr(guard, "_now", lambda: 1_800_000_000.0)  # the form token's day
+    etag = client.get(PAGE)["ETag"]
+    publication.invalidate_page_cache(["topic:rendered-topic:ru"], grace=True)
+
+    fetched = client.get(PAGE, HTTP_IF_NONE_MATCH=etag, HTTP_X_BACKGROUND_FETCH="1")
+
+    assert (fetched.status_code, fetched["X-Page-Cache"]) == (304, "miss")
+    assert int(fetched["Surrogate-Control"].removeprefix("max-age=")) > 60
+    again = client.get(PAGE, HTTP_IF_NONE_MATCH=etag, HTTP_X_BACKGROUND_FETCH="1")
+    assert (again.status_code, again["X-Page-Cache"]) == (304, "hit")
     assert page_renderer.run_once() == 0
 
 

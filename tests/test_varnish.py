@@ -380,8 +380,8 @@ def test_while_a_page_is_fetched_again_in_the_background_the_previous_copy_is_se
 
 
 def test_only_a_background_fetch_tells_the_app_so(tmp_path):
-    """The app renders a page its renderer is late with only for a background fetch (no
-    visitor waits for it): Varnish marks those, and drops the header a client sends."""
+    """The app renders a page an approval made stale at once only for a background fetch
+    (no visitor waits for it): Varnish marks those, and drops the header a client sends."""
     with behind_varnish(tmp_path) as (app, page, purge):
         assert request(page, **{"X-Background-Fetch": "1"})[2] == b"first"
         app.answer.update(body=b"second")

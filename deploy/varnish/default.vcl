@@ -9,9 +9,11 @@
 #   withdrawal is gone from this cache as soon as it returns, and the rest stays cached.
 #   An approval's purge says `xkey-soft: 1`: those pages expire but are served within
 #   their grace (the previous approved copy) while a fresh one is fetched in the
-#   background, so no visitor waits for a render. The site's page renderer, once it
-#   has stored such a page again, soft-purges that page's own tag (`page-...`), so the
-#   new page is fetched at once rather than when the host's previous copy expires.
+#   background, so no visitor waits for a render; that fetch renders the new page at the
+#   host. Where the host had queued the page for its page renderer instead (asked by a
+#   client, not this cache), the renderer, once it has stored the page, soft-purges
+#   that page's own tag (`page-...`), so the new page is fetched at once rather than
+#   when the host's previous copy expires.
 #   Browsers get the site's own Cache-Control (public, max-age=60) and revalidate with
 #   the ETag.
 # - Grace: a page whose lifetime ended (nothing on it changed: changes are purged) is
@@ -133,8 +135,9 @@ sub vcl_hash {
 }
 
 # A background fetch (a page in grace fetched again, no visitor waiting for it) says so:
-# the app then renders a page its page renderer is late with itself
-# (healthsite.page_cache.renderer.overdue), instead of answering with the previous copy.
+# the app then renders a page made stale by an approval itself, unless its page renderer
+# is on it and not late (healthsite.page_cache.renderer), instead of answering with the
+# previous copy.
 sub vcl_backend_fetch {
     if (bereq.is_bgfetch) {
         set bereq.http.X-Background-Fetch = "1";

@@ -31,7 +31,9 @@ by the cache in front for PAGE_CACHE_STALE_SURROGATE_SECONDS) instead of waiting
 that copy is sent, the page is queued for the page renderer (renderer.py: a process
 beside the workers, started by gunicorn's master), which renders and stores the new
 one, so no request worker spends a render on it, then soft-purges the page's own tag in
-the cache in front; without a live renderer, the first request renders it. A page rendered while an
+the cache in front; without a live renderer, the first request renders it. A background
+fetch of the cache in front (no visitor waits for it) that finds such a page renders it
+itself, so the cache in front gets the new page in one fetch. A page rendered while an
 invalidation of what it shows was applied may show either state: it is sent with
 Surrogate-Control: no-store and not kept. For a page rendered again, that is known from
 the tokens its previous copy's tags had before the render (policy.Before), so approvals
@@ -50,7 +52,8 @@ What is stored: 200 responses whose Cache-Control says `public` (the views opt i
 set no cookie and do not vary on Cookie (or on anything but the language of an unprefixed
 URL). What is never looked up: /admin/ (and other PAGE_CACHE_EXCLUDED prefixes), requests
 other than GET/HEAD, and requests carrying a session or CSRF cookie or credentials. Hits
-keep the stored ETag and Cache-Control, and answer If-None-Match with 304.
+keep the stored ETag and Cache-Control, and answer If-None-Match with 304; a miss renders
+the whole page, stores it, then answers the same way (policy.unconditional).
 
 The same middleware keeps each worker's interface strings current
 (strings.sharing), reading the catalogue generation with the tokens.

@@ -13,8 +13,6 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
 
 from reviews import cache_tags, publication
 from strings import sharing as shared_catalogues
@@ -235,21 +233,22 @@ class PublicPageCache:
         lock = renderer.lock_key(key)
         # The renderer's own request renders under the lock the queueing request took.
         refresh = bool(request.META.get(renderer.REFRESH))
-        locked, queued, late, token = refresh, False, False, None
+        locked, queued, renders, token = refresh, False, False, None
         try:
             if not refresh:
                 held = self._call("get", lock) if stale is not None else None
-                if held and not (late := renderer.overdue(self._call, request, held, key)):
+                if held and not (renders := renderer.overdue(self._call, request, held, key)):
                     # Being rendered: the previous copy, without a write to the cache (a
                     # write may wait for the shard's lock while the renderer stores).
                     return self._hit(request, stale, state="stale")
                 # The lock holds its taker's token (the time it was taken): freed only
                 # by its holder (renderer.free). Overdue, this request takes it over.
-                token = held if late else time.time()
-                locked = late or bool(
+                token = held if renders else time.time()
+                locked = renders or bool(
                     self._call("add", lock, token, settings.PAGE_CACHE_LOCK_SECONDS)
                 )
-            if stale is not None and not refresh and not late:
+                renders = renders or (locked and renderer.background(request))
+            if stale is not None and not refresh and not renders:
                 # The previous copy is still approved text (see _graced): served while the
                 # renderer (queued once it is sent: queue_after) or a request renders anew.
                 answer = self._hit(request, stale, state="stale")
@@ -264,14 +263,15 @@ class PublicPageCache:
         except CacheUnavailable:
             return self._without_cache(request, language)
         try:
-            response, collected = self._render(request)
+            with policy.unconditional(request):  # stored whole, then answered as asked
+                response, collected = self._render(request)
             if not response_is_public(response):
-                return self._mark((response, collected), None)
+                return policy.answer(request, self._mark((response, collected), None), HEADER)
             response[HEADER] = "miss"
             tags = policy.tag_response(response, collected, language, key)
             if store:
                 self._store(key, response, collected, tags, before)
-            return self._mark((response, collected), True)
+            return policy.answer(request, self._mark((response, collected), True), HEADER)
         finally:
             if locked and not queued and not refresh:  # the renderer frees its own
                 with suppress(CacheUnavailable):
@@ -328,16 +328,7 @@ class PublicPageCache:
         if state == "stale":  # the cache in front asks again soon (or is purged: renderer)
             seconds = settings.PAGE_CACHE_STALE_SURROGATE_SECONDS
         response["Surrogate-Control"] = f"max-age={seconds}"
-        answer = get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-            response=response,
-        )
-        if answer.status_code == 304:  # it keeps only the headers RFC 9110 names; without
-            # this one the cache in front keeps its copy as long as it first said (a day)
-            answer["Surrogate-Control"], answer[HEADER] = response["Surrogate-Control"], state
-        return answer
+        return policy.answer(request, response, HEADER)
 
     @staticmethod
     def _mark(rendered, public: bool | None) -> HttpResponse:

@@ -9,6 +9,8 @@ it shows changes).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import time as clock
@@ -16,13 +18,15 @@ from datetime import time as clock
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.http import parse_http_date_safe
 
 from reviews import cache_tags, publication
 
 # The tags of a response, for the HTTP cache in front (Varnish's xkey vmod).
 TAGS_HEADER = "xkey"
 VARY_ALLOWED = {"accept-language", "accept-encoding"}
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 
 def request_is_cacheable(request: HttpRequest) -> bool:
@@ -84,6 +88,34 @@ def public_not_modified(response: HttpResponse) -> bool:
         and "public" in directives
         and not (directives & {"private", "no-store", "no-cache"})
     )
+
+
+@contextmanager
+def unconditional(request: HttpRequest) -> Iterator[None]:
+    """The request without its conditional headers while its page is rendered for the
+    cache: the whole page is stored even when the client (a browser, or the cache in
+    front fetching again a page it holds) has it already; `answer` then answers it."""
+    held = {name: request.META.pop(name) for name in CONDITIONAL if name in request.META}
+    try:
+        yield
+    finally:
+        request.META.update(held)
+
+
+def answer(request: HttpRequest, response: HttpResponse, header: str) -> HttpResponse:
+    """`response`, or a 304 where the client has it already (its ETag or date)."""
+    answered = get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
+    if answered.status_code == 304:  # it keeps only the headers RFC 9110 names; without
+        # Surrogate-Control the cache in front keeps its copy as long as it first said
+        for name in ("Surrogate-Control", header):
+            if name in response:
+                answered[name] = response[name]
+    return answered
 
 
 def canonical_query(request: HttpRequest) -> tuple[str, bool]:

@@ -8,7 +8,10 @@ latency while reviewers approve (docs/publishing-benchmark.md). So the request t
 such a page takes its lock, answers with the previous copy, and once that is sent queues
 the page here (queue_after); the renderer, one process per host beside gunicorn's
 workers (healthsite/gunicorn.conf.py starts it, at a lower CPU priority), renders it
-through the same middleware stack and stores it, then frees the lock.
+through the same middleware stack and stores it, then frees the lock. A background fetch
+of the cache in front (`background`: no visitor waits for it) that takes a page's lock
+renders the page itself instead: the cache in front then gets the new page in one fetch,
+not the previous copy, a purge once the renderer has stored it and a second fetch.
 
 - Only pages whose previous copy may be served are queued. After a withdrawal or any
   other change without grace, the request renders the page itself, as before: the
@@ -60,10 +63,9 @@ ALIVE_KEY = "render:alive"
 ALIVE_SECONDS = 3
 PURGE_TIMEOUT = 0.5
 PURGE_PAUSE_SECONDS = 10.0
-# Idle, the renderer looks at the queue less often: 50 times a second for IDLE_AFTER
-# seconds after its last render, then 10 times (an idle renderer cost 1.1 % of a core
-# polling; the first page queued after a quiet spell waits at most 0.1 s longer, while
-# its previous copy is served).
+# Idle, the renderer looks at the queue 50 times a second for IDLE_AFTER seconds after its
+# last render, then 10 times (polling cost an idle renderer 1.1 % of a core; the first page
+# queued after a quiet spell waits at most 0.1 s longer, while its previous copy is served).
 IDLE_AFTER_SECONDS = 5.0
 IDLE_POLL_SECONDS = 0.1
 # The WSGI environ key of the renderer's own requests (HTTP headers become HTTP_*).
@@ -99,14 +101,12 @@ def item_key(number: int) -> str:
 
 
 def lock_key(key: str) -> str:
-    """The lock of the page stored under `key`: taken by the request that renders it or
-    queues it here."""
+    """The lock of the page stored under `key`, taken by the request that renders or queues it."""
     return "lock:" + key
 
 
 def alive(call) -> bool:
-    """Whether a renderer has signalled lately (`call`: the middleware's guarded cache
-    call)."""
+    """Whether a renderer has signalled lately (`call`: the middleware's guarded call)."""
     return bool(call("get", ALIVE_KEY))
 
 
@@ -119,8 +119,7 @@ def queue(call, request, query: str, key: str, language: str, token) -> bool:
     environ = {name: request.META[name] for name in KEPT if name in request.META}
     environ["REQUEST_METHOD"] = "GET"
     environ["QUERY_STRING"] = query
-    # The language the request's key names (for an unprefixed URL it may have come from
-    # a cookie, which is not kept), and the key itself (see misnamed).
+    # The language the key names (unprefixed URLs: maybe a cookie, not kept); the key (misnamed).
     environ["HTTP_ACCEPT_LANGUAGE"] = language
     environ[REFRESH] = key
     lock = lock_key(key)
@@ -156,22 +155,26 @@ def queue_after(call, response, request, query: str, key: str, language: str, to
 
 
 def overdue(call, request, held, key: str) -> bool:
-    """Whether `request` is a background fetch of the cache in front (no visitor waits
-    for it; BACKGROUND, which the shipped VCL sets), the page whose lock was taken at
-    `held` (its time.time(); a previous release wrote 1) has waited for the renderer
-    longer than PAGE_CACHE_RENDER_PATIENCE_SECONDS, and this request is the one to render
-    it instead: the first to ask; the others still get the previous copy. A renderer that
-    falls behind (at its lower priority, on a machine busy serving) then delays an
+    """Whether `request` is a background fetch of the cache in front, the page whose lock
+    was taken at `held` (its time.time(); a previous release wrote 1) has waited for the
+    renderer longer than PAGE_CACHE_RENDER_PATIENCE_SECONDS, and this request is the one
+    to render it instead: the first to ask; the others still get the previous copy. A
+    renderer that falls behind (at its lower priority, on a busy machine) then delays an
     approved text in front by about that long, not by its whole backlog; it skips the
     page once that request has freed the lock. A visitor's own request still gets the
-    previous copy: a render there holds up the requests queued behind its sync worker
-    (docs/publishing-benchmark.md, "Twenty-third session")."""
+    previous copy: a render there holds up the requests queued behind its sync worker."""
     patience = settings.PAGE_CACHE_RENDER_PATIENCE_SECONDS
-    if request.META.get(BACKGROUND) != "1" or not isinstance(held, float) or patience is None:
+    if not background(request) or not isinstance(held, float) or patience is None:
         return False
     if time.time() - held < patience:
         return False
     return bool(call("add", "late:" + key, 1, max(1, math.ceil(patience))))
+
+
+def background(request) -> bool:
+    """A background fetch of the cache in front (BACKGROUND, which the shipped VCL sets
+    and removes from clients' requests): no visitor waits for its answer."""
+    return request.META.get(BACKGROUND) == "1"
 
 
 def free(call, lock: str, token) -> None:

@@ -247,7 +247,8 @@ PAGE_CACHE_STALE_SURROGATE_SECONDS = 1
 # A page queued for the renderer this long ago is rendered by the next background fetch
 # of the cache in front instead (healthsite.page_cache.renderer.overdue): under the stale
 # copy's second there, so its second fetch after an approval gets the new page. None:
-# always wait for the renderer.
+# always wait for the renderer. (A background fetch that finds a stale page not yet
+# queued renders it at once.)
 PAGE_CACHE_RENDER_PATIENCE_SECONDS = 0.9
 PAGE_CACHE_WAIT_SECONDS = 2.0
 # After a failed cache call, a worker renders without the cache for this long, twice as
