@@ -11,9 +11,11 @@ from django.core.cache import cache, caches
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import Client
 
 from feedback import guard
 from healthsite.page_cache import renderer
+from public.views import topics as topics_view
 from reviews import publication, workflow
 from tests.support.factories import publish
 from tests.support.metrics import scrape
@@ -193,6 +195,31 @@ def test_a_background_fetch_of_a_page_an_approval_made_stale_renders_it_at_once(
     assert after["X-Page-Cache"] == "hit"
     assert "Новое название" in after.content.decode()
     assert page_renderer.run_once() == 0
+
+
+def test_a_stale_page_whose_render_fails_is_answered_with_its_previous_copy(
+    client, site, topic, page_renderer, monkeypatch
+):
+    """A background fetch renders a page an approval made stale and the render fails (a
+    fault, the database gone): it gets the previous approved copy for a second, not the
+    error, which Varnish would put in place of that copy and send every visitor's request
+    for the page through to the app. The lock is freed: the next fetch renders again."""
+    client.get(PAGE)
+    _retitle(topic, site, "Новое название")
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the render failed")
+
+    monkeypatch.setattr(topics_view, "topic_context", fails)
+    answer = Client(raise_request_exception=False).get(PAGE, HTTP_X_BACKGROUND_FETCH="1")
+
+    assert (answer.status_code, answer["X-Page-Cache"]) == (200, "stale")
+    assert "Новое название" not in answer.content.decode()
+    assert answer["Surrogate-Control"] == "max-age=1"
+    monkeypatch.undo()
+    fetched = client.get(PAGE, HTTP_X_BACKGROUND_FETCH="1")
+    assert fetched["X-Page-Cache"] == "miss"
+    assert "Новое название" in fetched.content.decode()
 
 
 def test_a_page_a_change_left_as_it_was_is_stored_once_by_a_background_fetch(

@@ -33,7 +33,8 @@ beside the workers, started by gunicorn's master), which renders and stores the 
 one, so no request worker spends a render on it, then soft-purges the page's own tag in
 the cache in front; without a live renderer, the first request renders it. A background
 fetch of the cache in front (no visitor waits for it) that finds such a page renders it
-itself, so the cache in front gets the new page in one fetch. A page rendered while an
+itself, so the cache in front gets the new page in one fetch. A render of such a page
+that fails (answers 5xx) is answered with the previous copy. A page rendered while an
 invalidation of what it shows was applied may show either state: it is sent with
 Surrogate-Control: no-store and not kept. For a page rendered again, that is known from
 the tokens its previous copy's tags had before the render (policy.Before), so approvals

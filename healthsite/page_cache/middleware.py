@@ -263,19 +263,28 @@ class PublicPageCache:
         except CacheUnavailable:
             return self._without_cache(request, language)
         try:
-            with policy.unconditional(request):  # stored whole, then answered as asked
-                response, collected = self._render(request)
-            if not response_is_public(response):
-                return policy.answer(request, self._mark((response, collected), None), HEADER)
-            response[HEADER] = "miss"
-            tags = policy.tag_response(response, collected, language, key)
-            if store:
-                self._store(key, response, collected, tags, before)
-            return policy.answer(request, self._mark((response, collected), True), HEADER)
+            fallback = None if refresh else stale
+            return self._fresh(request, key, language, before, store=store, fallback=fallback)
         finally:
             if locked and not queued and not refresh:  # the renderer frees its own
                 with suppress(CacheUnavailable):
                     renderer.free(self._call, lock, token)
+
+    def _fresh(self, request, key, language, before: Before, *, store, fallback) -> HttpResponse:
+        """The page rendered whole, stored if `store`, then answered as asked. A render
+        that fails (5xx: a fault, the database gone) gets `fallback`, the previous approved
+        copy, if any, rather than an error, which the cache in front would keep."""
+        with policy.unconditional(request):
+            response, collected = self._render(request)
+        if not response_is_public(response):
+            if fallback is not None and response.status_code >= 500:
+                return self._hit(request, fallback, state="stale")
+            return policy.answer(request, self._mark((response, collected), None), HEADER)
+        response[HEADER] = "miss"
+        tags = policy.tag_response(response, collected, language, key)
+        if store:
+            self._store(key, response, collected, tags, before)
+        return policy.answer(request, self._mark((response, collected), True), HEADER)
 
     def _store(self, key: str, response, collected, tags: set[str], before: Before) -> None:
         try:
