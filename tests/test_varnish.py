@@ -267,14 +267,20 @@ def test_metrics_are_never_served_through_the_cache_and_show_its_hit_counters(st
 
 class FakeApp:
     """A stand-in for the site that answers every GET with `answer` (Surrogate-Control,
-    body, and seconds to wait after the first half of the body), tagged `topic:t:en`;
+    body, seconds to wait after the first half of the body, status), tagged `topic:t:en`;
     `fetched` lists the bodies it sent."""
 
     def __init__(self, **answer):
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-        self.answer = {"control": "max-age=3600", "body": b"first", "pause": 0.0, **answer}
+        self.answer = {
+            "control": "max-age=3600",
+            "body": b"first",
+            "pause": 0.0,
+            "status": 200,
+            **answer,
+        }
         self.fetched: list[bytes] = []
         self.background: list[tuple[str, str | None]] = []  # path, X-Background-Fetch
         fake = self
@@ -284,10 +290,11 @@ class FakeApp:
                 answer = dict(fake.answer)
                 fake.fetched.append(answer["body"])
                 fake.background.append((self.path, self.headers.get("X-Background-Fetch")))
-                self.send_response(200)
+                self.send_response(answer["status"])
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Cache-Control", "public, max-age=60")
-                self.send_header("Surrogate-Control", answer["control"])
+                if answer["control"]:
+                    self.send_header("Surrogate-Control", answer["control"])
                 self.send_header("xkey", "topic:t:en")
                 self.send_header("Content-Length", str(len(answer["body"])))
                 self.end_headers()
@@ -358,6 +365,26 @@ def test_a_background_fetch_answered_no_store_keeps_the_previous_copy_in_grace(t
         first, second = request(page), request(page)
         assert first[2] == second[2] == b"uncacheable"
         assert second[1]["x-cache"] != "HIT"
+
+
+def test_a_background_fetch_the_app_fails_keeps_the_previous_copy_in_grace(tmp_path):
+    """After an approval's soft purge the app fails the background fetch (a 500 with no
+    Surrogate-Control: a fault, the database gone, and no previous copy at the host): the
+    previous approved copy keeps being served from grace, not the error, and not as a
+    hit-for-miss that sends every visitor's request to the failing app; the next request
+    fetches again."""
+    with behind_varnish(tmp_path) as (app, page, purge):
+        assert request(page)[2] == b"first"
+        app.answer.update(status=500, control="", body=b"failed")
+        purge(**{"xkey-soft": "1"})
+        for _ in range(5):
+            status, headers, body = request(page)
+            assert (status, headers["x-cache"], body) == (200, "HIT", b"first")
+            time.sleep(0.2)
+        assert 1 <= app.fetched.count(b"failed") <= 5  # in the background only
+
+        app.answer.update(status=200, control="max-age=3600", body=b"second")
+        wait_for_body(page, b"second")
 
 
 def test_while_a_page_is_fetched_again_in_the_background_the_previous_copy_is_served(tmp_path):

@@ -17,7 +17,8 @@
 #   Browsers get the site's own Cache-Control (public, max-age=60) and revalidate with
 #   the ETag.
 # - Grace: a page whose lifetime ended (nothing on it changed: changes are purged) is
-#   served for up to an hour more while a fresh copy is fetched in the background.
+#   served for up to an hour more while a fresh copy is fetched in the background; a
+#   background fetch the app answers with an error leaves that copy in place.
 # - Only responses the site marks with Surrogate-Control: max-age are kept (and hashed
 #   static files); everything else (redirects, errors, the admin) passes through.
 # - /admin/ is never cached and keeps its cookies; every other URL is public and its
@@ -147,6 +148,13 @@ sub vcl_backend_fetch {
 sub vcl_backend_response {
     if (bereq.uncacheable) {
         return (deliver);
+    }
+    if (bereq.is_bgfetch && beresp.status >= 500) {
+        # The app failed a page fetched again behind its previous copy (a fault, the
+        # database gone): keep serving that approved copy from grace rather than put the
+        # error, or a hit-for-miss sending every visitor to the failing app, in its place;
+        # the next request fetches again. (A withdrawal's hard purge leaves no copy.)
+        return (abandon);
     }
     if (bereq.is_bgfetch && beresp.http.Surrogate-Control ~ "no-store") {
         # A page fetched again in the background after an approval's soft purge was
