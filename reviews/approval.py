@@ -31,7 +31,7 @@ directly; tests/test_workflow.py and test_workflow_batches.py test the promise.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -59,7 +59,7 @@ from .change_requests import request_changes
 from .errors import WorkflowError
 from .models import LanguageVersion, Placement, PublishedVersion, codes_text, shown_title
 from .registry import registry
-from .retirement import hold_translations, retire_and_flag
+from .retirement import HELD, hold_translations, retire_and_flag
 from .shown import ShownText
 
 Status = LanguageVersion.Status
@@ -163,7 +163,7 @@ def approve_many(
         planning.refresh_review_due(approval.item for approval in checked)
         index(frozen)
         audit(checked, reviewer=reviewer, comment=comment, details=details)
-        invalidate(checked)
+        invalidate(checked, frozen)
     return frozen
 
 
@@ -246,30 +246,58 @@ def audit(
     AuditEntry.objects.bulk_create(entries)
 
 
-def invalidate(approvals: Sequence[Approval]) -> None:
+def invalidate(approvals: Sequence[Approval], published: Sequence[PublishedVersion]) -> None:
     """In the transaction, the invalidation of the pages that changed is recorded: each
     item in the languages whose pages show the approved version (reviews.cache_tags),
-    and its lists; it is applied to the caches once committed."""
+    its lists, and its lists of titles and of days where the title or the day shown
+    changed (`published`: the approvals' new versions, in their order); it is applied
+    to the caches once committed."""
     changes: dict[Item, set[str]] = {}
     lists: dict[Item, set[str]] = {}
+    names: dict[Item, cache_tags.Names] = {}
     translated = _translated([a.item for a in approvals if a.version.language == SOURCE_LANGUAGE])
-    for approval in approvals:
+    for approval, new in zip(approvals, published, strict=True):
         language, first = approval.version.language, approval.previous is None
         changes.setdefault(approval.item, set()).update(
             cache_tags.languages_changed(language, first_in_language=first)
         )
-        lists.setdefault(approval.item, set()).update(
-            cache_tags.list_languages(
-                language, first_in_language=first, translated=translated.get(approval.item, ())
-            )
+        listed = cache_tags.list_languages(
+            language, first_in_language=first, translated=translated.get(approval.item, ())
         )
+        lists.setdefault(approval.item, set()).update(listed)
+        named = names.setdefault(approval.item, cache_tags.Names())
+        found = _names_changed(approval, new, listed)
+        named.titles |= found.titles
+        named.days |= found.days
     batch_invalidate(
         changes,
         action="approve",
         lists=lists,
         regions=_placed(approvals),
+        names=names,
         grace=all(approval.previous is not None for approval in approvals),
     )
+
+
+def _names_changed(
+    approval: Approval, new: PublishedVersion, listed: list[str]
+) -> cache_tags.Names:
+    """Where the approval changes the lists of titles (the A–Z list) and of approval
+    days (sitemaps): everywhere its item joins or leaves a list (a first publication in
+    the language, translations held by an English change); for a re-approval, where the
+    title or its own language's day changed."""
+    previous = approval.previous
+    joins_or_leaves = previous is None or approval.translation_note.get("translations") == HELD
+    return cache_tags.names_changed(
+        approval.version.language,
+        listed,
+        None if joins_or_leaves else (previous.shown_title, _utc_day(previous.approved_at)),
+        (new.shown_title, _utc_day(new.approved_at)),
+    )
+
+
+def _utc_day(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
 
 
 def _placed(approvals: Sequence[Approval]) -> dict[Item, set[str]]:

@@ -109,18 +109,23 @@ def invalidate(
     action: str,
     lists: dict[Item, set[str]] | None = None,
     regions: dict[Item, set[str]] | None = None,
+    names: dict[Item, cache_tags.Names] | None = None,
     grace: bool = False,
 ) -> None:
     """In the change's transaction: record the invalidation of the pages it changed,
     the items (kind, key) in those page languages and their lists (in `lists[item]`'s
     languages where given; the region pages of `regions[item]` where given, else every
-    region page: reviews.cache_tags, reviews.publication: applied after the commit,
+    region page; the lists of titles and days of `names[item]` where given, else those
+    of the lists: reviews.cache_tags, reviews.publication: applied after the commit,
     retried until done)."""
     tags: set[str] = set()
     for (kind, key), languages in changes.items():
         lists_in = None if lists is None else lists.get((kind, key))
         placed = None if regions is None else regions.get((kind, key), set())
-        tags.update(cache_tags.for_change(kind, [key], languages, lists_in, regions=placed))
+        named = None if names is None else names.get((kind, key))
+        tags.update(
+            cache_tags.for_change(kind, [key], languages, lists_in, regions=placed, names=named)
+        )
     items = sorted(changes)
     reason = f"{action} " + ", ".join(f"{kind} {key}" for kind, key in items[:5])
     if len(items) > 5:

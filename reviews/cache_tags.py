@@ -18,6 +18,13 @@ The vocabulary, per language L (the page's language, also for an English fallbac
 - `region-topics:SLUG:L`, `topic-set:L`: a region page, which lists the topics placed in
   that region: changed by an approval of a topic placed there (before or after it) and by
   any withdrawal of a topic;
+- `topic-titles:L`, `topic-days:L` (with `topic-set:L`): a page that lists live items
+  by title alone (the A–Z list) or by address and the day each was approved (sitemap
+  files, the sitemap index): changed where an item joins or leaves the language's list
+  (a first publication, a withdrawal, a hold) and by a re-approval only where the title
+  it shows, or the day of the version in L, changed (`names_changed`). The membership
+  tag is there as well for a rolling deploy's older release, whose withdrawals
+  invalidate `topic-set:L` but know nothing of the two tags;
 - `lang:L`: every page in L (site notices and interface strings change all of them);
 - `all`: every page (an operator's "invalidate everything").
 
@@ -93,6 +100,26 @@ def lists_region(region: str, language: str) -> None:
     _add(region_listing(region, language), membership("topic", language))
 
 
+def titles(kind: str, language: str) -> str:
+    return f"{kind}-titles:{language}"
+
+
+def days(kind: str, language: str) -> str:
+    return f"{kind}-days:{language}"
+
+
+def lists_titles(kind: str, language: str) -> None:
+    """The page being rendered lists the live items of `kind` in `language` by title
+    alone (the A–Z list)."""
+    _add(titles(kind, language), membership(kind, language))
+
+
+def lists_days(kind: str, language: str) -> None:
+    """The page being rendered lists the live items of `kind` in `language` by address
+    and the day their version in `language` was approved (sitemaps)."""
+    _add(days(kind, language), membership(kind, language))
+
+
 def whole_language(language: str) -> str:
     return f"lang:{language}"
 
@@ -141,6 +168,38 @@ def list_languages(
     return [code for code in changed if code == SOURCE_LANGUAGE or code not in set(translated)]
 
 
+@dataclass
+class Names:
+    """The languages whose lists of titles (`titles`) and of approval days (`days`) a
+    change reaches."""
+
+    titles: set[str] = field(default_factory=set)
+    days: set[str] = field(default_factory=set)
+
+
+def names_changed(
+    language: str,
+    listed: Iterable[str],
+    before: tuple[str | None, date] | None,
+    after: tuple[str, date],
+) -> Names:
+    """What an approval of `language` changes in the lists of titles and of days of the
+    languages `listed` (`list_languages`). `before`, `after`: the item's title and the
+    day (UTC) of its version in `language`, before and after a re-approval; `before` is
+    None where the item joins or leaves a list (a first publication, a hold): that
+    changes them all. A re-approval changes the titles only if the title changed (an
+    unknown title before counts as changed), and only its own language's days, only if
+    the day changed."""
+    listed = set(listed)
+    if before is None:
+        return Names(set(listed), set(listed))
+    (title, day), (new_title, new_day) = before, after
+    return Names(
+        set(listed) if title is None or title != new_title else set(),
+        {language} & listed if day != new_day else set(),
+    )
+
+
 def for_change(
     kind: str,
     keys: Iterable[str],
@@ -148,17 +207,23 @@ def for_change(
     lists_in: Iterable[str] | None = None,
     *,
     regions: Iterable[str] | None = None,
+    names: Names | None = None,
 ) -> list[str]:
     """The tags to invalidate when items of `kind` change in these page languages, their
     lists in `lists_in` (by default the same languages). `regions`: the regions the items
     are placed in, before and after the change (a region page lists a region's topics);
     None when the set of items changes (a withdrawal): then every region page of those
-    languages. Site notices are on every page: they invalidate their languages whole."""
+    languages. `names`: the languages whose lists of titles and of days changed (by
+    default those of `lists_in`). Site notices are on every page: they invalidate their
+    languages whole."""
     languages = sorted(set(languages))
     if kind == "notice":
         return [whole_language(language) for language in languages]
     lists_in = languages if lists_in is None else sorted(set(lists_in))
+    names = Names(set(lists_in), set(lists_in)) if names is None else names
     tags = {listing(kind, language) for language in lists_in}
+    tags |= {titles(kind, language) for language in names.titles}
+    tags |= {days(kind, language) for language in names.days}
     tags |= {item(kind, key, language) for key in keys for language in languages}
     if regions is None:
         tags |= {membership(kind, language) for language in lists_in}

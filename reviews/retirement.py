@@ -22,6 +22,10 @@ from .batch import Item, items_filter
 from .models import PublishedVersion
 from .registry import registry
 
+# An English approval's audit note on translations held off the public (their red flags
+# changed): they leave the lists of their languages.
+HELD = "held: red flags changed"
+
 
 def stop_being_live(versions, **changes) -> int:
     """The one way a published version stops being live (replaced, held or withdrawn):
@@ -60,7 +64,7 @@ def retire_and_flag(
                 approval.translation_note["translations"] = "unaffected"
             elif adapter.red_flags(previous.source) != adapter.red_flags(approval.text):
                 held_items.append(approval.item)
-                approval.translation_note["translations"] = "held: red flags changed"
+                approval.translation_note["translations"] = HELD
             else:
                 outdated_items.append(approval.item)
                 approval.translation_note["translations"] = "outdated"

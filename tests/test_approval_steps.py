@@ -2,7 +2,7 @@
 (test_workflow.py, test_workflow_batches.py, test_review_integrity.py) test them
 together through `approve_many`."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -39,6 +39,11 @@ def checked(version, reviewer):
         loaded,
         set(),
     )
+
+
+def frozen(result, reviewer, now=NOW):
+    due = now.date().replace(year=now.year + 1)
+    return approval.freeze(result, reviewer=reviewer, credit=("Dr F", "en"), now=now, due=due)
 
 
 # -- checks -----------------------------------------------------------------------------
@@ -173,7 +178,7 @@ def test_invalidate_records_the_changed_pages_of_each_item(reviewer, monkeypatch
     )
     one = checked(submitted(make_topic("one-topic")), reviewer)
     two = checked(submitted(make_topic("two-topic")), reviewer)
-    approval.invalidate([one, two])
+    approval.invalidate([one, two], [frozen(one, reviewer), frozen(two, reviewer)])
     ((tags, reason, grace),) = recorded
     assert reason == "approve topic one-topic, topic two-topic"
     # First publications must show at once: no previous copy may be served meanwhile.
@@ -184,7 +189,47 @@ def test_invalidate_records_the_changed_pages_of_each_item(reviewer, monkeypatch
     again.title_en = "Again, changed"
     again.save()
     workflow.record_edits(again, by=None)
-    approval.invalidate([checked(submitted(again), reviewer)])
+    result = checked(submitted(again), reviewer)
+    approval.invalidate([result], [frozen(result, reviewer)])
     # A re-approval replaces approved text with approved text: previous copies may be.
     assert recorded[-1][2] is True
     assert {"topic:one-topic:en", "topic:two-topic:en"} <= tags
+
+
+def test_a_re_approval_invalidates_the_lists_of_titles_and_days_only_where_they_changed(
+    reviewer, monkeypatch
+):
+    """The A–Z list shows titles, a sitemap file each page's day (UTC) in its language:
+    a re-approval that keeps both leaves them cached; a first publication reaches both
+    in every language."""
+    recorded = []
+    monkeypatch.setattr(
+        publication, "record", lambda tags, *, reason, grace: recorded.append(set(tags))
+    )
+    topic = make_topic("names-topic")
+    publish(topic, ["en"], reviewer=reviewer)
+    assert {f"topic-{name}:{code}" for name in ("titles", "days") for code in LANGUAGES} <= (
+        recorded[-1]
+    )
+    live = PublishedVersion.objects.live().get(key="names-topic", language="en")
+
+    def tags_of(result, now):
+        approval.invalidate([result], [frozen(result, reviewer, now=now)])
+        return {tag for tag in recorded[-1] if tag.startswith("topic-")}
+
+    topic.summary_en = "A summary, revised"
+    topic.save()
+    workflow.record_edits(topic, by=None)
+    result = checked(submitted(topic), reviewer)
+    # Same title, same day: the item's pages and lists change, not its titles or days.
+    assert tags_of(result, live.approved_at) == set()
+    assert "topics:en" in recorded[-1] and "topic:names-topic:en" in recorded[-1]
+    # Another day (UTC): the English sitemap file's date.
+    later = live.approved_at.astimezone(UTC).replace(hour=0) + timedelta(days=1)
+    assert tags_of(result, later) == {"topic-days:en"}
+    # Another title: every list that shows it (English is what the others fall back to).
+    topic.title_en = "Names topic, renamed"
+    topic.save()
+    workflow.record_edits(topic, by=None)
+    result = checked(submitted(topic), reviewer)
+    assert tags_of(result, live.approved_at) == {f"topic-titles:{code}" for code in LANGUAGES}

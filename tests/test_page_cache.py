@@ -368,14 +368,12 @@ def test_every_change_purges_its_tags_in_the_caches_in_front_at_once_and_again_l
         assert len(scheduled) == 1  # and no third
         tags = [set(header.split()) for header in ours()]
         assert len(tags) == 2 and tags[0] == tags[1]
-        # A first publication: the topic, the topic lists and the list of the region it
-        # is placed in, in every language; nothing else (no other topic, no region page
-        # of its own, no other region's list, no site-wide purge).
-        assert tags[0] == {
-            f"{name}:{code}"
-            for name in ("topic:purged-topic", "topics", "region-topics:legs")
-            for code in LANGUAGES
-        }
+        # A first publication: the topic, the topic lists (with those of titles and of
+        # days) and the list of the region it is placed in, in every language; nothing
+        # else (no other topic, no region page of its own, no other region's list, no
+        # site-wide purge).
+        names = ("topic:purged-topic", "topics", "topic-titles", "topic-days", "region-topics:legs")
+        assert tags[0] == {f"{name}:{code}" for name in names for code in LANGUAGES}
 
 
 def test_the_repeated_purge_runs_on_a_daemon_timer_off_the_request():
@@ -407,7 +405,7 @@ def _warm(client, urls):
 
 
 def test_a_re_approved_translation_invalidates_its_pages_and_lists_in_its_language_only(
-    client, site, topic
+    client, site, topic, not_at_midnight
 ):
     other = publish_topic("other-topic", reviewer=site, title="Otherword")
     untouched = [
@@ -417,18 +415,20 @@ def test_a_re_approved_translation_invalidates_its_pages_and_lists_in_its_langua
         "/ru/topics/other-topic/",
         "/ar/topics/cached-topic/",
         "/api/v1/en/topics/",
-        # The other languages' sitemap files: their dates, and the languages each page
-        # is live in, are unchanged.
+        # The sitemaps show no title: the languages each page is live in and the day
+        # its version was approved, the same day (test_a_re_approval_keeping_...).
         "/sitemap-topics-en.xml",
         "/sitemap-topics-ar.xml",
+        "/sitemap-topics-ru.xml",
+        "/sitemap.xml",
+        # Another language's list of titles.
+        "/en/a-z/",
     ]
-    # The sitemap index lists the files of every language (their dates) too.
     changed = [
         "/ru/topics/cached-topic/",
         "/ru/regions/legs/",
         "/ru/search/?q=cachedword",
-        "/sitemap-topics-ru.xml",
-        "/sitemap.xml",
+        "/ru/a-z/",
     ]
     _warm(client, untouched + changed)
 
@@ -440,6 +440,7 @@ def test_a_re_approved_translation_invalidates_its_pages_and_lists_in_its_langua
     for url in changed:
         assert client.get(url)["X-Page-Cache"] == "miss", url
     assert "Новое название" in client.get("/ru/topics/cached-topic/").content.decode()
+    assert "Новое название" in client.get("/ru/a-z/").content.decode()
     for url in untouched:
         assert client.get(url)["X-Page-Cache"] == "hit", url
     assert other.slug == "other-topic"
@@ -466,7 +467,7 @@ def test_a_first_publication_in_a_language_updates_every_language_s_sitemap_file
 
 
 def test_an_english_re_approval_leaves_translated_lists_cached_and_updates_the_rest(
-    client, site, topic
+    client, site, topic, not_at_midnight
 ):
     """A re-approved English text changes its item's pages in every language (the
     translation is now outdated against it: its notice, the API's receipt) and the lists
@@ -483,13 +484,15 @@ def test_an_english_re_approval_leaves_translated_lists_cached_and_updates_the_r
         # A Russian search that finds the Russian text shows no English.
         "/ru/search/?q=cachedword",
         "/sitemap-topics-ru.xml",
+        # Same day: the English sitemap file shows no title.
+        "/sitemap-topics-en.xml",
     ]
     changed = [
         "/en/topics/cached-topic/",
         "/ru/topics/cached-topic/",
         "/en/regions/legs/",
         "/en/search/?q=cachedword",
-        "/sitemap-topics-en.xml",
+        "/en/a-z/",
         # Nothing found in Russian: English matches are offered, from every English text.
         "/ru/search/?q=renamed",
         "/api/v1/ru/topics/",
@@ -513,7 +516,7 @@ def test_an_english_re_approval_leaves_translated_lists_cached_and_updates_the_r
 
     # An English re-approval of a topic Russian readers get in English changes their lists,
     # and the Russian searches that find its English text.
-    _warm(client, ["/ru/search/?q=untranslatedword"])
+    _warm(client, ["/ru/search/?q=untranslatedword", "/ru/a-z/"])
     untranslated.title_en = "Untranslatedword renamed"
     untranslated.summary_en = "Summary of Untranslatedword, revised"
     untranslated.save()
@@ -524,7 +527,82 @@ def test_an_english_re_approval_leaves_translated_lists_cached_and_updates_the_r
     search = client.get("/ru/search/?q=untranslatedword")
     assert search["X-Page-Cache"] == "miss"
     assert "Untranslatedword, revised" in search.content.decode()
+    listed = client.get("/ru/a-z/")
+    assert listed["X-Page-Cache"] == "miss"
+    assert "Untranslatedword renamed" in listed.content.decode()
     assert client.get("/ru/topics/cached-topic/")["X-Page-Cache"] == "hit"
+
+
+@pytest.fixture
+def not_at_midnight():
+    """Two approvals a test makes in a row fall on the same day (UTC)."""
+    now = time.time()
+    to_midnight = 86400 - now % 86400
+    if to_midnight < 5:
+        time.sleep(to_midnight + 0.1)
+
+
+def test_a_re_approval_keeping_the_title_leaves_the_a_z_list_and_sitemaps_cached(
+    client, site, topic, not_at_midnight
+):
+    """The A–Z list shows titles, the sitemaps addresses and each version's day: a
+    re-approval of a summary on the day of the last one changes none of them."""
+    names = ["/en/a-z/", "/ru/a-z/", "/sitemap-topics-en.xml", "/sitemap.xml"]
+    _warm(client, [*names, "/en/topics/cached-topic/", "/en/feed/"])
+    topic.summary_en = "Summary of Cachedword, revised"
+    topic.save()
+    publish(topic, ["en"], reviewer=site)
+    for url in ["/en/topics/cached-topic/", "/en/feed/"]:
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+    for url in names:
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+
+
+def test_translations_held_by_an_english_change_leave_the_a_z_lists_and_sitemaps(
+    client, site, topic
+):
+    """Held translations (their red flags changed in English) are off the public: each
+    language's A–Z list shows the English title instead, and no sitemap names the held
+    page."""
+    sitemaps = ["/sitemap-topics-ru.xml", "/sitemap-topics-en.xml"]
+    _warm(client, ["/ru/a-z/", *sitemaps])
+    assert "Cachedword [ru]" in client.get("/ru/a-z/").content.decode()
+    sign = topic.warning_signs.first()
+    sign.text_en = "Call now, reworded"
+    sign.save()
+    workflow.record_edits(topic, by=None)
+    publish(topic, ["en"], reviewer=site)
+    listed = client.get("/ru/a-z/")
+    assert listed["X-Page-Cache"] == "miss"
+    assert "Cachedword [ru]" not in listed.content.decode()
+    assert 'lang="en" dir="ltr">Cachedword [en]' in listed.content.decode()
+    for url in sitemaps:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+        assert "/ru/topics/cached-topic/" not in response.content.decode(), url
+
+
+def test_a_withdrawal_recorded_without_the_lists_of_titles_still_reaches_them(
+    client, site, topic, monkeypatch
+):
+    """A rolling deploy: an older release's withdrawal knows nothing of the lists of
+    titles and days, yet it reaches the A–Z list and the sitemaps this release cached
+    (they carry the language's list of members, which every withdrawal invalidates)."""
+    names = ["/en/a-z/", "/es/a-z/", "/sitemap-topics-en.xml", "/sitemap.xml"]
+    _warm(client, names)
+    before = cache_tags.for_change
+
+    def older_release(*args, **kwargs):
+        return [
+            tag for tag in before(*args, **kwargs) if "-titles:" not in tag and "-days:" not in tag
+        ]
+
+    monkeypatch.setattr(cache_tags, "for_change", older_release)
+    workflow.withdraw("topic", "cached-topic", by=site, reason="unsafe advice")
+    for url in names:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+        assert "cached-topic" not in response.content.decode(), url
 
 
 def test_a_topic_approval_renders_again_only_the_region_pages_it_is_or_was_placed_in(

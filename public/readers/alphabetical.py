@@ -49,7 +49,7 @@ def alphabetical_topics(language: str, start: int, count: int) -> Alphabetical:
     and a version with none made by the alphabet's current rules gets one first, once: a
     few queries more (none is made over a place of newer rules: a rolling deploy's new
     release, reviews.alphabetical.made_by_newer_rules)."""
-    cache_tags.lists(ContentKind.TOPIC, [language])
+    cache_tags.lists_titles(ContentKind.TOPIC, language)
     listed = _from_places(language)
     if listed is None:
         listed = _healed(language)

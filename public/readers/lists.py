@@ -28,7 +28,7 @@ from .served import (
 def sitemap_keys(kind: str, language: str):
     """The keys of the live pages of `kind` in `language`, by key, as a query (a sitemap
     file counts and slices it)."""
-    cache_tags.lists(kind, [language])
+    cache_tags.lists_days(kind, language)
     return readable().live(language, kind).order_by("key").values_list("key", flat=True)
 
 
@@ -48,8 +48,9 @@ def sitemap_entries(kind: str, keys: list[str], language: str) -> dict[str, Site
     9.3 ms, PostgreSQL 13.4 -> 11.0 ms), and a day is all a file shows of one."""
     # The file shows its own language's dates, and the languages each page is live in
     # (alternates): a first publication in a language and a withdrawal change the lists
-    # of every language (reviews.cache_tags), so its own language's tag covers both.
-    cache_tags.lists(kind, [language])
+    # of every language (reviews.cache_tags), so its own language's tag covers both; a
+    # re-approval only where its day in the file's language changed.
+    cache_tags.lists_days(kind, language)
     if not keys:
         return {}
     # The page's keys are consecutive in key order (sitemap_keys): their range is one
@@ -144,7 +145,7 @@ def listed_topics(language: str) -> list[ListedTopic]:
     (readers.alphabetical); this is its way when the places cannot be stored.
     The title is the version's own column; only a version approved before it was
     filled (migration reviews 0022) has its title read from the snapshot."""
-    cache_tags.lists(ContentKind.TOPIC, [language])
+    cache_tags.lists_titles(ContentKind.TOPIC, language)
     rows = (
         here_or_english(readable().topics(), language)
         .annotate(listed_title=Coalesce("shown_title", KT("payload__title")))
