@@ -25,6 +25,9 @@ is hung or down (the client's 0.2 s timeouts, then the pages render without it).
 `--redis-only` runs that part alone. Exit status 1 when a target is missed. Not run by
 CI: timings depend on the machine.
 
+`--rounds N` alternates N quiet and N publishing runs of --duration/N seconds each and
+takes the ratios as the medians of the pairs' (the default, 1, is one run of each).
+
 `--database-url` puts the site in a PostgreSQL database, created afresh:
 `scripts/with-services .venv/bin/python scripts/bench_publishing.py --database-url
 "$DATABASE_URL"` (a throwaway cluster). The page cache stays on diskcache unless Redis.
@@ -41,6 +44,7 @@ import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from statistics import fmean, median
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -318,6 +322,13 @@ def main() -> int:
         action="store_true",
         help="also run a process that takes the approvals' CPU time and does nothing else",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="alternate quiet and publishing runs this many times, each --duration/ROUNDS "
+        "seconds long; the ratios are then the medians of the pairs'",
+    )
     options = parser.parse_args()
     SESSIONS["own"] = not options.one_session
     missing = [name for name in ("wrk", "varnishd") if not have(name)]
@@ -384,13 +395,9 @@ def main() -> int:
             script = wrk_script(work, paths, header, hit)
             for path in paths:  # warm
                 request(base + path, **{"Accept-Encoding": "gzip"})
-            before = _cpu_seconds(gunicorn.pid)
-            quiet = wrk(base, script, options.duration, options.connections)
-            publisher = _started(PUBLISHER, publisher_env, options)
-            during_quiet = _cpu_seconds(gunicorn.pid)
-            publishing = _publishing_run(publisher, base, script, options)
-            # What the approvals cost gunicorn: rendering the pages they changed again.
-            extra = (_cpu_seconds(gunicorn.pid) - during_quiet) - (during_quiet - before)
+            quiet, publishing, extra = _alternated(
+                base, script, publisher_env, options, gunicorn.pid
+            )
             runs = [("quiet", quiet), ("publishing", publishing)]
             if options.control:
                 approvals = max(publishing["approvals"], 1)
@@ -427,7 +434,7 @@ def main() -> int:
                     f"p99 {control['p99'] / quiet['p99']:.2f}x",
                     flush=True,
                 )
-            rate, p99 = publishing["rate"] / quiet["rate"], publishing["p99"] / quiet["p99"]
+            rate, p99 = publishing["rate_ratio"], publishing["p99_ratio"]
             print(
                 f"{name}: req/s {rate:.2f}x, p99 {p99:.2f}x; {publishing['approvals']} "
                 f"approvals; load average {_load()}",
@@ -601,6 +608,46 @@ def _started(code: str, env: dict, options) -> subprocess.Popen:
     while "READY" not in (process.stdout.readline() or "READY"):
         pass
     return process
+
+
+def _alternated(base: str, script: Path, env: dict, options, pid: int):
+    """`options.rounds` quiet runs, each followed by a publishing run as long: the quiet
+    and the publishing figures (medians of the runs; hit ratios averaged), the ratios
+    (medians of each pair's: a machine whose speed drifts over minutes moves both runs
+    of a pair alike), and what the approvals cost gunicorn beyond the quiet runs: the
+    pages they changed, rendered again."""
+    seconds = max(1, round(options.duration / options.rounds))
+    segment = argparse.Namespace(**{**vars(options), "duration": seconds})
+    pairs, extra = [], 0.0
+    for _ in range(options.rounds):
+        before = _cpu_seconds(pid)
+        quiet = wrk(base, script, seconds, options.connections)
+        publisher = _started(PUBLISHER, {**env, "PUBLISH_SECONDS": str(seconds + 1)}, options)
+        during_quiet = _cpu_seconds(pid)
+        publishing = _publishing_run(publisher, base, script, segment)
+        extra += (_cpu_seconds(pid) - during_quiet) - (during_quiet - before)
+        pairs.append((quiet, publishing))
+    if options.rounds > 1:
+        print(
+            "pairs, p99 ratio: "
+            + ", ".join(f"{pub['p99'] / quiet['p99']:.2f}x" for quiet, pub in pairs),
+            flush=True,
+        )
+    quiet, publishing = (_summed([pair[i] for pair in pairs]) for i in (0, 1))
+    for name in ("rate", "p99"):
+        publishing[f"{name}_ratio"] = median(pub[name] / q[name] for q, pub in pairs)
+    return quiet, publishing, extra
+
+
+def _summed(results: list[dict]) -> dict:
+    """Runs in one: the medians of their rates and latencies, the mean of their hit
+    ratios, the sums of their counts."""
+    summed = {name: median(r[name] for r in results) for name in ("rate", "p50", "p99")}
+    summed |= {name: fmean(r[name] for r in results) for name in ("hits", "stale")}
+    summed |= {
+        name: sum(r.get(name, 0) for r in results) for name in ("errors", "approvals", "cpu")
+    }
+    return summed
 
 
 def _publishing_run(publisher, base: str, script: Path, options) -> dict:
