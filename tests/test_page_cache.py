@@ -7,9 +7,11 @@ import time
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from articles.models import Article
 from reviews import cache_tags, publication, workflow
+from reviews.models import PublishedVersion
 from tests.support.factories import LANGUAGES, publish
 from tests.support.once import built_once
 from tests.support.published import publish_topic
@@ -405,7 +407,7 @@ def _warm(client, urls):
 
 
 def test_a_re_approved_translation_invalidates_its_pages_and_lists_in_its_language_only(
-    client, site, topic, not_at_midnight
+    client, site, topic, same_day
 ):
     other = publish_topic("other-topic", reviewer=site, title="Otherword")
     untouched = [
@@ -467,7 +469,7 @@ def test_a_first_publication_in_a_language_updates_every_language_s_sitemap_file
 
 
 def test_an_english_re_approval_leaves_translated_lists_cached_and_updates_the_rest(
-    client, site, topic, not_at_midnight
+    client, site, topic, same_day
 ):
     """A re-approved English text changes its item's pages in every language (the
     translation is now outdated against it: its notice, the API's receipt) and the lists
@@ -534,16 +536,20 @@ def test_an_english_re_approval_leaves_translated_lists_cached_and_updates_the_r
 
 
 @pytest.fixture
-def not_at_midnight():
-    """Two approvals a test makes in a row fall on the same day (UTC)."""
-    now = time.time()
-    to_midnight = 86400 - now % 86400
+def same_day(topic):
+    """A test's re-approvals fall on the day (UTC) of the versions they replace: none
+    starts within 5 s of midnight, and versions approved before midnight (the module's
+    content is built once) are dated now."""
+    to_midnight = 86400 - time.time() % 86400
     if to_midnight < 5:
         time.sleep(to_midnight + 0.1)
+    now = timezone.now()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    PublishedVersion.objects.live().filter(approved_at__lt=midnight).update(approved_at=now)
 
 
 def test_a_re_approval_keeping_the_title_leaves_the_a_z_list_and_sitemaps_cached(
-    client, site, topic, not_at_midnight
+    client, site, topic, same_day
 ):
     """The A–Z list shows titles, the sitemaps addresses and each version's day: a
     re-approval of a summary on the day of the last one changes none of them."""
