@@ -35,6 +35,7 @@ from datetime import UTC, date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -273,7 +274,7 @@ def invalidate(approvals: Sequence[Approval], published: Sequence[PublishedVersi
         changes,
         action="approve",
         lists=lists,
-        regions=_placed(approvals),
+        regions=_placed(approvals, published),
         names=names,
         grace=all(approval.previous is not None for approval in approvals),
     )
@@ -300,13 +301,34 @@ def _utc_day(moment: datetime) -> date:
     return moment.astimezone(UTC).date()
 
 
-def _placed(approvals: Sequence[Approval]) -> dict[Item, set[str]]:
-    """One query: the regions each approved item is placed in, before and after."""
-    placed = {a.item: set(a.text.get("regions") or []) for a in approvals}
-    previous = {a.previous.pk: a.item for a in approvals if a.previous is not None}
+def _placed(
+    approvals: Sequence[Approval], published: Sequence[PublishedVersion]
+) -> dict[Item, set[str]]:
+    """Two queries: the region pages each item's approvals change, the regions it is
+    placed in before and after. A region page shows a card of each topic (its title and
+    summary, in order of title): a re-approval that keeps the card and the placement,
+    changing only what the topic's own page shows, changes none."""
+    placed: dict[Item, set[str]] = {a.item: set() for a in approvals}
+    previous = [a.previous.pk for a in approvals if a.previous is not None]
+    before: dict[int, set[str]] = {}
     rows = Placement.objects.filter(version__in=previous).values_list("version", "region")
     for version, region in rows:
-        placed[previous[version]].add(region)
+        before.setdefault(version, set()).add(region)
+    summaries = dict(
+        PublishedVersion.objects.filter(pk__in=previous).values_list("pk", KT("payload__summary"))
+    )
+    for approval, new in zip(approvals, published, strict=True):
+        after, old = set(approval.text.get("regions") or []), approval.previous
+        was = set() if old is None else before.get(old.pk, set())
+        same_card = (
+            old is not None
+            and approval.translation_note.get("translations") != HELD
+            and old.shown_title is not None
+            and old.shown_title == new.shown_title
+            and summaries.get(old.pk) == new.payload.get("summary")
+        )
+        if not (same_card and was == after):
+            placed[approval.item] |= was | after
     return placed
 
 

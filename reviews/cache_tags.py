@@ -16,8 +16,10 @@ The vocabulary, per language L (the page's language, also for an English fallbac
   also carries `topics:en` when it shows English text (public.readers.search_results);
   a sitemap file carries its own language's tag only;
 - `region-topics:SLUG:L`, `topic-set:L`: a region page, which lists the topics placed in
-  that region: changed by an approval of a topic placed there (before or after it) and by
-  any withdrawal of a topic;
+  that region (a card of each: title and summary): changed by an approval of a topic
+  placed there (before or after it) that changes its card or its placement, or brings it
+  to or takes it from the language's lists (reviews.approval), and by any withdrawal of
+  a topic;
 - `topic-titles:L`, `topic-days:L` (with `topic-set:L`): a page that lists live items
   by title alone (the A–Z list) or by address and the day each was approved (sitemap
   files, the sitemap index): changed where an item joins or leaves the language's list

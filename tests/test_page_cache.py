@@ -571,7 +571,7 @@ def test_translations_held_by_an_english_change_leave_the_a_z_lists_and_sitemaps
     language's A–Z list shows the English title instead, and no sitemap names the held
     page."""
     sitemaps = ["/sitemap-topics-ru.xml", "/sitemap-topics-en.xml"]
-    _warm(client, ["/ru/a-z/", *sitemaps])
+    _warm(client, ["/ru/a-z/", "/ru/regions/legs/", *sitemaps])
     assert "Cachedword [ru]" in client.get("/ru/a-z/").content.decode()
     sign = topic.warning_signs.first()
     sign.text_en = "Call now, reworded"
@@ -582,6 +582,11 @@ def test_translations_held_by_an_english_change_leave_the_a_z_lists_and_sitemaps
     assert listed["X-Page-Cache"] == "miss"
     assert "Cachedword [ru]" not in listed.content.decode()
     assert 'lang="en" dir="ltr">Cachedword [en]' in listed.content.decode()
+    # The Russian region page's card of it is the English one now.
+    region = client.get("/ru/regions/legs/")
+    assert region["X-Page-Cache"] == "miss"
+    assert "Summary of Cachedword [ru]" not in region.content.decode()
+    assert "Summary of Cachedword [en]" in region.content.decode()
     for url in sitemaps:
         response = client.get(url)
         assert response["X-Page-Cache"] == "miss", url
@@ -635,6 +640,28 @@ def test_a_topic_approval_renders_again_only_the_region_pages_it_is_or_was_place
     assert "cached-topic" in back.content.decode()
     assert client.get("/ru/regions/legs/")["X-Page-Cache"] == "hit"
     assert "cached-topic" in client.get("/ru/regions/legs/").content.decode()
+
+
+def test_a_re_approval_of_what_only_the_topic_page_shows_leaves_its_region_pages_cached(
+    client, site, topic
+):
+    """A region page shows a card of each topic (title, summary): a re-approval of the
+    topic's body changes its page, not the cards; one of its summary changes both."""
+    _warm(client, ["/ru/regions/legs/", "/ru/topics/cached-topic/"])
+    topic.what_it_is_ru = "Новый текст о том, что это такое"
+    topic.save()
+    publish(topic, ["ru"], reviewer=site)
+    page = client.get("/ru/topics/cached-topic/")
+    assert page["X-Page-Cache"] == "miss"
+    assert "Новый текст о том, что это такое" in page.content.decode()
+    assert client.get("/ru/regions/legs/")["X-Page-Cache"] == "hit"
+
+    topic.summary_ru = "Новое краткое описание"
+    topic.save()
+    publish(topic, ["ru"], reviewer=site)
+    region = client.get("/ru/regions/legs/")
+    assert region["X-Page-Cache"] == "miss"
+    assert "Новое краткое описание" in region.content.decode()
 
 
 def test_a_withdrawal_invalidates_its_pages_and_lists_in_every_language_and_no_other_topic(
